@@ -1,0 +1,37 @@
+# The README's commands. `make run` and `make test` each set up everything they need on a
+# fresh machine: the virtualenv, the Python packages, the local Neo4j (from Maven Central).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint typecheck schema bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "deptgraph needs Python 3.11+; set PYTHON=python3.11 (or newer)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install deptgraph with its development tools
+
+run: install ## Provision Neo4j if needed, seed an empty database, serve on http://127.0.0.1:8000
+	$(BIN)/deptgraph serve
+
+test: install ## Provision Neo4j if needed and run the whole test suite
+	$(BIN)/deptgraph neo4j install
+	scripts/ensure-docker-compose
+	$(BIN)/pytest
+
+lint: install ## ruff (lint and format check) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+clean: ## Remove the virtualenv (the Neo4j home .neo4j/ is kept; delete it by hand)
+	rm -rf $(VENV)

@@ -1,0 +1,65 @@
+"""Configuration, read from environment variables (and an optional `.env` file).
+
+Every setting has a sane default, so `deptgraph serve` works with no configuration at all:
+it provisions a local Neo4j under `.neo4j/` and serves on http://127.0.0.1:8000.
+
+The Neo4j connection variables are the ones the Neo4j tools use (`NEO4J_URI`, `NEO4J_USER`,
+`NEO4J_PASSWORD`, `NEO4J_DATABASE`); everything else is prefixed with `DEPTGRAPH_`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The Neo4j version deptgraph provisions locally; docker-compose.yml uses the same one.
+NEO4J_VERSION = "5.26.30"
+
+
+class Settings(BaseSettings):
+    """All of deptgraph's settings. The README lists them with their environment variables."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DEPTGRAPH_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # --- An external Neo4j (Docker, a company server, Aura). Unset: use the local one. ---
+    neo4j_uri: str | None = Field(default=None, validation_alias="NEO4J_URI")
+    neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
+    neo4j_password: SecretStr | None = Field(default=None, validation_alias="NEO4J_PASSWORD")
+    neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
+
+    # --- The local Neo4j that deptgraph provisions and manages. ---
+    neo4j_home: Path = Path(".neo4j")
+    neo4j_version: str = NEO4J_VERSION
+    neo4j_instance: str = "default"
+    neo4j_bolt_port: int = Field(default=7687, ge=1, le=65535)
+    neo4j_heap: str = "1g"
+    neo4j_pagecache: str = "512m"
+    neo4j_start_timeout: float = Field(default=120.0, gt=0)
+
+    # --- The HTTP service. ---
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # Seconds a request may take, Neo4j transaction included.
+    request_timeout: float = Field(default=10.0, gt=0)
+    # Seconds to wait for a Neo4j connection before a request fails.
+    connect_timeout: float = Field(default=2.0, gt=0)
+
+    @field_validator("neo4j_uri", mode="before")
+    @classmethod
+    def _blank_uri_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def uses_local_neo4j(self) -> bool:
+        """True when no external server is configured and deptgraph runs its own Neo4j."""
+        return self.neo4j_uri is None

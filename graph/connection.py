@@ -1,0 +1,51 @@
+"""Which Neo4j to talk to: an external server named by NEO4J_URI, or the local one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from deptgraph.settings import Settings
+from graph.local_neo4j import LocalNeo4j, State
+
+
+@dataclass(frozen=True)
+class Neo4jTarget:
+    uri: str
+    user: str
+    password: str
+    database: str
+    local: LocalNeo4j | None  # set when deptgraph manages this server
+
+    def describe(self) -> str:
+        where = f"local instance '{self.local.instance}'" if self.local else "external server"
+        return f"{self.uri} (database '{self.database}', {where})"
+
+
+def local_neo4j(settings: Settings) -> LocalNeo4j:
+    return LocalNeo4j(
+        home=settings.neo4j_home,
+        version=settings.neo4j_version,
+        instance=settings.neo4j_instance,
+        heap=settings.neo4j_heap,
+        pagecache=settings.neo4j_pagecache,
+        start_timeout=settings.neo4j_start_timeout,
+    )
+
+
+def resolve_target(settings: Settings) -> Neo4jTarget:
+    """The server named by NEO4J_URI if set; otherwise the local instance (running or not)."""
+    if settings.neo4j_uri:
+        password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
+        return Neo4jTarget(
+            settings.neo4j_uri, settings.neo4j_user, password, settings.neo4j_database, None
+        )
+    local = local_neo4j(settings)
+    status = local.status()
+    port = (
+        status.port
+        if status.state is not State.STOPPED and status.port
+        else settings.neo4j_bolt_port
+    )
+    return Neo4jTarget(
+        f"bolt://127.0.0.1:{port}", "neo4j", local.password(), settings.neo4j_database, local
+    )

@@ -1,0 +1,1 @@
+"""The knowledge as seed files, their validation and their loader."""

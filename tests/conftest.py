@@ -1,0 +1,79 @@
+"""Fixtures: a real Neo4j for the whole session, a clean database for each test.
+
+Unless NEO4J_URI is set, the session starts its own instance ("test") of the Neo4j that
+deptgraph provisions, on a free port, and stops it at the end.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+from pydantic import SecretStr
+
+from api.app import create_app
+from deptgraph.settings import Settings
+from graph.connection import Neo4jTarget, resolve_target
+from graph.database import Database
+from graph.local_neo4j import LocalNeo4j, free_port
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def neo4j_home() -> Path:
+    return Path(os.environ.get("DEPTGRAPH_NEO4J_HOME", PROJECT / ".neo4j")).resolve()
+
+
+@pytest.fixture(scope="session")
+def neo4j_target() -> Iterator[Neo4jTarget]:
+    settings = Settings()
+    if settings.neo4j_uri:
+        yield resolve_target(settings)
+        return
+    local = LocalNeo4j(
+        home=neo4j_home(), version=settings.neo4j_version, instance="test", pagecache="256m"
+    )
+    status = local.start(free_port())
+    assert status.bolt_uri is not None
+    try:
+        yield Neo4jTarget(status.bolt_uri, "neo4j", local.password(), "neo4j", local)
+    finally:
+        local.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(neo4j_target: Neo4jTarget) -> Settings:
+    """Settings that point the app at the test server."""
+    return Settings(
+        neo4j_uri=neo4j_target.uri,
+        neo4j_user=neo4j_target.user,
+        neo4j_password=SecretStr(neo4j_target.password),
+        neo4j_database=neo4j_target.database,
+    )
+
+
+@pytest_asyncio.fixture(scope="session")
+async def database(neo4j_target: Neo4jTarget) -> AsyncIterator[Database]:
+    db = Database.connect(neo4j_target)
+    yield db
+    await db.close()
+
+
+@pytest_asyncio.fixture
+async def db(database: Database) -> Database:
+    """The test database, emptied before the test."""
+    await database.driver.execute_query("MATCH (n) DETACH DELETE n")
+    return database
+
+
+@pytest_asyncio.fixture
+async def client(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client for the real app, on the clean test database."""
+    app = create_app(settings, database=db)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://deptgraph.test") as http:
+        yield http
