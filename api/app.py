@@ -32,9 +32,7 @@ log = logging.getLogger("deptgraph.api")
 class GraphQLEndpoint(GraphQL[Context, None]):
     """Strawberry's ASGI view, with deptgraph's context."""
 
-    async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket
-    ) -> Context:
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         assert isinstance(request, Request) and isinstance(response, Response)
         return Context(
             request=request,

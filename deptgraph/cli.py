@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Annotated
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
 
 from deptgraph import __version__
 from deptgraph.settings import Settings
-from graph.connection import local_neo4j
+from graph.connection import local_neo4j, resolve_target
+from graph.database import Database, DatabaseUnavailable
 from graph.local_neo4j import Neo4jProvisioningError, State, Status
+from graph.store import Plan
+from seed.files import SeedValidationError, default_files, read_files
+from seed.knowledge import Knowledge
+
+T = TypeVar("T")
 
 console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -80,8 +92,7 @@ def _external_notice(settings: Settings) -> bool:
     if settings.uses_local_neo4j:
         return False
     out.print(
-        f"NEO4J_URI is set ({settings.neo4j_uri}): deptgraph uses that server and manages "
-        "no local Neo4j."
+        f"NEO4J_URI is set ({settings.neo4j_uri}): deptgraph uses that server and manages no local Neo4j."
     )
     return True
 
@@ -165,20 +176,201 @@ def neo4j_status() -> None:
     raise typer.Exit({State.RUNNING: 0, State.STARTING: 1, State.STOPPED: 3}[status.state])
 
 
+def _with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Run `work` against the configured Neo4j, starting the local one if it is stopped."""
+    if settings.uses_local_neo4j and local_neo4j(settings).status().state is State.STOPPED:
+        console.print("The local Neo4j is not running; starting it…")
+        neo4j_start(port=None)
+
+    async def run() -> T:
+        db = Database.connect(resolve_target(settings), connect_timeout=settings.connect_timeout)
+        try:
+            return await work(db)
+        finally:
+            await db.close()
+
+    try:
+        return asyncio.run(run())
+    except (DatabaseUnavailable, Neo4jProvisioningError) as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _read_seed_files(files: list[Path] | None) -> tuple[list[Path], Knowledge]:
+    paths = files or default_files()
+    try:
+        return paths, read_files(paths)
+    except SeedValidationError as exc:
+        console.print(f"[bold red]{len(exc.problems)} problem(s)[/] in the seed files:", highlight=False)
+        for problem in exc.problems:
+            console.print(f"  {problem}", highlight=False, markup=False)
+        console.print("Nothing was written.")
+        raise typer.Exit(1) from exc
+
+
+def _plan_table(plan: Plan, prune: bool, title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("label")
+    for column in ("created", "updated", "unchanged", "not in files") + (("deleted",) if prune else ()):
+        table.add_column(column, justify="right")
+    for label, s in plan.summary.items():
+        counts = [s.created, s.updated, s.unchanged, s.not_in_files] + ([s.deleted] if prune else [])
+        if any(counts):
+            table.add_row(label, *(str(c) if c else "·" for c in counts))
+    return table
+
+
+FilesArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Seed files (YAML), merged in the order given [default: seed/data/*.yaml].",
+        exists=True,
+        dir_okay=False,
+        readable=True,
+    ),
+]
+
+
+@app.command()
+def seed(
+    files: FilesArgument = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
+    prune: Annotated[
+        bool,
+        typer.Option("--prune", help="Delete what is in the graph but no longer in the files."),
+    ] = False,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Only seed a graph that holds no knowledge yet.")
+    ] = False,
+) -> None:
+    """Load seed files into Neo4j: validated first, then applied in one transaction.
+
+    Idempotent: nodes are matched by key, and only what changed is written. Prints, per label,
+    what was created, updated, left unchanged, and what the graph holds that the files do not
+    (deleted only with --prune)."""
+    from seed.loader import is_empty, load
+
+    settings = Settings()
+    paths, knowledge = _read_seed_files(files)
+
+    async def work(db: Database) -> None:
+        if if_empty and not await is_empty(db):
+            out.print("The graph already holds knowledge; leaving it alone (--if-empty).")
+            return
+        started = time.perf_counter()
+        progress = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        task = progress.add_task("Writing", total=None)
+
+        def on_plan(plan: Plan) -> None:
+            if not dry_run and plan.work > 5_000:
+                progress.update(task, total=plan.work)
+                progress.start()
+
+        with progress:
+            plan = await load(
+                db,
+                knowledge,
+                dry_run=dry_run,
+                prune=prune,
+                on_plan=on_plan,
+                on_progress=lambda n: progress.advance(task, n),
+            )
+        took = time.perf_counter() - started
+        verb = "would change" if dry_run else "changed"
+        out.print(_plan_table(plan, prune, f"Seed from {len(paths)} file(s): what {verb}"))
+        if dry_run:
+            out.print("Dry run: nothing was written.")
+        elif not plan.changes:
+            out.print(f"Nothing changed ({took:.2f}s).")
+        else:
+            out.print(f"Applied in one transaction in {took:.2f}s.")
+        if not prune and any(s.not_in_files for s in plan.summary.values()):
+            out.print("Nodes not in the files were kept; --prune deletes them.")
+
+    _with_database(settings, work)
+
+
+@app.command()
+def validate(files: FilesArgument = None) -> None:
+    """Check seed files without touching Neo4j; exit code 1 when anything is wrong.
+
+    Every problem is listed with its file, line and key — for a company's CI."""
+    paths, _ = _read_seed_files(files)
+    out.print(f"{len(paths)} seed file(s) are valid.")
+
+
+@app.command()
+def export(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of standard output.", dir_okay=False),
+    ] = None,
+) -> None:
+    """Write the graph's knowledge as one seed file (the format `deptgraph seed` reads).
+
+    Includes what admins changed through the API, so it can be committed back to seed/."""
+    from seed.loader import export as export_graph
+
+    settings = Settings()
+    text = _with_database(settings, export_graph)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"Exported to {output}.", highlight=False)
+
+
+@app.command()
+def generate(
+    departments: Annotated[int, typer.Option(min=2, help="How many synthetic departments.")] = 1000,
+    flows: Annotated[int, typer.Option(min=0, help="About how many flows between them.")] = 20_000,
+    with_seed: Annotated[
+        bool,
+        typer.Option("--with-seed/--without-seed", help="Keep the shipped knowledge beside it."),
+    ] = True,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write here instead of standard output.", dir_okay=False),
+    ] = None,
+) -> None:
+    """Write a synthetic organisation as a seed file, for load tests and benchmarks.
+
+    The synthetic departments work only with each other, so with --with-seed the answers
+    about the real departments stay as they are while the graph grows."""
+    from seed.files import dump
+    from seed.synthetic import synthetic_org
+
+    base = read_files(default_files()) if with_seed else None
+    text = dump(synthetic_org(departments, flows, base=base))
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"Wrote {departments} synthetic departments and ~{flows} flows to {output}.")
+
+
 @app.command()
 def serve(
     host: Annotated[
         str | None,
         typer.Option(help="Interface to listen on [default: DEPTGRAPH_HOST or 127.0.0.1]."),
     ] = None,
-    port: Annotated[
-        int | None, typer.Option(help="HTTP port [default: DEPTGRAPH_PORT or 8000].")
-    ] = None,
+    port: Annotated[int | None, typer.Option(help="HTTP port [default: DEPTGRAPH_PORT or 8000].")] = None,
     start_neo4j: Annotated[
         bool,
-        typer.Option(
-            help="Start the local Neo4j first if it is not running (ignored with NEO4J_URI)."
-        ),
+        typer.Option(help="Start the local Neo4j first if it is not running (ignored with NEO4J_URI)."),
+    ] = True,
+    seed_if_empty: Annotated[
+        bool,
+        typer.Option("--seed/--no-seed", help="Seed the built-in knowledge into an empty graph first."),
     ] = True,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
 ) -> None:
@@ -188,11 +380,11 @@ def serve(
     settings = Settings()
     if settings.uses_local_neo4j and start_neo4j:
         neo4j_start(port=None)
+    if seed_if_empty:
+        seed(files=None, dry_run=False, prune=False, if_empty=True)
     host = host or settings.host
     port = settings.port if port is None else port
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     console.print(f"deptgraph {__version__}: GraphiQL at http://{host}:{port}/graphql")
     uvicorn.run(
         "api.app:app_from_environment",

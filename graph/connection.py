@@ -36,16 +36,8 @@ def resolve_target(settings: Settings) -> Neo4jTarget:
     """The server named by NEO4J_URI if set; otherwise the local instance (running or not)."""
     if settings.neo4j_uri:
         password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
-        return Neo4jTarget(
-            settings.neo4j_uri, settings.neo4j_user, password, settings.neo4j_database, None
-        )
+        return Neo4jTarget(settings.neo4j_uri, settings.neo4j_user, password, settings.neo4j_database, None)
     local = local_neo4j(settings)
     status = local.status()
-    port = (
-        status.port
-        if status.state is not State.STOPPED and status.port
-        else settings.neo4j_bolt_port
-    )
-    return Neo4jTarget(
-        f"bolt://127.0.0.1:{port}", "neo4j", local.password(), settings.neo4j_database, local
-    )
+    port = status.port if status.state is not State.STOPPED and status.port else settings.neo4j_bolt_port
+    return Neo4jTarget(f"bolt://127.0.0.1:{port}", "neo4j", local.password(), settings.neo4j_database, local)

@@ -146,6 +146,15 @@ class Database:
                 result = await session.run(query, params)
                 return await result.data()
 
+    async def command(self, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
+        """Run one statement in write mode, auto-commit: schema commands and maintenance."""
+        query = Query(cypher, timeout=_remaining())
+        _count(cypher)
+        with _translated_errors():
+            async with self.driver.session(database=self.database) as session:
+                result = await session.run(query, params)
+                return await result.data()
+
     async def write(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Run `work` in one write transaction: all of it is committed, or none of it."""
         unit = neo4j.unit_of_work(timeout=_remaining())(work)

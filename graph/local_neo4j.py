@@ -106,9 +106,7 @@ def find_java() -> Path:
     if not java:
         raise Neo4jProvisioningError(f"Java was not found. {HOW_TO_GET_JAVA}, {OR_EXTERNAL}.")
     try:
-        out = subprocess.run(
-            [java, "-version"], capture_output=True, text=True, timeout=30, check=False
-        )
+        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise Neo4jProvisioningError(f"Could not run `{java} -version`: {exc}") from exc
     match = re.search(r'version "(\d+)(?:\.(\d+))?', out.stderr + out.stdout)
@@ -215,9 +213,7 @@ class LocalNeo4j:
             "-DincludeScope=runtime",
         ]  # fmt: skip
         tail: list[str] = []
-        with subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        ) as proc:
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
             assert proc.stdout is not None
             for line in proc.stdout:
                 tail = [*tail[-39:], line.rstrip()]
@@ -264,8 +260,7 @@ class LocalNeo4j:
             self.state_file.unlink(missing_ok=True)
             return Status(
                 State.STOPPED,
-                note=f"a stale pid file (pid {pid}) was found and removed: "
-                "the Neo4j process is gone",
+                note=f"a stale pid file (pid {pid}) was found and removed: the Neo4j process is gone",
             )
         return Status(
             State.RUNNING if self._bolt_answers(port) else State.STARTING,
@@ -290,9 +285,7 @@ class LocalNeo4j:
         if not self.password_file.exists():
             # Letters and digits only: a leading "-" would read as an option to neo4j-admin.
             alphabet = string.ascii_letters + string.digits
-            self.password_file.write_text(
-                "".join(secrets.choice(alphabet) for _ in range(32)) + "\n"
-            )
+            self.password_file.write_text("".join(secrets.choice(alphabet) for _ in range(32)) + "\n")
             self.password_file.chmod(0o600)
         if (self.instance_dir / "data" / "dbms" / "auth.ini").exists():
             return
@@ -304,12 +297,15 @@ class LocalNeo4j:
         command = [str(java), "-cp", f"{self.lib_dir}/*", ADMIN_TOOL]
         result = subprocess.run(
             [*command, "dbms", "set-initial-password", self.password()],
-            env=env, capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         if result.returncode != 0:
             raise Neo4jProvisioningError(
-                "Setting the initial Neo4j password failed:\n"
-                + (result.stderr or result.stdout)[-2000:]
+                "Setting the initial Neo4j password failed:\n" + (result.stderr or result.stdout)[-2000:]
             )
 
     def _bolt_answers(self, port: int) -> bool:

@@ -7,6 +7,8 @@ deptgraph provisions, on a free port, and stops it at the end.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -20,8 +22,13 @@ from deptgraph.settings import Settings
 from graph.connection import Neo4jTarget, resolve_target
 from graph.database import Database
 from graph.local_neo4j import LocalNeo4j, free_port
+from graph.model import LABELS
+from seed.files import default_files, read_files
+from seed.knowledge import Knowledge
+from seed.loader import load
 
 PROJECT = Path(__file__).resolve().parents[1]
+DEPTGRAPH = str(Path(sys.executable).with_name("deptgraph"))
 
 
 def neo4j_home() -> Path:
@@ -34,9 +41,7 @@ def neo4j_target() -> Iterator[Neo4jTarget]:
     if settings.neo4j_uri:
         yield resolve_target(settings)
         return
-    local = LocalNeo4j(
-        home=neo4j_home(), version=settings.neo4j_version, instance="test", pagecache="256m"
-    )
+    local = LocalNeo4j(home=neo4j_home(), version=settings.neo4j_version, instance="test", pagecache="256m")
     status = local.start(free_port())
     assert status.bolt_uri is not None
     try:
@@ -68,6 +73,51 @@ async def db(database: Database) -> Database:
     """The test database, emptied before the test."""
     await database.driver.execute_query("MATCH (n) DETACH DELETE n")
     return database
+
+
+@pytest.fixture(scope="session")
+def seed_knowledge() -> Knowledge:
+    """The knowledge of the shipped seed files."""
+    return read_files(default_files())
+
+
+@pytest_asyncio.fixture
+async def seeded(database: Database, seed_knowledge: Knowledge) -> Database:
+    """The test database holding exactly the shipped seed knowledge, nothing else.
+
+    Loading with prune is idempotent: it rewrites only what an earlier test changed."""
+    await database.command(
+        "MATCH (n) WHERE NOT any(label IN labels(n) WHERE label IN $labels) DETACH DELETE n",
+        labels=list(LABELS),
+    )
+    await load(database, seed_knowledge, prune=True)
+    return database
+
+
+@pytest.fixture(scope="session")
+def cli_env(neo4j_target: Neo4jTarget) -> dict[str, str]:
+    """Environment for running the `deptgraph` command against the test database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "DEPTGRAPH_"))}
+    return env | {
+        "NEO4J_URI": neo4j_target.uri,
+        "NEO4J_USER": neo4j_target.user,
+        "NEO4J_PASSWORD": neo4j_target.password,
+        "NEO4J_DATABASE": neo4j_target.database,
+        "COLUMNS": "200",
+    }
+
+
+def run_cli(*args: str, env: dict[str, str], cwd: Path = PROJECT) -> subprocess.CompletedProcess[str]:
+    """Run the real `deptgraph` command."""
+    return subprocess.run(
+        [DEPTGRAPH, *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest_asyncio.fixture

@@ -18,18 +18,13 @@ def compose() -> list[str]:
     """`docker compose`, or the copy `make test` builds when the plugin is missing."""
     if (
         shutil.which("docker")
-        and subprocess.run(
-            ["docker", "compose", "version"], capture_output=True, check=False
-        ).returncode
-        == 0
+        and subprocess.run(["docker", "compose", "version"], capture_output=True, check=False).returncode == 0
     ):
         return ["docker", "compose"]
     built = PROJECT / ".tools" / "bin" / "docker-compose"
     if built.exists():
         return [str(built)]
-    pytest.fail(
-        "docker compose is not available: run scripts/ensure-docker-compose (make test does)"
-    )
+    pytest.fail("docker compose is not available: run scripts/ensure-docker-compose (make test does)")
 
 
 def run_compose(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess[str]:

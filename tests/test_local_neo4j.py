@@ -48,9 +48,7 @@ def scratch(scratch_home: Path) -> Iterator[LocalNeo4j]:
     local.stop(timeout=20)
 
 
-def cli_env(
-    home: Path, instance: str = "scratch", port: int | None = None, **extra: str
-) -> dict[str, str]:
+def cli_env(home: Path, instance: str = "scratch", port: int | None = None, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "DEPTGRAPH_"))}
     env.update(DEPTGRAPH_NEO4J_HOME=str(home), DEPTGRAPH_NEO4J_INSTANCE=instance,
                DEPTGRAPH_NEO4J_HEAP="512m", DEPTGRAPH_NEO4J_PAGECACHE="64m")  # fmt: skip
@@ -66,9 +64,7 @@ def deptgraph(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[st
     )
 
 
-def test_status_is_truthful_when_started_stopped_and_killed(
-    scratch: LocalNeo4j, scratch_home: Path
-) -> None:
+def test_status_is_truthful_when_started_stopped_and_killed(scratch: LocalNeo4j, scratch_home: Path) -> None:
     port = free_port()
     env = cli_env(scratch_home, port=port)
 
@@ -93,9 +89,7 @@ def test_status_is_truthful_when_started_stopped_and_killed(
     # A second start needs neither Maven nor the network: hide `mvn` from PATH.
     java_only = scratch_home / "java-only-bin"
     java_only.mkdir()
-    java = subprocess.run(
-        ["which", "java"], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    java = subprocess.run(["which", "java"], capture_output=True, text=True, check=True).stdout.strip()
     (java_only / "java").symlink_to(java)
     result = deptgraph("neo4j", "start", env={**env, "PATH": str(java_only)})
     assert result.returncode == 0, result.stderr
@@ -204,9 +198,7 @@ def test_missing_java_is_named_with_how_to_get_it(tmp_path: Path) -> None:
 def test_missing_maven_is_named_with_how_to_get_it(tmp_path: Path) -> None:
     java_only = tmp_path / "java-only-bin"
     java_only.mkdir()
-    java = subprocess.run(
-        ["which", "java"], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    java = subprocess.run(["which", "java"], capture_output=True, text=True, check=True).stdout.strip()
     (java_only / "java").symlink_to(java)
     env = cli_env(tmp_path / "fresh-home", port=free_port(), PATH=str(java_only))
     env.pop("JAVA_HOME", None)

@@ -1,0 +1,47 @@
+"""A Neo4j for benchmarks: its own local instance ("bench", on a free port), wiped freely.
+
+With NEO4J_URI set, that server is used instead, and the benchmark wipes its database, so it
+asks for DEPTGRAPH_BENCH_WIPE=yes first.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from deptgraph.settings import Settings
+from graph.connection import Neo4jTarget, resolve_target
+from graph.database import Database
+from graph.local_neo4j import LocalNeo4j, free_port
+
+
+@asynccontextmanager
+async def bench_database() -> AsyncIterator[tuple[Database, Neo4jTarget]]:
+    settings = Settings()
+    local: LocalNeo4j | None = None
+    if settings.neo4j_uri:
+        if os.environ.get("DEPTGRAPH_BENCH_WIPE") != "yes":
+            sys.exit(f"This benchmark wipes {settings.neo4j_uri}; set DEPTGRAPH_BENCH_WIPE=yes to go on.")
+        target = resolve_target(settings)
+    else:
+        local = LocalNeo4j(
+            home=settings.neo4j_home,
+            version=settings.neo4j_version,
+            instance="bench",
+            heap=settings.neo4j_heap,
+            pagecache=settings.neo4j_pagecache,
+        )
+        print(f"Starting a Neo4j of its own for the benchmark ({local.instance_dir})…", flush=True)
+        status = local.start(free_port())
+        assert status.bolt_uri
+        target = Neo4jTarget(status.bolt_uri, "neo4j", local.password(), "neo4j", local)
+    db = Database.connect(target)
+    try:
+        await db.command("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+        yield db, target
+    finally:
+        await db.close()
+        if local is not None:
+            local.stop()

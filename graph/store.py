@@ -1,0 +1,219 @@
+"""Reading and writing the knowledge as node records (see `graph/model.py`).
+
+`read_records` returns every knowledge node with the relationships it owns; `plan_changes`
+compares that with the wanted records; `apply_plan` writes a plan in one transaction, in
+batches of UNWIND statements.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from neo4j import AsyncManagedTransaction
+
+from graph.database import Database
+from graph.model import LABELS, OWNED, SYSTEM_PROPERTIES, Link, NodeRecord, identifier
+
+BATCH_SIZE = 10_000
+
+
+@dataclass(frozen=True)
+class StoredNode:
+    record: NodeRecord
+    version: int
+
+
+async def read_records(db: Database) -> dict[tuple[str, str], StoredNode]:
+    """Every knowledge node, keyed by (label, key), with the relationships it owns."""
+    # Two queries whose rows are whole labels: the driver's cost is per record, not per value.
+    node_rows = await db.read(
+        "MATCH (n) WHERE any(label IN labels(n) WHERE label IN $labels) "
+        "WITH [label IN labels(n) WHERE label IN $labels][0] AS label, properties(n) AS props "
+        "RETURN label, collect(props) AS nodes",
+        labels=list(LABELS),
+    )
+    edge_rows = await db.read(
+        "MATCH (a)-[r]->(b) WHERE a.key IS NOT NULL AND b.key IS NOT NULL "
+        "WITH type(r) AS type, labels(a)[0] AS from_label, labels(b)[0] AS to_label, "
+        "     [a.key, b.key, coalesce(r.position, 0)] AS edge "
+        "RETURN type, from_label, to_label, collect(edge) AS edges"
+    )
+    links: dict[tuple[str, str], list[Link]] = defaultdict(list)
+    for row in edge_rows:
+        rel_type, from_label, to_label = row["type"], row["from_label"], row["to_label"]
+        owned_by_start = (rel_type, True) in OWNED.get(from_label, ())
+        owned_by_end = (rel_type, False) in OWNED.get(to_label, ())
+        for start, end, position in row["edges"]:
+            if owned_by_start:
+                links[(from_label, start)].append(Link(rel_type, True, to_label, end, position))
+            if owned_by_end:
+                links[(to_label, end)].append(Link(rel_type, False, from_label, start, position))
+    stored: dict[tuple[str, str], StoredNode] = {}
+    for row in node_rows:
+        label = row["label"]
+        for props in row["nodes"]:
+            key = props["key"]
+            record = NodeRecord(
+                label,
+                key,
+                {k: v for k, v in props.items() if k not in SYSTEM_PROPERTIES},
+                tuple(sorted(links.get((label, key), ()))),
+            )
+            stored[(label, key)] = StoredNode(record, int(props.get("version", 1)))
+    return stored
+
+
+@dataclass
+class LabelSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    not_in_files: int = 0
+    deleted: int = 0
+
+
+@dataclass
+class Plan:
+    created: list[NodeRecord] = field(default_factory=list)
+    updated: list[tuple[NodeRecord, int]] = field(default_factory=list)  # record, new version
+    deletions: list[tuple[str, str]] = field(default_factory=list)  # (label, key)
+    summary: dict[str, LabelSummary] = field(
+        default_factory=lambda: {label: LabelSummary() for label in LABELS}
+    )
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.created or self.updated or self.deletions)
+
+    @property
+    def written(self) -> list[NodeRecord]:
+        return self.created + [record for record, _ in self.updated]
+
+    @property
+    def work(self) -> int:
+        """Rows to write, for progress reporting."""
+        links = sum(len(record.links) for record in self.written)
+        return len(self.created) + 2 * len(self.updated) + links + len(self.deletions)
+
+
+def plan_changes(
+    stored: dict[tuple[str, str], StoredNode], wanted: Iterable[NodeRecord], prune: bool
+) -> Plan:
+    """What to write so that the graph holds `wanted` (and, with `prune`, nothing else)."""
+    plan = Plan()
+    seen: set[tuple[str, str]] = set()
+    for record in wanted:
+        seen.add((record.label, record.key))
+        summary = plan.summary[record.label]
+        existing = stored.get((record.label, record.key))
+        if existing is None:
+            plan.created.append(record)
+            summary.created += 1
+        elif existing.record.same_as(record):
+            summary.unchanged += 1
+        else:
+            plan.updated.append((record, existing.version + 1))
+            summary.updated += 1
+    for label, key in stored:
+        if (label, key) not in seen:
+            plan.summary[label].not_in_files += 1
+            if prune:
+                plan.deletions.append((label, key))
+                plan.summary[label].deleted += 1
+    return plan
+
+
+def _batches(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+T = TypeVar("T")
+
+
+def _grouped(items: Iterable[T], by: Callable[[T], Any]) -> dict[Any, list[T]]:
+    groups: dict[Any, list[T]] = defaultdict(list)
+    for item in items:
+        groups[by(item)].append(item)
+    return groups
+
+
+async def apply_plan(
+    db: Database,
+    plan: Plan,
+    on_progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> None:
+    """Write the plan in one transaction: everything or, on any error, nothing."""
+
+    async def run(tx: AsyncManagedTransaction, cypher: str, rows: Sequence[Any]) -> None:
+        for batch in _batches(rows, batch_size):
+            await tx.run(cypher, rows=list(batch))  # labels and types come from graph.model
+            if on_progress:
+                on_progress(len(batch))
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        # New nodes are CREATEd (a concurrent creator would trip the key constraint and the
+        # whole transaction fails cleanly); changed ones are MATCHed, overwritten and relinked.
+        for label, records in _grouped(plan.created, lambda r: r.label).items():
+            await run(
+                tx,
+                f"UNWIND $rows AS row CREATE (n:{identifier(label)}) SET n = row.props",
+                [{"props": _properties(r, 1)} for r in records],
+            )
+        for label, items in _grouped(plan.updated, lambda item: item[0].label).items():
+            await run(
+                tx,
+                f"UNWIND $rows AS row MATCH (n:{identifier(label)} {{key: row.key}}) SET n = row.props",
+                [{"key": r.key, "props": _properties(r, version)} for r, version in items],
+            )
+            for rel_type, outgoing in OWNED[label]:
+                rel = f"[r:{identifier(rel_type)}]"
+                arrow = f"-{rel}->" if outgoing else f"<-{rel}-"
+                await run(
+                    tx,
+                    f"UNWIND $rows AS key MATCH (n:{identifier(label)} {{key: key}}){arrow}() DELETE r",
+                    [r.key for r, _ in items],
+                )
+        owned = [(r.label, link, r.key) for r in plan.written for link in r.links]
+        by_shape = _grouped(owned, lambda x: (x[0], x[1].type, x[1].outgoing, x[1].target_label))
+        for (label, rel_type, outgoing, target), links in by_shape.items():
+            rel = f"[:{identifier(rel_type)} {{position: row.position}}]"
+            pattern = f"(n)-{rel}->(t)" if outgoing else f"(t)-{rel}->(n)"
+            await run(
+                tx,
+                f"UNWIND $rows AS row MATCH (n:{identifier(label)} {{key: row.key}}) "
+                f"MATCH (t:{identifier(target)} {{key: row.target}}) CREATE {pattern}",
+                [
+                    {"key": key, "target": link.target_key, "position": link.position}
+                    for _, link, key in links
+                ],
+            )
+        for label, deletions in _grouped(plan.deletions, lambda d: d[0]).items():
+            await run(
+                tx,
+                f"UNWIND $rows AS key MATCH (n:{identifier(label)} {{key: key}}) DETACH DELETE n",
+                [key for _, key in deletions],
+            )
+
+    await db.write(work)
+
+
+def _properties(record: NodeRecord, version: int) -> dict[str, Any]:
+    props = {k: v for k, v in record.props.items() if v is not None}
+    return {**props, "key": record.key, "version": version}
+
+
+async def count_by_label(db: Database) -> dict[str, int]:
+    """How many nodes of each knowledge label the graph holds."""
+    rows = await db.read("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS count")
+    counts = {row["label"]: row["count"] for row in rows}
+    return {label: counts.get(label, 0) for label in LABELS}
+
+
+async def count_by_type(db: Database) -> dict[str, int]:
+    rows = await db.read("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count ORDER BY type")
+    return {row["type"]: row["count"] for row in rows}

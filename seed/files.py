@@ -1,0 +1,316 @@
+"""Reading and writing seed files: YAML in, validated `Knowledge` out, and back.
+
+Every problem is reported at once, each with the file, the line and the key at fault, e.g.
+
+    seed/data/sales-accounting.yaml:48: relationships[0].flows[2].text.en (flow 'x'): is missing
+
+`dump` writes the canonical form: the files in `seed/data/` are in it, and `deptgraph export`
+writes it, so export → seed → export is byte-identical.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from yaml.constructor import SafeConstructor
+from yaml.cyaml import CParser  # type: ignore[attr-defined]
+from yaml.resolver import BaseResolver
+
+from seed.knowledge import Knowledge, Location, defined_keys, outsiders, references
+
+DATA_DIR = Path(__file__).with_name("data")
+
+# The kind of entity each list holds, to name it in messages.
+KIND_OF_LIST = {
+    "departments": "department",
+    "parties": "party",
+    "topics": "topic",
+    "relationships": "relationship",
+    "goals": "goal",
+    "duties": "duty",
+    "activities": "activity",
+    "flows": "flow",
+    "examples": "scenario",
+    "principles": "principle",
+    "statements": "statement",
+}
+SECTIONS = tuple(Knowledge.model_fields)
+
+
+@dataclass(frozen=True)
+class SeedProblem:
+    file: str
+    line: int | None
+    where: str  # a path into the document, e.g. relationships[0].flows[2].text.en
+    subject: str | None  # the entity it belongs to, e.g. "flow 'sales-to-accounting-revenue'"
+    message: str
+
+    def __str__(self) -> str:
+        place = f"{self.file}:{self.line}" if self.line else self.file
+        what = self.where + (f" ({self.subject})" if self.subject else "")
+        return f"{place}: {what}: {self.message}" if what else f"{place}: {self.message}"
+
+
+class SeedValidationError(ValueError):
+    """The seed files are invalid; `problems` lists every problem found."""
+
+    def __init__(self, problems: Sequence[SeedProblem]) -> None:
+        self.problems = list(problems)
+        count = len(self.problems)
+        super().__init__(
+            f"{count} problem{'s' if count != 1 else ''} in the seed files:\n"
+            + "\n".join(f"  {p}" for p in self.problems)
+        )
+
+
+def default_files() -> list[Path]:
+    """The seed files shipped with deptgraph, in the order they are merged."""
+    return sorted(DATA_DIR.glob("*.yaml"))
+
+
+# --- positions in YAML ------------------------------------------------------------------------
+
+
+@dataclass
+class _Source:
+    name: str
+    text: str
+    data: Any
+
+    @cached_property
+    def root(self) -> yaml.Node | None:
+        """The YAML node tree, with positions; composed only when a problem needs a line."""
+        return yaml.compose(self.text, Loader=yaml.CSafeLoader)
+
+    def line_of(self, loc: Location) -> int | None:
+        """The line of the deepest node on `loc` (where a missing field would go)."""
+        node = self.root
+        if node is None:
+            return None
+        line = node.start_mark.line + 1
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                match = next((kv for kv in node.value if kv[0].value == str(part)), None)
+                if match is None:
+                    return line
+                line, node = match[0].start_mark.line + 1, match[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if part >= len(node.value):
+                    return line
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                return line
+        return line
+
+    def subject_of(self, loc: Location) -> str | None:
+        """The entity `loc` lies in, named by its kind and key (or a step by its number)."""
+        subject, data, list_name = None, self.data, None
+        for part in loc:
+            if isinstance(data, dict):
+                list_name = str(part)
+                data = data.get(str(part))
+            elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+                data = data[part]
+                if list_name == "steps" and subject:
+                    subject = f"{subject} step {part + 1}"
+                elif isinstance(data, dict) and isinstance(data.get("key"), str):
+                    subject = f"{KIND_OF_LIST.get(list_name or '', 'item')} '{data['key']}'"
+            else:
+                break
+        return subject
+
+    def problem(self, loc: Location, message: str, subject: str | None = None) -> SeedProblem:
+        return SeedProblem(self.name, self.line_of(loc), _path(loc), subject or self.subject_of(loc), message)
+
+
+def _path(loc: Location) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _friendly(error: Any) -> str:
+    kind, loc = error["type"], error["loc"]
+    field = str(loc[-1]) if loc else ""
+    if kind == "missing":
+        if field in ("vi", "en"):
+            language = "Vietnamese" if field == "vi" else "English"
+            return f"the {language} ({field}) text is missing; every text needs vi and en"
+        return "is missing"
+    if kind == "extra_forbidden":
+        return "is not a known field"
+    if kind == "string_pattern_mismatch":
+        return f"'{error['input']}' is not a valid key: use lowercase letters, digits and single hyphens"
+    if kind == "string_too_short" or (kind == "too_short" and isinstance(error.get("input"), str)):
+        return "must not be empty"
+    if kind in ("too_short", "too_long") and field == "departments":
+        return "a relationship is between exactly two departments"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+class _Loader(CParser, SafeConstructor, BaseResolver):
+    """libyaml's parser with the safe constructor. Every scalar is a string — the schema has
+    nothing else, and `no` or `3.10` stay what the person typed. A key given twice in one
+    mapping is refused (YAML would silently keep the last)."""
+
+    def __init__(self, stream: str) -> None:
+        CParser.__init__(self, stream)
+        SafeConstructor.__init__(self)
+        BaseResolver.__init__(self)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"'{key}' appears twice in the same mapping", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+def _parse(name: str, text: str) -> tuple[_Source | None, list[SeedProblem]]:
+    try:
+        data = yaml.load(text, Loader=_Loader)  # type: ignore[arg-type]  # noqa: S506 (safe)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        return None, [SeedProblem(name, line, "", None, f"invalid YAML: {reason}")]
+    source = _Source(name, text, {} if data is None else data)
+    if not isinstance(source.data, dict):
+        return None, [
+            SeedProblem(
+                name,
+                1,
+                "",
+                None,
+                f"a seed file is a mapping of sections ({', '.join(SECTIONS)}), "
+                f"not a {type(source.data).__name__}",
+            )
+        ]
+    return source, []
+
+
+def _validate(source: _Source) -> tuple[Knowledge | None, list[SeedProblem]]:
+    try:
+        return Knowledge.model_validate(source.data), []
+    except ValidationError as exc:
+        return None, [source.problem(e["loc"], _friendly(e)) for e in exc.errors()]
+
+
+@dataclass(frozen=True)
+class _Origin:
+    source: _Source
+    index: int  # position in the file's own section list
+
+
+def _check_references(merged: Knowledge, origins: dict[tuple[str, int], _Origin]) -> list[SeedProblem]:
+    def place(loc: Location) -> tuple[_Source, Location]:
+        origin = origins[(str(loc[0]), int(loc[1]))]
+        return origin.source, (loc[0], origin.index, *loc[2:])
+
+    problems: list[SeedProblem] = []
+    defined: dict[tuple[str, str], tuple[_Source, Location]] = {}
+    for kind, key, loc in defined_keys(merged):
+        source, local = place(loc)
+        if (kind, key) in defined:
+            first, first_loc = defined[kind, key]
+            where = f"{first.name}:{first.line_of(first_loc)}"
+            problems.append(source.problem(local, f"duplicate {kind} key '{key}' (first defined at {where})"))
+        else:
+            defined[kind, key] = (source, local)
+    # Steps name their actor by key alone, so a party may not share a department's key.
+    for i, party in enumerate(merged.parties):
+        if ("department", party.key) in defined:
+            source, local = place(("parties", i, "key"))
+            problems.append(source.problem(local, f"party key '{party.key}' is also a department's key"))
+    for key, kinds, loc, what in references(merged):
+        if any((kind, key) in defined for kind in kinds):
+            continue
+        candidates = sorted({k for (kind, k) in defined if kind in kinds})
+        near = difflib.get_close_matches(key, candidates, n=3, cutoff=0.75)
+        hint = f" (did you mean {', '.join(repr(n) for n in near)}?)" if near else ""
+        source, local = place(loc)
+        problems.append(source.problem(local, f"{what} refers to unknown {' or '.join(kinds)} '{key}'{hint}"))
+    for i, relationship in enumerate(merged.relationships):
+        for loc, key, message in outsiders(relationship):
+            if ("department", key) not in defined:
+                continue  # already reported as unknown
+            source, local = place(("relationships", i, *loc))
+            problems.append(source.problem(local, message))
+    return problems
+
+
+def read_texts(named_texts: Iterable[tuple[str, str]]) -> Knowledge:
+    """Validate and merge seed documents given as (name, YAML text); raise on any problem."""
+    problems: list[SeedProblem] = []
+    parts: list[tuple[_Source, Knowledge]] = []
+    for name, text in named_texts:
+        source, found = _parse(name, text)
+        problems += found
+        if source is None:
+            continue
+        doc, found = _validate(source)
+        problems += found
+        if doc is not None:
+            parts.append((source, doc))
+    if problems:
+        raise SeedValidationError(problems)
+
+    sections: dict[str, list[Any]] = {section: [] for section in SECTIONS}
+    origins: dict[tuple[str, int], _Origin] = {}
+    for source, doc in parts:
+        for section in SECTIONS:
+            for index, item in enumerate(getattr(doc, section)):
+                origins[(section, len(sections[section]))] = _Origin(source, index)
+                sections[section].append(item)
+    merged = Knowledge(**sections)
+    problems = _check_references(merged, origins)
+    if problems:
+        raise SeedValidationError(problems)
+    return merged
+
+
+def read_files(paths: Iterable[Path]) -> Knowledge:
+    """Validate and merge seed files; raise SeedValidationError listing every problem."""
+    named: list[tuple[str, str]] = []
+    problems: list[SeedProblem] = []
+    for path in paths:
+        try:
+            named.append((str(path), path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(SeedProblem(str(path), None, "", None, f"cannot be read: {exc}"))
+    if problems:
+        raise SeedValidationError(problems)
+    return read_texts(named)
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def dump(knowledge: Knowledge) -> str:
+    """The canonical YAML of a document: fields in schema order, defaults left out."""
+    data = knowledge.model_dump(mode="json", exclude_defaults=True)
+    return yaml.dump(
+        data,
+        Dumper=yaml.CSafeDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=4096,
+        indent=2,
+    )

@@ -1,0 +1,339 @@
+"""The knowledge deptgraph serves, as validated data: the schema of the seed files.
+
+One `Knowledge` document holds any of the sections below; the seed files in `seed/data/`
+are such documents, merged in file-name order. The same models validate what admins send
+through GraphQL mutations, so a fact is checked the same way whichever door it comes in by.
+
+Rules every document obeys (checked here, reported with file, line and key by `seed.files`):
+* unknown fields are refused; every text is given in Vietnamese (`vi`) and English (`en`),
+  is not empty, and is stored in Unicode NFC;
+* keys are slugs (`accounting`, `sales-to-accounting-revenue`), unique per kind;
+* every reference (a flow's provider, a step's actor, a topic) names something that exists.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def _nfc(value: Any) -> Any:
+    """Normalise text to NFC and trim it; leave other values for pydantic to reject."""
+    return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
+
+
+Key = Annotated[
+    str,
+    BeforeValidator(_nfc),
+    StringConstraints(pattern=KEY_PATTERN, max_length=80),
+    Field(description="A stable slug: lowercase letters, digits and single hyphens."),
+]
+NonEmptyText = Annotated[str, BeforeValidator(_nfc), StringConstraints(min_length=1, max_length=2000)]
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for value in values:
+        if value.casefold() in seen:
+            raise ValueError(f"'{value}' is listed twice")
+        seen.add(value.casefold())
+    return values
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Text(Strict):
+    """A text in both languages. Vietnamese is the source; English is its translation."""
+
+    vi: NonEmptyText
+    en: NonEmptyText
+
+    def __getitem__(self, lang: str) -> str:
+        return str(getattr(self, lang))
+
+
+class Aliases(Strict):
+    """Other names people use, per language; used to find things by name."""
+
+    vi: Annotated[list[NonEmptyText], AfterValidator(_unique)] = []
+    en: Annotated[list[NonEmptyText], AfterValidator(_unique)] = []
+
+
+KeyList = Annotated[list[Key], AfterValidator(_unique)]
+
+
+class FlowKind(StrEnum):
+    NEED = "NEED"  # the document lists it as what the receiver needs from the provider
+    CONTRIBUTION = "CONTRIBUTION"  # the document lists it as what the provider contributes
+
+
+class Section(StrEnum):
+    INTRODUCTION = "introduction"
+    CONCLUSION = "conclusion"
+
+
+class Department(Strict):
+    key: Key
+    name: Text
+    aliases: Aliases = Aliases()
+
+
+class Party(Strict):
+    """Someone outside the company who takes part (customers)."""
+
+    key: Key
+    name: Text
+    aliases: Aliases = Aliases()
+
+
+class Topic(Strict):
+    """What flows and steps are about ("complaints", "pricing"), so "who gets X" is a traversal."""
+
+    key: Key
+    name: Text
+    aliases: Aliases = Aliases()
+
+
+class Goal(Strict):
+    key: Key
+    text: Text
+    topics: KeyList = []
+    concerns: KeyList = []  # parties the goal is about (customers)
+
+
+class Duty(Strict):
+    key: Key
+    text: Text
+    topics: KeyList = []
+    concerns: KeyList = []
+
+
+class Role(Strict):
+    """A department's role within one relationship: its list of duties."""
+
+    department: Key
+    duties: list[Duty] = Field(min_length=1)
+
+
+class Activity(Strict):
+    """Something the two departments of a relationship do together."""
+
+    key: Key
+    text: Text
+    topics: KeyList = []
+    concerns: KeyList = []
+
+
+class Flow(Strict):
+    """One item of information or work that passes from a provider to a receiver."""
+
+    key: Key
+    kind: FlowKind
+    provider: Key
+    receiver: Key
+    text: Text
+    purpose: Text | None = None  # "… so that <purpose>" (để …)
+    statement: Text | None = None  # the document's sentence, when the flow comes from one
+    topics: KeyList = []
+
+    @model_validator(mode="after")
+    def _two_sides(self) -> Flow:
+        if self.provider == self.receiver:
+            raise ValueError(f"provider and receiver are both '{self.provider}'")
+        return self
+
+
+class Step(Strict):
+    """One step of an example: actor → action → recipient (optional), for a purpose."""
+
+    actor: Key
+    action: Text
+    recipient: Key | None = None
+    purpose: Text | None = None
+    topics: KeyList = []
+
+
+class Scenario(Strict):
+    """An example from the document, told as ordered steps."""
+
+    key: Key
+    title: Text
+    text: Text
+    steps: list[Step] = Field(min_length=1)
+
+
+class Relationship(Strict):
+    """How two departments work together: goals, roles, cooperation, flows and examples."""
+
+    key: Key
+    departments: Annotated[list[Key], AfterValidator(_unique)] = Field(min_length=2, max_length=2)
+    title: Text
+    summary: Text
+    goals: list[Goal] = []
+    roles: list[Role] = []
+    activities: list[Activity] = []
+    flows: list[Flow] = []
+    examples: list[Scenario] = []
+
+
+class Principle(Strict):
+    key: Key
+    title: Text
+    text: Text
+
+
+class Statement(Strict):
+    """A sentence of the document's introduction or conclusion."""
+
+    key: Key
+    section: Section
+    text: Text
+    about: KeyList = []  # departments or parties it speaks of
+
+
+class Knowledge(Strict):
+    """A seed document. Every section is optional; files are merged section by section."""
+
+    departments: list[Department] = []
+    parties: list[Party] = []
+    topics: list[Topic] = []
+    relationships: list[Relationship] = []
+    principles: list[Principle] = []
+    statements: list[Statement] = []
+
+
+# --- Cross-references -----------------------------------------------------------------------
+
+
+def role_key(relationship: str, department: str) -> str:
+    """Roles and steps get keys derived from their place, so seed files need not name them."""
+    return f"{relationship}-{department}-role"
+
+
+def step_key(scenario: str, position: int) -> str:
+    return f"{scenario}-step-{position}"
+
+
+Location = tuple[str | int, ...]  # a path into a document, as pydantic reports it
+
+
+def defined_keys(doc: Knowledge) -> Iterator[tuple[str, str, Location]]:
+    """Every (kind, key, location) the document defines."""
+    for i, d in enumerate(doc.departments):
+        yield "department", d.key, ("departments", i, "key")
+    for i, p in enumerate(doc.parties):
+        yield "party", p.key, ("parties", i, "key")
+    for i, t in enumerate(doc.topics):
+        yield "topic", t.key, ("topics", i, "key")
+    for i, r in enumerate(doc.relationships):
+        at: Location = ("relationships", i)
+        yield "relationship", r.key, (*at, "key")
+        for j, g in enumerate(r.goals):
+            yield "goal", g.key, (*at, "goals", j, "key")
+        for j, role in enumerate(r.roles):
+            yield "role", role_key(r.key, role.department), (*at, "roles", j, "department")
+            for k, duty in enumerate(role.duties):
+                yield "duty", duty.key, (*at, "roles", j, "duties", k, "key")
+        for j, a in enumerate(r.activities):
+            yield "activity", a.key, (*at, "activities", j, "key")
+        for j, f in enumerate(r.flows):
+            yield "flow", f.key, (*at, "flows", j, "key")
+        for j, s in enumerate(r.examples):
+            yield "scenario", s.key, (*at, "examples", j, "key")
+    for i, principle in enumerate(doc.principles):
+        yield "principle", principle.key, ("principles", i, "key")
+    for i, statement in enumerate(doc.statements):
+        yield "statement", statement.key, ("statements", i, "key")
+
+
+# Which kinds a reference may name.
+DEPARTMENT = ("department",)
+PARTICIPANT = ("department", "party")
+TOPIC = ("topic",)
+PARTY = ("party",)
+
+
+def references(doc: Knowledge) -> Iterator[tuple[str, tuple[str, ...], Location, str]]:
+    """Every (key, kinds it may name, location, what refers) in the document."""
+
+    def topics_and_parties(owner: Goal | Duty | Activity, at: Location, what: str) -> Iterator[Any]:
+        for n, t in enumerate(owner.topics):
+            yield t, TOPIC, (*at, "topics", n), what
+        for n, p in enumerate(owner.concerns):
+            yield p, PARTY, (*at, "concerns", n), what
+
+    for i, r in enumerate(doc.relationships):
+        at: Location = ("relationships", i)
+        for n, d in enumerate(r.departments):
+            yield d, DEPARTMENT, (*at, "departments", n), f"relationship '{r.key}'"
+        for j, g in enumerate(r.goals):
+            yield from topics_and_parties(g, (*at, "goals", j), f"goal '{g.key}'")
+        for j, role in enumerate(r.roles):
+            what = f"relationship '{r.key}'"
+            yield role.department, DEPARTMENT, (*at, "roles", j, "department"), what
+            for k, duty in enumerate(role.duties):
+                yield from topics_and_parties(duty, (*at, "roles", j, "duties", k), f"duty '{duty.key}'")
+        for j, a in enumerate(r.activities):
+            yield from topics_and_parties(a, (*at, "activities", j), f"activity '{a.key}'")
+        for j, f in enumerate(r.flows):
+            fat: Location = (*at, "flows", j)
+            what = f"flow '{f.key}'"
+            yield f.provider, DEPARTMENT, (*fat, "provider"), what
+            yield f.receiver, DEPARTMENT, (*fat, "receiver"), what
+            for n, t in enumerate(f.topics):
+                yield t, TOPIC, (*fat, "topics", n), what
+        for j, s in enumerate(r.examples):
+            for k, step in enumerate(s.steps):
+                sat: Location = (*at, "examples", j, "steps", k)
+                what = f"scenario '{s.key}' step {k + 1}"
+                yield step.actor, PARTICIPANT, (*sat, "actor"), what
+                if step.recipient is not None:
+                    yield step.recipient, PARTICIPANT, (*sat, "recipient"), what
+                for n, t in enumerate(step.topics):
+                    yield t, TOPIC, (*sat, "topics", n), what
+    for i, st in enumerate(doc.statements):
+        for n, key in enumerate(st.about):
+            yield key, PARTICIPANT, ("statements", i, "about", n), f"statement '{st.key}'"
+
+
+def outsiders(relationship: Relationship) -> Iterator[tuple[Location, str, str]]:
+    """Roles and flows of a relationship that name a department outside its pair."""
+    pair = " and ".join(relationship.departments)
+    for j, role in enumerate(relationship.roles):
+        if role.department not in relationship.departments:
+            yield (
+                ("roles", j, "department"),
+                role.department,
+                (
+                    f"role of '{role.department}' in relationship '{relationship.key}', "
+                    f"which is between {pair}"
+                ),
+            )
+    for j, f in enumerate(relationship.flows):
+        for side in ("provider", "receiver"):
+            key = getattr(f, side)
+            if key not in relationship.departments:
+                yield (
+                    ("flows", j, side),
+                    key,
+                    (
+                        f"flow '{f.key}' has {side} '{key}', but relationship "
+                        f"'{relationship.key}' is between {pair}"
+                    ),
+                )

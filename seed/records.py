@@ -1,0 +1,356 @@
+"""Knowledge ↔ node records: how the seed format maps onto the graph model.
+
+Each entity becomes one node record (properties `<field>_vi` / `<field>_en` for texts, a
+`position` for its place in its list) plus the relationships it owns. `to_records` and
+`from_records` are inverse, which is what makes export → seed → export identical.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from graph.model import Link, NodeRecord
+from graph.names import lookup_forms
+from seed.knowledge import (
+    Activity,
+    Department,
+    Duty,
+    Flow,
+    Goal,
+    Knowledge,
+    Party,
+    Principle,
+    Relationship,
+    Role,
+    Scenario,
+    Statement,
+    Text,
+    Topic,
+    role_key,
+    step_key,
+)
+
+
+def texts(name: str, text: Text | None) -> dict[str, str]:
+    return {} if text is None else {f"{name}_vi": text.vi, f"{name}_en": text.en}
+
+
+def _links(rel_type: str, label: str, keys: Iterable[str]) -> list[Link]:
+    return [Link(rel_type, True, label, key, position) for position, key in enumerate(keys)]
+
+
+def _parent(rel_type: str, label: str, key: str) -> Link:
+    return Link(rel_type, False, label, key)
+
+
+def named_record(label: str, item: Department | Party | Topic, position: int) -> NodeRecord:
+    names = [item.name.vi, item.name.en, *item.aliases.vi, *item.aliases.en]
+    return NodeRecord(
+        label,
+        item.key,
+        {
+            "position": position,
+            **texts("name", item.name),
+            "aliases_vi": list(item.aliases.vi),
+            "aliases_en": list(item.aliases.en),
+            "lookup": lookup_forms(item.key, item.key.replace("-", " "), *names),
+        },
+    )
+
+
+def _tagged(item: Goal | Duty | Activity) -> list[Link]:
+    return _links("ABOUT", "Topic", item.topics) + _links("CONCERNS", "Party", item.concerns)
+
+
+def relationship_records(
+    rel: Relationship, position: int, participants: Mapping[str, str]
+) -> list[NodeRecord]:
+    """The relationship node and everything nested in it. `participants`: key → label."""
+    records = [
+        NodeRecord(
+            "Relationship",
+            rel.key,
+            {"position": position, **texts("title", rel.title), **texts("summary", rel.summary)},
+            tuple(_links("BETWEEN", "Department", rel.departments)),
+        )
+    ]
+    for i, goal in enumerate(rel.goals):
+        records.append(
+            NodeRecord(
+                "Goal",
+                goal.key,
+                {"position": i, **texts("text", goal.text)},
+                (_parent("HAS_GOAL", "Relationship", rel.key), *_tagged(goal)),
+            )
+        )
+    for i, role in enumerate(rel.roles):
+        records.extend(role_records(rel.key, role, i))
+    for i, activity in enumerate(rel.activities):
+        records.append(
+            NodeRecord(
+                "Activity",
+                activity.key,
+                {"position": i, **texts("text", activity.text)},
+                (_parent("COOPERATES_ON", "Relationship", rel.key), *_tagged(activity)),
+            )
+        )
+    for i, flow in enumerate(rel.flows):
+        records.append(flow_record(rel.key, flow, i))
+    for i, scenario in enumerate(rel.examples):
+        records.extend(scenario_records(rel.key, scenario, i, participants))
+    return records
+
+
+def role_records(relationship: str, role: Role, position: int) -> list[NodeRecord]:
+    key = role_key(relationship, role.department)
+    records = [
+        NodeRecord(
+            "Role",
+            key,
+            {"position": position},
+            (
+                _parent("HAS_ROLE", "Relationship", relationship),
+                Link("OF", True, "Department", role.department),
+            ),
+        )
+    ]
+    for i, duty in enumerate(role.duties):
+        records.append(
+            NodeRecord(
+                "Duty",
+                duty.key,
+                {"position": i, **texts("text", duty.text)},
+                (_parent("HAS_DUTY", "Role", key), *_tagged(duty)),
+            )
+        )
+    return records
+
+
+def flow_record(relationship: str, flow: Flow, position: int) -> NodeRecord:
+    return NodeRecord(
+        "Flow",
+        flow.key,
+        {
+            "position": position,
+            "kind": flow.kind.value,
+            **texts("text", flow.text),
+            **texts("purpose", flow.purpose),
+            **texts("statement", flow.statement),
+        },
+        (
+            _parent("INCLUDES", "Relationship", relationship),
+            _parent("PROVIDES", "Department", flow.provider),
+            Link("TO", True, "Department", flow.receiver),
+            *_links("ABOUT", "Topic", flow.topics),
+        ),
+    )
+
+
+def scenario_records(
+    relationship: str, scenario: Scenario, position: int, participants: Mapping[str, str]
+) -> list[NodeRecord]:
+    records = [
+        NodeRecord(
+            "Scenario",
+            scenario.key,
+            {
+                "position": position,
+                **texts("title", scenario.title),
+                **texts("text", scenario.text),
+            },
+            (_parent("HAS_EXAMPLE", "Relationship", relationship),),
+        )
+    ]
+    for i, step in enumerate(scenario.steps):
+        links = [
+            _parent("HAS_STEP", "Scenario", scenario.key),
+            Link("ACTOR", True, participants[step.actor], step.actor),
+            *_links("ABOUT", "Topic", step.topics),
+        ]
+        if step.recipient is not None:
+            links.append(Link("RECIPIENT", True, participants[step.recipient], step.recipient))
+        records.append(
+            NodeRecord(
+                "Step",
+                step_key(scenario.key, i + 1),
+                {"position": i, **texts("action", step.action), **texts("purpose", step.purpose)},
+                tuple(links),
+            )
+        )
+    return records
+
+
+def principle_record(principle: Principle, position: int) -> NodeRecord:
+    return NodeRecord(
+        "Principle",
+        principle.key,
+        {"position": position, **texts("title", principle.title), **texts("text", principle.text)},
+    )
+
+
+def statement_record(statement: Statement, position: int, participants: Mapping[str, str]) -> NodeRecord:
+    return NodeRecord(
+        "Statement",
+        statement.key,
+        {"position": position, "section": statement.section.value, **texts("text", statement.text)},
+        tuple(Link("MENTIONS", True, participants[key], key, i) for i, key in enumerate(statement.about)),
+    )
+
+
+def to_records(knowledge: Knowledge) -> list[NodeRecord]:
+    """Every node record of a (validated) document."""
+    participants = {d.key: "Department" for d in knowledge.departments} | {
+        p.key: "Party" for p in knowledge.parties
+    }
+    records: list[NodeRecord] = []
+    records += [named_record("Department", d, i) for i, d in enumerate(knowledge.departments)]
+    records += [named_record("Party", p, i) for i, p in enumerate(knowledge.parties)]
+    records += [named_record("Topic", t, i) for i, t in enumerate(knowledge.topics)]
+    for i, rel in enumerate(knowledge.relationships):
+        records += relationship_records(rel, i, participants)
+    records += [principle_record(p, i) for i, p in enumerate(knowledge.principles)]
+    records += [statement_record(s, i, participants) for i, s in enumerate(knowledge.statements)]
+    return records
+
+
+# --- and back ---------------------------------------------------------------------------------
+
+
+def _text(props: Mapping[str, Any], name: str) -> dict[str, Any] | None:
+    vi, en = props.get(f"{name}_vi"), props.get(f"{name}_en")
+    return None if vi is None and en is None else {"vi": vi, "en": en}
+
+
+def _targets(record: NodeRecord, rel_type: str) -> list[str]:
+    return [
+        link.target_key
+        for link in sorted(record.links, key=lambda link: link.position)
+        if link.type == rel_type and link.outgoing
+    ]
+
+
+def _target(record: NodeRecord, rel_type: str, outgoing: bool = True) -> str | None:
+    return next(
+        (link.target_key for link in record.links if link.type == rel_type and link.outgoing == outgoing),
+        None,
+    )
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v is not None and v != []}
+
+
+def from_records(records: Iterable[NodeRecord]) -> Knowledge:
+    """The document the records describe; validated, so a broken graph fails loudly here."""
+    by_label: dict[str, list[NodeRecord]] = defaultdict(list)
+    for record in records:
+        by_label[record.label].append(record)
+    for items in by_label.values():
+        items.sort(key=lambda r: (r.props.get("position", 0), r.key))
+
+    index: dict[tuple[str, str, str], list[NodeRecord]] = defaultdict(list)
+    for label, items in by_label.items():
+        for record in items:
+            for link in record.links:
+                if not link.outgoing:
+                    index[(label, link.type, link.target_key)].append(record)
+
+    def children(label: str, rel_type: str, parent: str) -> list[NodeRecord]:
+        return index.get((label, rel_type, parent), [])
+
+    def named(record: NodeRecord) -> dict[str, Any]:
+        aliases = _clean({"vi": record.props.get("aliases_vi"), "en": record.props.get("aliases_en")})
+        return _clean({"key": record.key, "name": _text(record.props, "name"), "aliases": aliases or None})
+
+    def tagged(record: NodeRecord) -> dict[str, Any]:
+        return _clean(
+            {
+                "key": record.key,
+                "text": _text(record.props, "text"),
+                "topics": _targets(record, "ABOUT"),
+                "concerns": _targets(record, "CONCERNS"),
+            }
+        )
+
+    def relationship(r: NodeRecord) -> dict[str, Any]:
+        roles = [
+            {
+                "department": _target(role, "OF"),
+                "duties": [tagged(d) for d in children("Duty", "HAS_DUTY", role.key)],
+            }
+            for role in children("Role", "HAS_ROLE", r.key)
+        ]
+        flows = [
+            _clean(
+                {
+                    "key": f.key,
+                    "kind": f.props.get("kind"),
+                    "provider": _target(f, "PROVIDES", outgoing=False),
+                    "receiver": _target(f, "TO"),
+                    "text": _text(f.props, "text"),
+                    "purpose": _text(f.props, "purpose"),
+                    "statement": _text(f.props, "statement"),
+                    "topics": _targets(f, "ABOUT"),
+                }
+            )
+            for f in children("Flow", "INCLUDES", r.key)
+        ]
+        examples = [
+            {
+                "key": s.key,
+                "title": _text(s.props, "title"),
+                "text": _text(s.props, "text"),
+                "steps": [
+                    _clean(
+                        {
+                            "actor": _target(step, "ACTOR"),
+                            "action": _text(step.props, "action"),
+                            "recipient": _target(step, "RECIPIENT"),
+                            "purpose": _text(step.props, "purpose"),
+                            "topics": _targets(step, "ABOUT"),
+                        }
+                    )
+                    for step in children("Step", "HAS_STEP", s.key)
+                ],
+            }
+            for s in children("Scenario", "HAS_EXAMPLE", r.key)
+        ]
+        return _clean(
+            {
+                "key": r.key,
+                "departments": _targets(r, "BETWEEN"),
+                "title": _text(r.props, "title"),
+                "summary": _text(r.props, "summary"),
+                "goals": [tagged(g) for g in children("Goal", "HAS_GOAL", r.key)],
+                "roles": roles,
+                "activities": [tagged(a) for a in children("Activity", "COOPERATES_ON", r.key)],
+                "flows": flows,
+                "examples": examples,
+            }
+        )
+
+    return Knowledge.model_validate(
+        {
+            "departments": [named(d) for d in by_label["Department"]],
+            "parties": [named(p) for p in by_label["Party"]],
+            "topics": [named(t) for t in by_label["Topic"]],
+            "relationships": [relationship(r) for r in by_label["Relationship"]],
+            "principles": [
+                {"key": p.key, "title": _text(p.props, "title"), "text": _text(p.props, "text")}
+                for p in by_label["Principle"]
+            ],
+            "statements": [
+                _clean(
+                    {
+                        "key": s.key,
+                        "section": s.props.get("section"),
+                        "text": _text(s.props, "text"),
+                        "about": _targets(s, "MENTIONS"),
+                    }
+                )
+                for s in by_label["Statement"]
+            ],
+        }
+    )
