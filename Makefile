@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.package-lock.json
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint typecheck schema bench clean
@@ -18,7 +19,11 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install deptgraph with its development tools
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 18+ (it fetches GraphiQL and Cytoscape.js)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+
+install: $(STAMP) $(NODE_STAMP) ## Create .venv, install deptgraph with its tools, and the front-end packages
 
 run: install ## Provision Neo4j if needed, seed an empty database, serve on http://127.0.0.1:8000
 	$(BIN)/deptgraph serve
@@ -33,5 +38,12 @@ lint: install ## ruff (lint and format check) and mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-clean: ## Remove the virtualenv (the Neo4j home .neo4j/ is kept; delete it by hand)
-	rm -rf $(VENV)
+bench: install ## Benchmarks: seed load times, then the read API beside hand-written Cypher
+	$(BIN)/python -m bench.seed_load
+	$(BIN)/python -m bench.api
+
+schema: install ## Refresh api/schema.graphql from the code
+	$(BIN)/deptgraph schema -o api/schema.graphql
+
+clean: ## Remove the virtualenv and node_modules (the Neo4j home .neo4j/ is kept; delete it by hand)
+	rm -rf $(VENV) node_modules

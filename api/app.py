@@ -2,35 +2,113 @@
 
 `create_app(settings)` builds a fresh app; its lifespan opens one async Neo4j driver and
 closes it on shutdown. Nothing is global: tests build as many apps as they like.
+
+Every request gets a request id (the client's `X-Request-ID`, or a new one), returned in the
+response header and in every GraphQL error, and logged with whatever went wrong.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
+import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.types.unset import UNSET
 
-from api.context import Context
+from api.assets import vendor_endpoint
+from api.context import Context, preferred_lang
 from api.health import healthz, readyz
-from api.schema import schema
+from api.queries import NamedQuery, load_queries
+from api.schema import build_schema
 from deptgraph.settings import Settings
 from graph.connection import resolve_target
-from graph.database import Database
+from graph.database import Database, request_scope
 
 log = logging.getLogger("deptgraph.api")
+STATIC = Path(__file__).with_name("static")
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class RequestLimits:
+    """ASGI middleware: a request id for every request, and a cap on request bodies."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        given = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if _SAFE_REQUEST_ID.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
+            await self._too_large(scope, receive, send_with_id)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send_with_id)
+        except _BodyTooLarge:
+            await self._too_large(scope, receive, send_with_id)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = JSONResponse(
+            {"errors": [{"message": f"The request body is larger than {self.max_body_bytes} bytes.",
+                         "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]},
+            status_code=413,
+        )  # fmt: skip
+        await response(scope, receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
-    """Strawberry's ASGI view, with deptgraph's context."""
+    """Strawberry's ASGI view, with deptgraph's context, time limit, JSON encoder and GraphiQL."""
+
+    def __init__(self, settings: Settings, queries: list[NamedQuery]) -> None:
+        super().__init__(
+            build_schema(settings),
+            graphql_ide="graphiql" if settings.graphiql_enabled else None,
+            allow_queries_via_get=True,
+        )
+        self.settings = settings
+        self.graphiql_page = _graphiql_page(queries)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         assert isinstance(request, Request) and isinstance(response, Response)
@@ -38,12 +116,46 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             request=request,
             response=response,
             database=request.app.state.database,
-            request_id=request.headers.get("x-request-id") or uuid.uuid4().hex,
+            request_id=request.state.request_id,
+            lang=preferred_lang(request.headers.get("accept-language")),
         )
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return HTMLResponse(self.graphiql_page)
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        timeout = self.settings.request_timeout
+        with request_scope(timeout) as stats:
+            try:
+                async with asyncio.timeout(timeout):
+                    response = await super().run(request, context, root_value)
+            except TimeoutError:
+                log.warning("request %s: stopped after %.1fs", request.state.request_id, timeout)
+                response = JSONResponse(
+                    {"errors": [{"message": f"The request took longer than {timeout:g}s and was stopped.",
+                                 "extensions": {"code": "TIMEOUT", "requestId": request.state.request_id}}]},
+                    status_code=504,
+                )  # fmt: skip
+            request.state.round_trips = stats.round_trips
+        return response
+
+
+def _graphiql_page(queries: list[NamedQuery]) -> str:
+    listed = [
+        {"name": q.name, "file": q.file, "vi": q.question_vi, "en": q.question_en, "text": q.text}
+        for q in queries
+    ]
+    # Inside a <script> element: keep "</script>" and friends from closing it.
+    payload = json.dumps(listed, ensure_ascii=False).replace("<", "\\u003c")
+    return (STATIC / "graphiql.html").read_text(encoding="utf-8").replace("__QUERIES__", payload)
 
 
 def create_app(settings: Settings, database: Database | None = None) -> Starlette:
     """Build the app. Pass `database` to share a driver; otherwise the lifespan opens one."""
+    queries = load_queries(settings.queries_dir)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -60,13 +172,26 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
             if owned:
                 await db.close()
 
-    graphql = GraphQLEndpoint(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+    async def list_queries(request: Request) -> JSONResponse:
+        """The named operations of queries/, for internal tools."""
+        return JSONResponse(
+            [{"name": q.name, "file": q.file, "question": {"vi": q.question_vi, "en": q.question_en},
+              "query": q.text} for q in queries]
+        )  # fmt: skip
+
+    graphql = GraphQLEndpoint(settings, queries)
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/queries", list_queries, methods=["GET"]),
+        Route("/assets/{path:path}", vendor_endpoint(settings.assets_dir), methods=["GET"]),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(RequestLimits, max_body_bytes=settings.max_body_bytes)],
+    )
     app.state.settings = settings
     if database is not None:
         # Usable without running the lifespan (e.g. under httpx's ASGITransport in tests).

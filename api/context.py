@@ -3,11 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
+import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
 
 from graph.database import Database
+
+
+@strawberry.enum(description="A language of the knowledge: Vietnamese (the source) or English.")
+class Lang(Enum):
+    VI = "vi"
+    EN = "en"
+
+
+def preferred_lang(accept_language: str | None) -> Lang:
+    """The first of vi / en the Accept-Language header prefers; Vietnamese otherwise."""
+    choices: list[tuple[float, int, Lang]] = []
+    for index, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        primary = tag.strip().lower().split("-")[0]
+        if primary in ("vi", "en") and quality > 0:
+            choices.append((-quality, index, Lang(primary)))
+    return min(choices)[2] if choices else Lang.VI
 
 
 @dataclass
@@ -16,3 +41,4 @@ class Context:
     response: Response
     database: Database
     request_id: str
+    lang: Lang = Lang.VI

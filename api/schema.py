@@ -1,12 +1,74 @@
-"""The GraphQL schema: root types assembled from the modules that define them."""
+"""The GraphQL schema: the Query root, and the rules every request runs under.
+
+Each root field is answered by one Cypher query (graph.reads) shaped by the selection, so a
+request costs one Neo4j round trip per root field. The contract internal tools rely on is
+exported to `api/schema.graphql` (`deptgraph schema`), and a test keeps the two in step.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from typing import Annotated, Any
+
 import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.extensions.disable_introspection import DisableIntrospection
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
 from api.context import Context
+from api.errors import KNOWN_CODES, api_error, not_found
+from api.selection import wanted_by
+from api.types import (
+    Department,
+    Flow,
+    Principle,
+    Recipient,
+    Relationship,
+    SearchHit,
+    Section,
+    Statement,
+    Topic,
+)
 from deptgraph import __version__
+from deptgraph.settings import Settings
+from graph import reads
+from graph.database import DatabaseUnavailable, QueryTimeout
+
+log = logging.getLogger("deptgraph.api")
+
+MAX_SEARCH_RESULTS = 50
+
+NameArg = strawberry.argument(
+    description="A department: its key or any name or alias, in Vietnamese or English, with or "
+    "without diacritics (e.g. `accounting`, 'Kế toán', 'ke toan', 'CSKH')."
+)
+
+
+async def _answer(
+    info: Info[Context, None], field: str, args: dict[str, Any], missing_is_null: bool = False
+) -> Any:
+    """Run the root field's one query; turn names that matched nothing into NOT_FOUND."""
+    db = info.context.database
+    result = await reads.read_root(db, field, args, wanted_by(info))
+    if result.missing:
+        if missing_is_null and all(use.path.startswith(f"{field}(") for use in result.missing):
+            return None  # e.g. department(key:) naming no department; nested names still fail
+        use = next(
+            use for use in result.missing if not use.path.startswith(f"{field}(") or not missing_is_null
+        )
+        raise not_found(use.label, use.path, use.value, await reads.closest_names(db, use.label, use.value))
+    return result.value
 
 
 @strawberry.type(description="This deptgraph server and the Neo4j behind it.")
@@ -16,16 +78,205 @@ class About:
     neo4j_edition: str = strawberry.field(description="Neo4j's edition, e.g. community.")
 
 
-@strawberry.type(description="Questions about how the company's departments work together.")
+@strawberry.type(
+    description="Questions about how the company's departments work together. Every text field "
+    "takes `lang: VI | EN` (default: the request's Accept-Language, else Vietnamese)."
+)
 class Query:
+    @strawberry.field(description="All departments, in the document's order.")
+    async def departments(self, info: Info[Context, None]) -> list[Department]:
+        return [Department(data=d) for d in await _answer(info, "departments", {})]
+
+    @strawberry.field(description="One department, by key or by any of its names; null when nothing matches.")
+    async def department(self, info: Info[Context, None], key: Annotated[str, NameArg]) -> Department | None:
+        found = await _answer(info, "department", {"key": key}, missing_is_null=True)
+        return None if found is None else Department(data=found)
+
+    @strawberry.field(
+        description="How two departments work together (in either order); null when they have no "
+        "relationship. An unknown department is a NOT_FOUND error with suggestions."
+    )
+    async def relationship(
+        self,
+        info: Info[Context, None],
+        between: Annotated[str, NameArg],
+        and_: Annotated[
+            str, strawberry.argument(name="and", description="The other department (key or any name).")
+        ],
+    ) -> Relationship | None:
+        found = await _answer(info, "relationship", {"between": between, "and": and_})
+        return None if found is None else Relationship(data=found)
+
+    @strawberry.field(
+        description="What flows INTO a department (`of`): what it needs or gets — from one "
+        'department (`from`) or from all. E.g. needs(of: "sales", from: "Kế toán").'
+    )
+    async def needs(
+        self,
+        info: Info[Context, None],
+        of: Annotated[str, NameArg],
+        from_: Annotated[
+            str | None,
+            strawberry.argument(name="from", description="Only from this department (key or any name)."),
+        ] = None,
+    ) -> list[Flow]:
+        return [Flow(data=d) for d in await _answer(info, "needs", {"of": of, "from": from_})]
+
+    @strawberry.field(
+        description="What flows OUT of a department (`of`): what it contributes or provides — to "
+        "one department (`to`) or to all."
+    )
+    async def contributions(
+        self,
+        info: Info[Context, None],
+        of: Annotated[str, NameArg],
+        to: Annotated[
+            str | None, strawberry.argument(description="Only to this department (key or any name).")
+        ] = None,
+    ) -> list[Flow]:
+        return [Flow(data=d) for d in await _answer(info, "contributions", {"of": of, "to": to})]
+
+    @strawberry.field(
+        description="Who gets things about a topic (e.g. 'khiếu nại', 'complaints', 'pricing'): "
+        "the department that handles it first, then those informed, then those who cooperate on it."
+    )
+    async def recipients(
+        self,
+        info: Info[Context, None],
+        topic: Annotated[
+            str,
+            strawberry.argument(
+                description="A topic: its key or any name or alias, in Vietnamese or English."
+            ),
+        ],
+    ) -> list[Recipient]:
+        return [Recipient(data=d) for d in await _answer(info, "recipients", {"topic": topic})]
+
+    @strawberry.field(
+        description="Full-text search over every name and text, in both languages, with or "
+        "without diacritics ('ke toan' finds 'Kế toán'). Best matches first."
+    )
+    async def search(
+        self,
+        info: Info[Context, None],
+        text: Annotated[str, strawberry.argument(description="Words to look for; any text is accepted.")],
+        limit: Annotated[int | None, strawberry.argument(description="At most this many hits (1–50).")] = 10,
+    ) -> list[SearchHit]:
+        limit = 10 if limit is None else limit
+        if not 1 <= limit <= MAX_SEARCH_RESULTS:
+            raise api_error(
+                f"limit must be between 1 and {MAX_SEARCH_RESULTS}, not {limit}.", "BAD_USER_INPUT",
+                argument="limit",
+            )  # fmt: skip
+        return [SearchHit(data=d) for d in await reads.search(info.context.database, text, limit)]
+
+    @strawberry.field(description="The principles that make cooperation between departments work.")
+    async def principles(self, info: Info[Context, None]) -> list[Principle]:
+        return [Principle(data=d) for d in await _answer(info, "principles", {})]
+
+    @strawberry.field(description="All topics things can be about.")
+    async def topics(self, info: Info[Context, None]) -> list[Topic]:
+        return [Topic(data=d) for d in await _answer(info, "topics", {})]
+
+    @strawberry.field(
+        description="One topic, by key or by any of its names or aliases; null when nothing matches."
+    )
+    async def topic(
+        self,
+        info: Info[Context, None],
+        name: Annotated[
+            str,
+            strawberry.argument(description="Key or any name or alias, e.g. 'chiết khấu' or 'discounts'."),
+        ],
+    ) -> Topic | None:
+        found = await _answer(info, "topic", {"name": name}, missing_is_null=True)
+        return None if found is None else Topic(data=found)
+
+    @strawberry.field(description="The document's introduction and conclusion, sentence by sentence.")
+    async def statements(
+        self,
+        info: Info[Context, None],
+        section: Annotated[Section | None, strawberry.argument(description="Only this section.")] = None,
+    ) -> list[Statement]:
+        args = {"section": section.value if section else None}
+        return [Statement(data=d) for d in await _answer(info, "statements", args)]
+
     @strawberry.field(description="Which deptgraph and which Neo4j answer these questions.")
     async def about(self, info: Info[Context, None]) -> About:
         server = await info.context.database.server_info()
-        return About(
-            version=__version__,
-            neo4j_version=server["version"],
-            neo4j_edition=server["edition"],
+        return About(version=__version__, neo4j_version=server["version"], neo4j_edition=server["edition"])
+
+
+class ErrorPolicy(SchemaExtension):
+    """Every error leaves with a code and the request id; unexpected ones are masked and logged."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not getattr(result, "errors", None):
+            return
+        context = self.execution_context.context
+        request_id = getattr(context, "request_id", None)
+        result.errors = [self._policy(error, request_id) for error in result.errors or []]
+
+    def _policy(self, error: GraphQLError, request_id: str | None) -> GraphQLError:
+        original = error.original_error
+        extensions = dict(error.extensions or {})
+        if isinstance(original, DatabaseUnavailable):
+            log.warning("request %s: Neo4j unavailable: %s", request_id, original)
+            message, extensions = (
+                "Neo4j is unavailable right now; try again shortly.",
+                {"code": "SERVICE_UNAVAILABLE"},
+            )
+        elif isinstance(original, QueryTimeout):
+            message, extensions = "The request took too long and was stopped.", {"code": "TIMEOUT"}
+        elif original is None or extensions.get("code") in KNOWN_CODES:
+            message = error.message  # a validation error, or one of ours
+            extensions.setdefault(
+                "code", "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_USER_INPUT"
+            )
+        else:
+            log.error("request %s: unexpected error in %s", request_id, error.path, exc_info=original)
+            message, extensions = "Internal server error.", {"code": "INTERNAL_SERVER_ERROR"}
+        return GraphQLError(
+            message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={**extensions, "requestId": request_id},
         )
 
 
-schema = strawberry.Schema(query=Query)
+class DeptgraphSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """ErrorPolicy has logged what deserves it; don't log every client mistake again."""
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    """The schema with the request limits of `settings`."""
+    # The limiters' validation rules are built once, so that validation results can be cached
+    # per query text (the cache key includes the rules).
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
+    extensions: list[Any] = [
+        ErrorPolicy,
+        lambda: AddValidationRules(rules),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+    ]
+    if not settings.introspection_enabled:
+        extensions.append(DisableIntrospection)
+    return DeptgraphSchema(
+        query=Query,
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=not settings.development),
+    )
+
+
+def sdl(settings: Settings | None = None) -> str:
+    """The schema in SDL, as checked in at api/schema.graphql."""
+    return build_schema(settings or Settings()).as_str() + "\n"

@@ -329,6 +329,29 @@ def export(
 
 
 @app.command()
+def schema(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write here (e.g. api/schema.graphql) instead of standard output."
+        ),
+    ] = None,
+) -> None:
+    """Print the GraphQL schema (SDL): the contract internal tools rely on.
+
+    `deptgraph schema -o api/schema.graphql` refreshes the checked-in copy; a test fails when
+    the code and that file disagree."""
+    from api.schema import sdl
+
+    text = sdl()
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"Wrote the schema to {output}.", highlight=False)
+
+
+@app.command()
 def generate(
     departments: Annotated[int, typer.Option(min=2, help="How many synthetic departments.")] = 1000,
     flows: Annotated[int, typer.Option(min=0, help="About how many flows between them.")] = 20_000,

@@ -54,10 +54,36 @@ class Settings(BaseSettings):
     # Seconds to wait for a Neo4j connection before a request fails.
     connect_timeout: float = Field(default=2.0, gt=0)
 
+    # --- GraphQL safety and conveniences. ---
+    env: Literal["development", "production"] = "development"
+    max_depth: int = Field(default=8, ge=1)
+    max_aliases: int = Field(default=15, ge=0)
+    max_tokens: int = Field(default=2000, ge=1)
+    max_body_bytes: int = Field(default=100_000, ge=1_000)
+    # GraphiQL and introspection: on in development; in production only when set to true.
+    graphiql: bool | None = None
+    introspection: bool | None = None
+    # Front-end packages (GraphiQL, Cytoscape.js), installed from package-lock.json by `make`.
+    assets_dir: Path = Path(__file__).resolve().parents[1] / "node_modules"
+    queries_dir: Path = Path(__file__).resolve().parents[1] / "queries"
+
     @field_validator("neo4j_uri", mode="before")
     @classmethod
     def _blank_uri_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def development(self) -> bool:
+        return self.env == "development"
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.development if self.graphiql is None else self.graphiql
+
+    @property
+    def introspection_enabled(self) -> bool:
+        """GraphiQL needs introspection, so it follows GraphiQL unless set on its own."""
+        return self.graphiql_enabled if self.introspection is None else self.introspection
 
     @property
     def uses_local_neo4j(self) -> bool:

@@ -136,7 +136,10 @@ class Database:
         await self.driver.close()
 
     async def read(self, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
-        """Run one read query; one round trip. Rows come back as plain dicts."""
+        """Run one read query; one round trip. Rows come back as plain dicts.
+
+        Values are taken as the driver decoded them (maps and lists stay dicts and lists);
+        queries return maps, not nodes, so the driver's slow deep conversion is not needed."""
         query = Query(cypher, timeout=_remaining())
         _count(cypher)
         with _translated_errors():
@@ -144,7 +147,8 @@ class Database:
                 database=self.database, default_access_mode=neo4j.READ_ACCESS
             ) as session:
                 result = await session.run(query, params)
-                return await result.data()
+                keys = result.keys()
+                return [dict(zip(keys, values, strict=True)) for values in await result.values()]
 
     async def command(self, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
         """Run one statement in write mode, auto-commit: schema commands and maintenance."""

@@ -10,7 +10,9 @@ import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -120,10 +122,50 @@ def run_cli(*args: str, env: dict[str, str], cwd: Path = PROJECT) -> subprocess.
     )
 
 
-@pytest_asyncio.fixture
-async def client(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client for the real app, on the clean test database."""
-    app = create_app(settings, database=db)
+@asynccontextmanager
+async def app_client(settings: Settings, database: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to a real app (in-process, over ASGI) on `database`."""
+    app = create_app(settings, database=database)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://deptgraph.test") as http:
         yield http
+
+
+@pytest_asyncio.fixture
+async def client(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client for the real app, on the clean test database."""
+    async with app_client(settings, db) as http:
+        yield http
+
+
+@pytest_asyncio.fixture
+async def api(settings: Settings, seeded: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client for the real app, on the graph seeded from the shipped files."""
+    async with app_client(settings, seeded) as http:
+        yield http
+
+
+async def graphql(
+    http: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    lang: str | None = None,
+) -> dict[str, Any]:
+    """POST a GraphQL request; return the whole response body (data and errors)."""
+    headers = {"accept-language": lang} if lang else {}
+    response = await http.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def data_of(
+    http: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None, *, lang: str | None = None
+) -> Any:
+    """The data of a request that must succeed without errors."""
+    body = await graphql(http, query, variables, lang=lang)
+    assert "errors" not in body, body["errors"]
+    return body["data"]

@@ -1,0 +1,38 @@
+"""Front-end files served by the app itself (no CDN: pages work offline).
+
+Only the files listed here are served from the npm packages installed by `make` (package.json,
+pinned in package-lock.json); the rest of node_modules is never exposed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+
+# URL path under /assets/ → file under node_modules/
+VENDOR_FILES = {
+    "graphiql/graphiql.min.js": "graphiql/graphiql.min.js",
+    "graphiql/graphiql.min.css": "graphiql/graphiql.min.css",
+    "react/react.production.min.js": "react/umd/react.production.min.js",
+    "react-dom/react-dom.production.min.js": "react-dom/umd/react-dom.production.min.js",
+    "cytoscape/cytoscape.min.js": "cytoscape/dist/cytoscape.min.js",
+}
+
+
+def vendor_endpoint(assets_dir: Path):  # type: ignore[no-untyped-def]
+    async def vendor(request: Request) -> Response:
+        path = request.path_params["path"]
+        if path not in VENDOR_FILES:
+            return JSONResponse({"error": f"no asset named {path}"}, status_code=404)
+        file = assets_dir / VENDOR_FILES[path]
+        if not file.is_file():
+            return JSONResponse(
+                {"error": f"{file} is missing: the front-end packages are not installed. "
+                 "Run `npm ci` in the project (make run / make test do)."},
+                status_code=503,
+            )  # fmt: skip
+        return FileResponse(file, headers={"cache-control": "public, max-age=86400"})
+
+    return vendor

@@ -1,0 +1,167 @@
+"""The read API under load, beside its floor (hand-written Cypher through the driver).
+
+    python -m bench.api [--seconds 2] [--departments 1000] [--flows 20000]
+
+Seeds a Neo4j of its own, starts `deptgraph serve` under uvicorn, and for every operation in
+queries/ measures p50 / p99 latency and throughput over HTTP with 1 and 16 concurrent clients,
+beside the same answer from bench/floor.py. Then the same on a generated organisation of
+1,000 departments and ~20,000 flows (the real departments kept as they are).
+
+Targets: API p50 ≤ 2 × floor p50 for every question; p50 on the large graph ≤ 1.5 × p50 on the
+seed graph. Client, server and Neo4j share this machine's cores, so throughput is a lower bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from api.queries import load_queries
+from bench.floor import FLOOR
+from bench.harness import bench_database
+from graph.database import Database
+from graph.local_neo4j import free_port
+from seed.files import default_files, read_files
+from seed.loader import load
+from seed.synthetic import synthetic_org
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Figures:
+    p50_ms: float
+    p99_ms: float
+    per_second: float
+
+
+async def measure(call: Callable[[], Awaitable[None]], clients: int, seconds: float) -> Figures:
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+
+    async def client() -> None:
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            await call()
+            latencies.append(time.perf_counter() - started)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    return Figures(statistics.median(latencies) * 1000, p99 * 1000, len(latencies) / elapsed)
+
+
+async def run_suite(http: httpx.AsyncClient, db: Database, seconds: float, label: str) -> dict[str, Figures]:
+    queries = load_queries(PROJECT / "queries")
+    print(f"\n## {label}\n")
+
+    async def http_only() -> None:
+        if (await http.get("/healthz")).status_code != 200:
+            raise RuntimeError("/healthz failed")
+
+    for _ in range(50):
+        await http_only()
+    alone = await measure(http_only, 1, seconds)
+    print(
+        f"HTTP round trip alone (GET /healthz, 1 client): p50 {alone.p50_ms:.2f} ms, p99 {alone.p99_ms:.2f} ms\n"
+    )
+    print("| question | clients | API p50 ms | API p99 ms | API req/s | floor p50 ms | floor p99 ms "
+          "| floor req/s | API ÷ floor (p50) |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    results: dict[str, Figures] = {}
+    for query in queries:
+        payload = {"query": query.text, "variables": {"lang": "EN"}}
+
+        async def api_call(payload: dict[str, object] = payload, name: str = query.name) -> None:
+            response = await http.post("/graphql", json=payload)
+            if response.status_code != 200 or b'"errors"' in response.content:
+                raise RuntimeError(f"{name}: {response.text[:300]}")
+
+        async def floor_call(cypher: str = FLOOR[query.name], name: str = query.name) -> None:
+            rows = await db.read(cypher)  # type: ignore[arg-type]
+            if not rows:
+                raise RuntimeError(f"floor {name} returned nothing")
+
+        for _ in range(20):  # warm up caches, plans and the JIT
+            await api_call()
+            await floor_call()
+        for clients in (1, 16):
+            api = await measure(api_call, clients, seconds)
+            floor = await measure(floor_call, clients, seconds)
+            results[f"{query.name}@{clients}"] = api
+            print(f"| {query.name} | {clients} | {api.p50_ms:.2f} | {api.p99_ms:.2f} | {api.per_second:.0f} "
+                  f"| {floor.p50_ms:.2f} | {floor.p99_ms:.2f} | {floor.per_second:.0f} | {api.p50_ms / floor.p50_ms:.2f} |",
+                  flush=True)  # fmt: skip
+    return results
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=2.0, help="measuring time per question and client count"
+    )
+    parser.add_argument("--departments", type=int, default=1000)
+    parser.add_argument("--flows", type=int, default=20_000)
+    args = parser.parse_args()
+
+    async with bench_database() as (db, target):
+        seed = read_files(default_files())
+        await load(db, seed)
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "DEPTGRAPH_"))}
+        env |= {"NEO4J_URI": target.uri, "NEO4J_USER": target.user, "NEO4J_PASSWORD": target.password,
+                "DEPTGRAPH_LOG_LEVEL": "warning", "DEPTGRAPH_REQUEST_TIMEOUT": "30"}  # fmt: skip
+        server = subprocess.Popen(
+            [str(Path(sys.executable).with_name("deptgraph")), "serve", "--no-start-neo4j", "--no-seed",
+             "--port", str(port)], env=env,
+        )  # fmt: skip
+        try:
+            async with httpx.AsyncClient(
+                base_url=f"http://127.0.0.1:{port}", timeout=30, limits=httpx.Limits(max_connections=32)
+            ) as http:
+                for _ in range(100):
+                    try:
+                        if (await http.get("/readyz")).status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        pass
+                    await asyncio.sleep(0.2)
+                print(
+                    f"Neo4j {target.uri}; API on port {port} (uvicorn, 1 worker); {args.seconds:g}s per cell"
+                )
+                small = await run_suite(http, db, args.seconds, "Seed graph (5 departments, 34 flows)")
+                print(f"\nLoading {args.departments} departments and ~{args.flows} flows…", flush=True)
+                await load(db, synthetic_org(args.departments, args.flows, base=seed))
+                large = await run_suite(
+                    http,
+                    db,
+                    args.seconds,
+                    f"Generated graph ({args.departments + 5} departments, ~{args.flows} flows)",
+                )
+                print("\n## p50 on the large graph ÷ p50 on the seed graph (target ≤ 1.5)\n")
+                print("| question | 1 client | 16 clients |")
+                print("|---|---:|---:|")
+                for name in dict.fromkeys(key.split("@")[0] for key in small):
+                    ratios = [large[f"{name}@{c}"].p50_ms / small[f"{name}@{c}"].p50_ms for c in (1, 16)]
+                    print(f"| {name} | {ratios[0]:.2f} | {ratios[1]:.2f} |")
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
