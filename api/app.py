@@ -31,6 +31,7 @@ from strawberry.asgi import GraphQL
 from strawberry.types.unset import UNSET
 
 from api.assets import vendor_endpoint
+from api.auth import Auth
 from api.context import Context, preferred_lang
 from api.health import healthz, readyz
 from api.queries import NamedQuery, load_queries
@@ -112,12 +113,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         assert isinstance(request, Request) and isinstance(response, Response)
+        database = request.app.state.database
         return Context(
             request=request,
             response=response,
-            database=request.app.state.database,
+            database=database,
             request_id=request.state.request_id,
             lang=preferred_lang(request.headers.get("accept-language")),
+            auth=Auth(request.headers.get("authorization"), database, self.settings.reads_need_token),
         )
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
@@ -145,8 +148,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
 
 def _graphiql_page(queries: list[NamedQuery]) -> str:
     listed = [
-        {"name": q.name, "file": q.file, "vi": q.question_vi, "en": q.question_en, "text": q.text}
-        for q in queries
+        {"name": q.name, "file": q.file, "vi": q.question_vi, "en": q.question_en, "text": q.text} for q in queries
     ]
     # Inside a <script> element: keep "</script>" and friends from closing it.
     payload = json.dumps(listed, ensure_ascii=False).replace("<", "\\u003c")

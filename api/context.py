@@ -9,6 +9,7 @@ import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.auth import Auth
 from graph.database import Database
 
 
@@ -42,3 +43,4 @@ class Context:
     database: Database
     request_id: str
     lang: Lang = Lang.VI
+    auth: Auth | None = None

@@ -8,7 +8,9 @@ exported to `api/schema.graphql` (`deptgraph schema`), and a test keeps the two 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -23,11 +25,14 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.extensions.disable_introspection import DisableIntrospection
+from strawberry.scalars import JSON
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
+from api.auth import Role
 from api.context import Context
 from api.errors import KNOWN_CODES, api_error, not_found
+from api.mutations import Mutation
 from api.selection import wanted_by
 from api.types import (
     Department,
@@ -42,12 +47,13 @@ from api.types import (
 )
 from deptgraph import __version__
 from deptgraph.settings import Settings
-from graph import reads
+from graph import reads, writes
 from graph.database import DatabaseUnavailable, QueryTimeout
 
 log = logging.getLogger("deptgraph.api")
 
 MAX_SEARCH_RESULTS = 50
+MAX_CHANGES = 1000
 
 NameArg = strawberry.argument(
     description="A department: its key or any name or alias, in Vietnamese or English, with or "
@@ -55,20 +61,36 @@ NameArg = strawberry.argument(
 )
 
 
-async def _answer(
-    info: Info[Context, None], field: str, args: dict[str, Any], missing_is_null: bool = False
-) -> Any:
+async def _answer(info: Info[Context, None], field: str, args: dict[str, Any], missing_is_null: bool = False) -> Any:
     """Run the root field's one query; turn names that matched nothing into NOT_FOUND."""
+    await _may_read(info)
     db = info.context.database
     result = await reads.read_root(db, field, args, wanted_by(info))
     if result.missing:
         if missing_is_null and all(use.path.startswith(f"{field}(") for use in result.missing):
             return None  # e.g. department(key:) naming no department; nested names still fail
-        use = next(
-            use for use in result.missing if not use.path.startswith(f"{field}(") or not missing_is_null
-        )
+        use = next(use for use in result.missing if not use.path.startswith(f"{field}(") or not missing_is_null)
         raise not_found(use.label, use.path, use.value, await reads.closest_names(db, use.label, use.value))
     return result.value
+
+
+async def _may_read(info: Info[Context, None]) -> None:
+    if info.context.auth is not None:
+        await info.context.auth.may_read()
+
+
+@strawberry.type(
+    description="One change to the knowledge: who changed which node when, and its state before and after."
+)
+class Change:
+    id: str = strawberry.field(description="Identifier of this record.")
+    at: str = strawberry.field(description="When (UTC, ISO 8601).")
+    actor: str = strawberry.field(description="The name of the token that made the change.")
+    operation: str = strawberry.field(description="The mutation, e.g. `updateFlow`.")
+    label: str = strawberry.field(description="What kind of node changed, e.g. Flow.")
+    key: str = strawberry.field(description="The key of the node that changed.")
+    before: JSON | None = strawberry.field(description="Its state before (null when it was created).")
+    after: JSON | None = strawberry.field(description="Its state after (null when it was deleted).")
 
 
 @strawberry.type(description="This deptgraph server and the Neo4j behind it.")
@@ -100,9 +122,7 @@ class Query:
         self,
         info: Info[Context, None],
         between: Annotated[str, NameArg],
-        and_: Annotated[
-            str, strawberry.argument(name="and", description="The other department (key or any name).")
-        ],
+        and_: Annotated[str, strawberry.argument(name="and", description="The other department (key or any name).")],
     ) -> Relationship | None:
         found = await _answer(info, "relationship", {"between": between, "and": and_})
         return None if found is None else Relationship(data=found)
@@ -130,9 +150,7 @@ class Query:
         self,
         info: Info[Context, None],
         of: Annotated[str, NameArg],
-        to: Annotated[
-            str | None, strawberry.argument(description="Only to this department (key or any name).")
-        ] = None,
+        to: Annotated[str | None, strawberry.argument(description="Only to this department (key or any name).")] = None,
     ) -> list[Flow]:
         return [Flow(data=d) for d in await _answer(info, "contributions", {"of": of, "to": to})]
 
@@ -145,9 +163,7 @@ class Query:
         info: Info[Context, None],
         topic: Annotated[
             str,
-            strawberry.argument(
-                description="A topic: its key or any name or alias, in Vietnamese or English."
-            ),
+            strawberry.argument(description="A topic: its key or any name or alias, in Vietnamese or English."),
         ],
     ) -> list[Recipient]:
         return [Recipient(data=d) for d in await _answer(info, "recipients", {"topic": topic})]
@@ -162,6 +178,7 @@ class Query:
         text: Annotated[str, strawberry.argument(description="Words to look for; any text is accepted.")],
         limit: Annotated[int | None, strawberry.argument(description="At most this many hits (1–50).")] = 10,
     ) -> list[SearchHit]:
+        await _may_read(info)
         limit = 10 if limit is None else limit
         if not 1 <= limit <= MAX_SEARCH_RESULTS:
             raise api_error(
@@ -178,9 +195,7 @@ class Query:
     async def topics(self, info: Info[Context, None]) -> list[Topic]:
         return [Topic(data=d) for d in await _answer(info, "topics", {})]
 
-    @strawberry.field(
-        description="One topic, by key or by any of its names or aliases; null when nothing matches."
-    )
+    @strawberry.field(description="One topic, by key or by any of its names or aliases; null when nothing matches.")
     async def topic(
         self,
         info: Info[Context, None],
@@ -201,8 +216,49 @@ class Query:
         args = {"section": section.value if section else None}
         return [Statement(data=d) for d in await _answer(info, "statements", args)]
 
+    @strawberry.field(
+        description="The audit trail, newest first: every change made through the API (editors and admins only)."
+    )
+    async def changes(
+        self,
+        info: Info[Context, None],
+        since: Annotated[
+            datetime | None, strawberry.argument(description="Only changes at or after this time.")
+        ] = None,
+        target: Annotated[
+            str | None, strawberry.argument(description="Only changes to the node with this key.")
+        ] = None,
+        limit: Annotated[int | None, strawberry.argument(description="At most this many (1–1000).")] = 50,
+    ) -> list[Change]:
+        assert info.context.auth is not None
+        await info.context.auth.require(Role.EDITOR, "Reading the audit trail")
+        limit = 50 if limit is None else limit
+        if not 1 <= limit <= MAX_CHANGES:
+            raise api_error(
+                f"limit must be between 1 and {MAX_CHANGES}, not {limit}.", "BAD_USER_INPUT", argument="limit"
+            )
+        after = None
+        if since is not None:
+            moment = since if since.tzinfo else since.replace(tzinfo=UTC)
+            after = moment.astimezone(UTC).isoformat(timespec="microseconds")
+        found = await writes.changes(info.context.database, after, target, limit)
+        return [
+            Change(
+                id=c.id,
+                at=c.at,
+                actor=c.actor,
+                operation=c.operation,
+                label=c.label,
+                key=c.key,
+                before=c.before,  # type: ignore[arg-type]  # any JSON value
+                after=c.after,  # type: ignore[arg-type]
+            )
+            for c in found
+        ]
+
     @strawberry.field(description="Which deptgraph and which Neo4j answer these questions.")
     async def about(self, info: Info[Context, None]) -> About:
+        await _may_read(info)
         server = await info.context.database.server_info()
         return About(version=__version__, neo4j_version=server["version"], neo4j_edition=server["edition"])
 
@@ -230,11 +286,14 @@ class ErrorPolicy(SchemaExtension):
             )
         elif isinstance(original, QueryTimeout):
             message, extensions = "The request took too long and was stopped.", {"code": "TIMEOUT"}
+        elif extensions.get("code") in KNOWN_CODES:
+            message = error.message  # one of ours
+        elif error.path is None and (isinstance(original, GraphQLError) or "invalid value" in error.message):
+            # Variables that do not fit their types: the client's input is at fault.
+            message, extensions = error.message, {"code": "BAD_USER_INPUT", **_input_field(error.message)}
         elif original is None or extensions.get("code") in KNOWN_CODES:
             message = error.message  # a validation error, or one of ours
-            extensions.setdefault(
-                "code", "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_USER_INPUT"
-            )
+            extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_USER_INPUT")
         else:
             log.error("request %s: unexpected error in %s", request_id, error.path, exc_info=original)
             message, extensions = "Internal server error.", {"code": "INTERNAL_SERVER_ERROR"}
@@ -246,6 +305,17 @@ class ErrorPolicy(SchemaExtension):
             path=error.path,
             extensions={**extensions, "requestId": request_id},
         )
+
+
+def _input_field(message: str) -> dict[str, str]:
+    """The input field a variable-coercion message points at, e.g. `input.text.en`."""
+    variable = re.search(r"Variable '\$(\w+)'", message)
+    if variable is None:
+        return {}
+    at = re.search(r"invalid value at ([^\s:]+)", message)
+    missing = re.search(r"required field '(\w+)'", message)
+    where = variable.group(1) + (at.group(1) if at else "") + (f".{missing.group(1)}" if missing else "")
+    return {"field": where}
 
 
 class DeptgraphSchema(strawberry.Schema):
@@ -272,6 +342,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions.append(DisableIntrospection)
     return DeptgraphSchema(
         query=Query,
+        mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.development),
     )

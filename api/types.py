@@ -18,6 +18,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context, Lang
+from seed import knowledge as k
 
 Data = strawberry.Private[dict[str, Any]]
 LangArg = strawberry.argument(description="The language: VI (Vietnamese) or EN (English).")
@@ -41,23 +42,22 @@ def _related(data: dict[str, Any], info: Info[Context, None]) -> Any:
     return data.get(f"_r_{info.path.key}")
 
 
-@strawberry.enum(description="How the source document phrases a flow.")
-class FlowKind(Enum):
-    NEED = strawberry.enum_value(
-        "NEED", description="Listed as something the receiver needs from the provider (Nhu cầu từ …)."
-    )
-    CONTRIBUTION = strawberry.enum_value(
-        "CONTRIBUTION", description="Listed as something the provider contributes (Đóng góp cho …)."
-    )
+# The seed models' enums, so that output types and the inputs generated from those models agree.
+strawberry.enum(
+    k.FlowKind,
+    description="How the source document phrases a flow: NEED (listed under 'Nhu cầu từ …', what the "
+    "receiver needs) or CONTRIBUTION (listed under 'Đóng góp cho …', what the provider contributes).",
+)
+strawberry.enum(k.Section, description="Where a statement stands in the source document.")
+FlowKind = k.FlowKind
+Section = k.Section
 
 
 @strawberry.enum(description="How a department takes part in what happens about a topic.")
 class RecipientRole(Enum):
     HANDLES = strawberry.enum_value("HANDLES", description="It is handed the matter to act on it.")
     INFORMED = strawberry.enum_value("INFORMED", description="It receives information about it.")
-    COOPERATES = strawberry.enum_value(
-        "COOPERATES", description="It works on it together with another department."
-    )
+    COOPERATES = strawberry.enum_value("COOPERATES", description="It works on it together with another department.")
 
 
 @strawberry.enum(description="Whether a participant is one of the company's departments or an outside party.")
@@ -66,15 +66,14 @@ class ParticipantKind(Enum):
     PARTY = "Party"
 
 
-@strawberry.enum(description="Where a statement stands in the source document.")
-class Section(Enum):
-    INTRODUCTION = "introduction"
-    CONCLUSION = "conclusion"
-
-
 @strawberry.type(description="A department of the company, such as Sales (Phòng Kinh doanh) or Accounting.")
 class Department:
     data: Data
+
+    @strawberry.field(description="Its version: 1 when created, one more on each change. Pass it as "
+                      "`expectedVersion` when you change or delete it.")  # fmt: skip
+    def version(self) -> int:
+        return int(self.data.get("version") or 0)
 
     @strawberry.field(description="Stable identifier, e.g. `accounting`. Use it in links and tools.")
     def key(self) -> str:
@@ -114,18 +113,19 @@ class Department:
     def contributions(
         self,
         info: Info[Context, None],
-        to: Annotated[
-            str | None, strawberry.argument(description="Only to this department (key or any name).")
-        ] = None,
+        to: Annotated[str | None, strawberry.argument(description="Only to this department (key or any name).")] = None,
     ) -> list[Flow]:
         return [Flow(data=d) for d in _related(self.data, info)]
 
 
-@strawberry.type(
-    description="How two departments work together: shared goals, roles, cooperation, flows, examples."
-)
+@strawberry.type(description="How two departments work together: shared goals, roles, cooperation, flows, examples.")
 class Relationship:
     data: Data
+
+    @strawberry.field(description="Its version: 1 when created, one more on each change. Pass it as "
+                      "`expectedVersion` when you change or delete it.")  # fmt: skip
+    def version(self) -> int:
+        return int(self.data.get("version") or 0)
 
     @strawberry.field(description="Stable identifier, e.g. `sales-accounting`.")
     def key(self) -> str:
@@ -171,6 +171,11 @@ class Relationship:
 class Flow:
     data: Data
 
+    @strawberry.field(description="Its version: 1 when created, one more on each change. Pass it as "
+                      "`expectedVersion` when you change or delete it.")  # fmt: skip
+    def version(self) -> int:
+        return int(self.data.get("version") or 0)
+
     @strawberry.field(description="Stable identifier, e.g. `accounting-to-sales-pricing-policy`.")
     def key(self) -> str:
         return str(self.data["key"])
@@ -190,9 +195,7 @@ class Flow:
         return _maybe_text(self.data, "purpose", info, lang)
 
     @strawberry.field(description="The document's whole sentence, for flows taken from its cooperation text.")
-    def statement(
-        self, info: Info[Context, None], lang: Annotated[Lang | None, LangArg] = None
-    ) -> str | None:
+    def statement(self, info: Info[Context, None], lang: Annotated[Lang | None, LangArg] = None) -> str | None:
         return _maybe_text(self.data, "statement", info, lang)
 
     @strawberry.field(description="The department it comes from.")
@@ -288,6 +291,11 @@ class Role:
 class Topic:
     data: Data
 
+    @strawberry.field(description="Its version: 1 when created, one more on each change. Pass it as "
+                      "`expectedVersion` when you change or delete it.")  # fmt: skip
+    def version(self) -> int:
+        return int(self.data.get("version") or 0)
+
     @strawberry.field(description="Stable identifier, e.g. `complaints`.")
     def key(self) -> str:
         return str(self.data["key"])
@@ -306,9 +314,7 @@ class Topic:
         info: Info[Context, None],
         from_: Annotated[
             str | None,
-            strawberry.argument(
-                name="from", description="Only flows from this department (key or any name)."
-            ),
+            strawberry.argument(name="from", description="Only flows from this department (key or any name)."),
         ] = None,
         to: Annotated[
             str | None, strawberry.argument(description="Only flows to this department (key or any name).")
@@ -328,6 +334,11 @@ class Topic:
 @strawberry.type(description="An example from the document (Ví dụ), told as ordered steps.")
 class Scenario:
     data: Data
+
+    @strawberry.field(description="Its version: 1 when created, one more on each change. Pass it as "
+                      "`expectedVersion` when you change or delete it.")  # fmt: skip
+    def version(self) -> int:
+        return int(self.data.get("version") or 0)
 
     @strawberry.field(description="Stable identifier, e.g. `product-quality-complaint`.")
     def key(self) -> str:
@@ -398,6 +409,11 @@ def step_sentence(step: dict[str, Any], lang: str) -> str:
 class Participant:
     data: Data
 
+    @strawberry.field(description="Its version: 1 when created, one more on each change. Pass it as "
+                      "`expectedVersion` when you change or delete it.")  # fmt: skip
+    def version(self) -> int:
+        return int(self.data.get("version") or 0)
+
     @strawberry.field(description="Stable identifier, e.g. `sales` or `customer`.")
     def key(self) -> str:
         return str(self.data["key"])
@@ -426,9 +442,7 @@ class Recipient:
 
     @strawberry.field(description="HANDLES (acts on it), INFORMED (receives information) or COOPERATES.")
     def role(self) -> RecipientRole:
-        return [RecipientRole.HANDLES, RecipientRole.INFORMED, RecipientRole.COOPERATES][
-            int(self.data["rank"]) - 1
-        ]
+        return [RecipientRole.HANDLES, RecipientRole.INFORMED, RecipientRole.COOPERATES][int(self.data["rank"]) - 1]
 
     @strawberry.field(description="How it gets involved, in a sentence, e.g. 'handles it: Sales passes …'.")
     def how(self, info: Info[Context, None], lang: Annotated[Lang | None, LangArg] = None) -> str:
@@ -504,6 +518,11 @@ class SearchHit:
 class Principle:
     data: Data
 
+    @strawberry.field(description="Its version: 1 when created, one more on each change. Pass it as "
+                      "`expectedVersion` when you change or delete it.")  # fmt: skip
+    def version(self) -> int:
+        return int(self.data.get("version") or 0)
+
     @strawberry.field(description="Stable identifier, e.g. `share-information`.")
     def key(self) -> str:
         return str(self.data["key"])
@@ -520,6 +539,11 @@ class Principle:
 @strawberry.type(description="A sentence of the document's introduction or conclusion.")
 class Statement:
     data: Data
+
+    @strawberry.field(description="Its version: 1 when created, one more on each change. Pass it as "
+                      "`expectedVersion` when you change or delete it.")  # fmt: skip
+    def version(self) -> int:
+        return int(self.data.get("version") or 0)
 
     @strawberry.field(description="Stable identifier, e.g. `sales-is-the-hub`.")
     def key(self) -> str:

@@ -74,9 +74,7 @@ async def run_suite(http: httpx.AsyncClient, db: Database, seconds: float, label
     for _ in range(50):
         await http_only()
     alone = await measure(http_only, 1, seconds)
-    print(
-        f"HTTP round trip alone (GET /healthz, 1 client): p50 {alone.p50_ms:.2f} ms, p99 {alone.p99_ms:.2f} ms\n"
-    )
+    print(f"HTTP round trip alone (GET /healthz, 1 client): p50 {alone.p50_ms:.2f} ms, p99 {alone.p99_ms:.2f} ms\n")
     print("| question | clients | API p50 ms | API p99 ms | API req/s | floor p50 ms | floor p99 ms "
           "| floor req/s | API ÷ floor (p50) |")  # fmt: skip
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -108,12 +106,8 @@ async def run_suite(http: httpx.AsyncClient, db: Database, seconds: float, label
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--seconds", type=float, default=2.0, help="measuring time per question and client count"
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=2.0, help="measuring time per question and client count")
     parser.add_argument("--departments", type=int, default=1000)
     parser.add_argument("--flows", type=int, default=20_000)
     args = parser.parse_args()
@@ -140,9 +134,7 @@ async def main() -> None:
                     except httpx.TransportError:
                         pass
                     await asyncio.sleep(0.2)
-                print(
-                    f"Neo4j {target.uri}; API on port {port} (uvicorn, 1 worker); {args.seconds:g}s per cell"
-                )
+                print(f"Neo4j {target.uri}; API on port {port} (uvicorn, 1 worker); {args.seconds:g}s per cell")
                 small = await run_suite(http, db, args.seconds, "Seed graph (5 departments, 34 flows)")
                 print(f"\nLoading {args.departments} departments and ~{args.flows} flows…", flush=True)
                 await load(db, synthetic_org(args.departments, args.flows, base=seed))

@@ -36,9 +36,7 @@ async def timed_load(db, paths: list[Path]) -> tuple[float, float, float, int]: 
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--departments", type=int, default=1000)
     parser.add_argument("--flows", type=int, default=20_000)
     args = parser.parse_args()

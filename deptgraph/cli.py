@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -91,9 +92,7 @@ def _print_status(status: Status, settings: Settings) -> None:
 def _external_notice(settings: Settings) -> bool:
     if settings.uses_local_neo4j:
         return False
-    out.print(
-        f"NEO4J_URI is set ({settings.neo4j_uri}): deptgraph uses that server and manages no local Neo4j."
-    )
+    out.print(f"NEO4J_URI is set ({settings.neo4j_uri}): deptgraph uses that server and manages no local Neo4j.")
     return True
 
 
@@ -130,8 +129,7 @@ def neo4j_start(
         with console.status("Starting Neo4j…") as spinner:
             if not local.installed:
                 console.print(
-                    f"Installing Neo4j {local.version} from Maven Central into {local.dist_dir} "
-                    "(first run only)…"
+                    f"Installing Neo4j {local.version} from Maven Central into {local.dist_dir} (first run only)…"
                 )
             status = local.start(
                 port or settings.neo4j_bolt_port,
@@ -144,9 +142,7 @@ def neo4j_start(
 
 @neo4j_app.command("stop")
 def neo4j_stop(
-    timeout: Annotated[
-        float, typer.Option(help="Seconds to wait for a clean shutdown before killing it.")
-    ] = 60.0,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for a clean shutdown before killing it.")] = 60.0,
 ) -> None:
     """Stop the local Neo4j cleanly (SIGTERM; SIGKILL after --timeout)."""
     settings = Settings()
@@ -233,9 +229,7 @@ FilesArgument = Annotated[
 @app.command()
 def seed(
     files: FilesArgument = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
-    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
     prune: Annotated[
         bool,
         typer.Option("--prune", help="Delete what is in the graph but no longer in the files."),
@@ -328,13 +322,73 @@ def export(
         console.print(f"Exported to {output}.", highlight=False)
 
 
+token_app = typer.Typer(
+    help=(
+        "API tokens for the GraphQL endpoint (`Authorization: Bearer dgt_…`). Roles: viewer (reads, "
+        "when DEPTGRAPH_READS_NEED_TOKEN is on), editor (also mutations and the audit trail), admin. "
+        "Only a hash of each token is stored."
+    ),
+    no_args_is_help=True,
+)
+app.add_typer(token_app, name="token")
+
+
+class TokenRole(StrEnum):
+    viewer = "viewer"
+    editor = "editor"
+    admin = "admin"
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option("--name", help="Who or what uses it, e.g. `hr-portal` or `an@example.com`.")],
+    role: Annotated[TokenRole, typer.Option("--role", help="What it may do.")] = TokenRole.viewer,
+) -> None:
+    """Create a token and print it once: it cannot be shown again."""
+    from graph.schema import ensure_schema
+    from graph.tokens import TokenError, create_token
+
+    async def work(db: Database) -> str:
+        await ensure_schema(db)
+        return await create_token(db, name, role.value)
+
+    try:
+        token = _with_database(Settings(), work)
+    except TokenError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"Token '{name}' ({role.value}) created. Keep it safe; it is not shown again:", highlight=False)
+    out.print(token, highlight=False)
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """List tokens: name, role, created, revoked (never the tokens themselves)."""
+    from graph.tokens import list_tokens
+
+    tokens = _with_database(Settings(), list_tokens)
+    table = Table("name", "role", "created", "revoked")
+    for token in tokens:
+        table.add_row(token.name, token.role, token.created_at, token.revoked_at or "·")
+    out.print(table if tokens else "No tokens yet: `deptgraph token create --name NAME --role editor`.")
+
+
+@token_app.command("revoke")
+def token_revoke(name: Annotated[str, typer.Argument(help="The token's name.")]) -> None:
+    """Revoke a token at once; requests that use it get UNAUTHENTICATED."""
+    from graph.tokens import TokenError, revoke_token
+
+    try:
+        token = _with_database(Settings(), lambda db: revoke_token(db, name))
+    except TokenError as exc:
+        raise _fail(str(exc)) from exc
+    out.print(f"Token '{token.name}' is revoked (since {token.revoked_at}).")
+
+
 @app.command()
 def schema(
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output", "-o", help="Write here (e.g. api/schema.graphql) instead of standard output."
-        ),
+        typer.Option("--output", "-o", help="Write here (e.g. api/schema.graphql) instead of standard output."),
     ] = None,
 ) -> None:
     """Print the GraphQL schema (SDL): the contract internal tools rely on.

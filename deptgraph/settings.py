@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=15, ge=0)
     max_tokens: int = Field(default=2000, ge=1)
     max_body_bytes: int = Field(default=100_000, ge=1_000)
+    # Reads are open to anyone who can reach the service unless this is set.
+    reads_need_token: bool = False
     # GraphiQL and introspection: on in development; in production only when set to true.
     graphiql: bool | None = None
     introspection: bool | None = None

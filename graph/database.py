@@ -52,9 +52,7 @@ class RequestStats:
     queries: list[str] = field(default_factory=list)
 
 
-_stats: contextvars.ContextVar[RequestStats | None] = contextvars.ContextVar(
-    "deptgraph_request_stats", default=None
-)
+_stats: contextvars.ContextVar[RequestStats | None] = contextvars.ContextVar("deptgraph_request_stats", default=None)
 
 
 @contextmanager
@@ -68,11 +66,17 @@ def request_scope(timeout: float | None = None) -> Iterator[RequestStats]:
         _stats.reset(token)
 
 
+# Neo4j is asked to stop a bit before the request's own deadline, so that the database, not a
+# cancelled coroutine, ends the transaction: it is rolled back there, and the client gets a clean
+# TIMEOUT error rather than a cut connection.
+DEADLINE_MARGIN = 0.25
+
+
 def _remaining() -> float:
     stats = _stats.get()
     if stats is None or stats.deadline is None:
         return DEFAULT_TX_TIMEOUT
-    left = stats.deadline - time.monotonic()
+    left = stats.deadline - time.monotonic() - DEADLINE_MARGIN
     if left <= 0:
         raise QueryTimeout("the request ran out of time before Neo4j was asked")
     return left
@@ -86,8 +90,9 @@ def _count(cypher: str) -> None:
 
 
 def _is_timeout(exc: Neo4jError) -> bool:
+    """Neo4j ended the transaction because its time was up (even while it waited for a lock)."""
     code = exc.code or ""
-    return "TransactionTimedOut" in code or "Transaction.TransactionTimedOut" in code
+    return "TimedOut" in code or "LockClientStopped" in code or code.endswith("Transaction.Terminated")
 
 
 @contextmanager
@@ -143,9 +148,7 @@ class Database:
         query = Query(cypher, timeout=_remaining())
         _count(cypher)
         with _translated_errors():
-            async with self.driver.session(
-                database=self.database, default_access_mode=neo4j.READ_ACCESS
-            ) as session:
+            async with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
                 result = await session.run(query, params)
                 keys = result.keys()
                 return [dict(zip(keys, values, strict=True)) for values in await result.values()]
@@ -170,8 +173,7 @@ class Database:
     async def server_info(self) -> dict[str, str]:
         """Neo4j's version and edition; also a cheap connectivity check."""
         rows = await self.read(
-            "CALL dbms.components() YIELD name, versions, edition "
-            "RETURN versions[0] AS version, edition LIMIT 1"
+            "CALL dbms.components() YIELD name, versions, edition RETURN versions[0] AS version, edition LIMIT 1"
         )
         return {"version": rows[0]["version"], "edition": rows[0]["edition"]}
 

@@ -65,9 +65,7 @@ HOW_TO_GET_JAVA = (
     "Install a Java 17+ runtime (Debian/Ubuntu: `apt-get install openjdk-17-jre-headless`, "
     "macOS: `brew install openjdk@17`) or set JAVA_HOME"
 )
-HOW_TO_GET_MAVEN = (
-    "Install Apache Maven (Debian/Ubuntu: `apt-get install maven`, macOS: `brew install maven`)"
-)
+HOW_TO_GET_MAVEN = "Install Apache Maven (Debian/Ubuntu: `apt-get install maven`, macOS: `brew install maven`)"
 OR_EXTERNAL = (
     "or run Neo4j elsewhere: `docker compose up` (see docker-compose.yml), or point "
     "NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD at an existing server"
@@ -126,8 +124,7 @@ def find_maven() -> Path:
     mvn = shutil.which("mvn")
     if not mvn:
         raise Neo4jProvisioningError(
-            f"Maven (`mvn`) was not found; it fetches Neo4j from Maven Central. "
-            f"{HOW_TO_GET_MAVEN}, {OR_EXTERNAL}."
+            f"Maven (`mvn`) was not found; it fetches Neo4j from Maven Central. {HOW_TO_GET_MAVEN}, {OR_EXTERNAL}."
         )
     return Path(mvn)
 
@@ -276,8 +273,7 @@ class LocalNeo4j:
             return self.password_file.read_text().strip()
         except OSError as exc:
             raise Neo4jProvisioningError(
-                f"The local Neo4j has no password file at {self.password_file}; "
-                "`deptgraph neo4j start` creates it."
+                f"The local Neo4j has no password file at {self.password_file}; `deptgraph neo4j start` creates it."
             ) from exc
 
     def _ensure_password(self, java: Path) -> None:

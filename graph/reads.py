@@ -82,12 +82,10 @@ _evidence_texts = (
 )
 
 _flows_in = (
-    "MATCH ({p})<-[:TO]-({c}:Flow)<-[:PROVIDES]-({c}_other:Department) "
-    "MATCH ({c}_rel:Relationship)-[:INCLUDES]->({c})"
+    "MATCH ({p})<-[:TO]-({c}:Flow)<-[:PROVIDES]-({c}_other:Department) MATCH ({c}_rel:Relationship)-[:INCLUDES]->({c})"
 )
 _flows_out = (
-    "MATCH ({p})-[:PROVIDES]->({c}:Flow)-[:TO]->({c}_other:Department) "
-    "MATCH ({c}_rel:Relationship)-[:INCLUDES]->({c})"
+    "MATCH ({p})-[:PROVIDES]->({c}:Flow)-[:TO]->({c}_other:Department) MATCH ({c}_rel:Relationship)-[:INCLUDES]->({c})"
 )
 _by_relationship = "{c}_rel.position, {c}.position"
 
@@ -95,12 +93,8 @@ VIEWS: dict[str, tuple[str, dict[str, Relation]]] = {
     "Department": (
         ALL,
         {
-            "relationships": Relation(
-                "Relationship", "MATCH ({p})<-[:BETWEEN]-({c}:Relationship)", "{c}.position"
-            ),
-            "needs": Relation(
-                "Flow", _flows_in, _by_relationship, filters={"from": ("Department", "{c}_other = {n}")}
-            ),
+            "relationships": Relation("Relationship", "MATCH ({p})<-[:BETWEEN]-({c}:Relationship)", "{c}.position"),
+            "needs": Relation("Flow", _flows_in, _by_relationship, filters={"from": ("Department", "{c}_other = {n}")}),
             "contributions": Relation(
                 "Flow", _flows_out, _by_relationship, filters={"to": ("Department", "{c}_other = {n}")}
             ),
@@ -109,14 +103,10 @@ VIEWS: dict[str, tuple[str, dict[str, Relation]]] = {
     "Relationship": (
         ALL,
         {
-            "departments": Relation(
-                "Department", "MATCH ({p})-[{c}_b:BETWEEN]->({c}:Department)", "{c}_b.position"
-            ),
+            "departments": Relation("Department", "MATCH ({p})-[{c}_b:BETWEEN]->({c}:Department)", "{c}_b.position"),
             "sharedGoals": Relation("Goal", "MATCH ({p})-[:HAS_GOAL]->({c}:Goal)", "{c}.position"),
             "roles": Relation("Role", "MATCH ({p})-[:HAS_ROLE]->({c}:Role)", "{c}.position"),
-            "activities": Relation(
-                "Activity", "MATCH ({p})-[:COOPERATES_ON]->({c}:Activity)", "{c}.position"
-            ),
+            "activities": Relation("Activity", "MATCH ({p})-[:COOPERATES_ON]->({c}:Activity)", "{c}.position"),
             "flows": Relation("Flow", "MATCH ({p})-[:INCLUDES]->({c}:Flow)", "{c}.position"),
             "examples": Relation("Scenario", "MATCH ({p})-[:HAS_EXAMPLE]->({c}:Scenario)", "{c}.position"),
         },
@@ -127,9 +117,7 @@ VIEWS: dict[str, tuple[str, dict[str, Relation]]] = {
             "provider": Relation("Department", "MATCH ({p})<-[:PROVIDES]-({c}:Department)", single=True),
             "receiver": Relation("Department", "MATCH ({p})-[:TO]->({c}:Department)", single=True),
             "topics": _topics,
-            "relationship": Relation(
-                "Relationship", "MATCH ({p})<-[:INCLUDES]-({c}:Relationship)", single=True
-            ),
+            "relationship": Relation("Relationship", "MATCH ({p})<-[:INCLUDES]-({c}:Relationship)", single=True),
         },
     ),
     "Goal": (ALL, {"topics": _topics}),
@@ -149,9 +137,7 @@ VIEWS: dict[str, tuple[str, dict[str, Relation]]] = {
         ALL,
         {
             "steps": Relation("Step", "MATCH ({p})-[:HAS_STEP]->({c}:Step)", "{c}.position"),
-            "relationship": Relation(
-                "Relationship", "MATCH ({p})<-[:HAS_EXAMPLE]-({c}:Relationship)", single=True
-            ),
+            "relationship": Relation("Relationship", "MATCH ({p})<-[:HAS_EXAMPLE]-({c}:Relationship)", single=True),
         },
     ),
     "Step": (
@@ -165,9 +151,7 @@ VIEWS: dict[str, tuple[str, dict[str, Relation]]] = {
     "Participant": (
         "_label: labels({c})[0]",
         {
-            "department": Relation(
-                "Department", "UNWIND [{p}] AS {c} WITH {c} WHERE {c}:Department", single=True
-            ),
+            "department": Relation("Department", "UNWIND [{p}] AS {c} WITH {c} WHERE {c}:Department", single=True),
         },
     ),
     "Topic": (
@@ -256,11 +240,19 @@ ROOTS: dict[str, Root] = {
         {},
         Relation(
             "Statement",
-            "MATCH ({c}:Statement) WHERE $section IS NULL OR {c}.section = $section",
+            "MATCH ({c}:Statement) WHERE $arg_section IS NULL OR {c}.section = $arg_section",
             "{c}.position",
         ),
     ),
 }
+# One thing by its exact key, for reading back what a mutation wrote (`<label>ByKey`).
+for _label, _view in {
+    "Department": "Department", "Party": "Participant", "Topic": "Topic", "Relationship": "Relationship",
+    "Flow": "Flow", "Scenario": "Scenario", "Principle": "Principle", "Statement": "Statement",
+}.items():  # fmt: skip
+    ROOTS[f"{_label}ByKey"] = Root(
+        _view, {}, Relation(_view, f"MATCH ({{c}}:{_label} {{{{key: $arg_key}}}})", single=True), many=False
+    )
 
 
 @dataclass(frozen=True)
@@ -357,8 +349,7 @@ def compile_root(field_name: str, args: Mapping[str, Any], wants: tuple[Want, ..
     root_args = tuple(sorted((k, v) for k, v in args.items() if v is not None))
     compiled = _compile(field_name, root_args, wants)
     params: dict[str, Any] = {use.variable: name_query(str(use.value)) for use in compiled.names}
-    if field_name == "statements":
-        params["section"] = args.get("section")
+    params |= {f"arg_{name}": value for name, value in args.items()}
     return Compiled(compiled.cypher, params, compiled.names)
 
 
@@ -375,9 +366,7 @@ class RootResult:
     missing: tuple[NameUse, ...]  # names that matched nothing
 
 
-async def read_root(
-    db: Database, field_name: str, args: Mapping[str, Any], wants: tuple[Want, ...]
-) -> RootResult:
+async def read_root(db: Database, field_name: str, args: Mapping[str, Any], wants: tuple[Want, ...]) -> RootResult:
     """Answer one root field in one round trip."""
     compiled = compile_root(field_name, args, wants)
     rows = await db.read(compiled.cypher, **compiled.params)

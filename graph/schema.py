@@ -18,6 +18,11 @@ NAMES_INDEX = "knowledge_names"
 NAMED_LABELS = ("Department", "Party", "Topic")
 # Labels outside the knowledge with keys of their own (tokens, audit records).
 OTHER_UNIQUE = {"ApiToken": "name", "Change": "id"}
+OTHER_INDEXES = (
+    "CREATE CONSTRAINT apitoken_hash_unique IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.hash IS UNIQUE",
+    "CREATE INDEX change_at IF NOT EXISTS FOR (c:Change) ON (c.at)",
+    "CREATE INDEX change_key IF NOT EXISTS FOR (c:Change) ON (c.key)",
+)
 
 
 def _constraint_statements() -> list[str]:
@@ -48,7 +53,7 @@ def _fulltext_statement(name: str) -> str:
 
 async def ensure_schema(db: Database) -> None:
     """Create what is missing, replace stale full-text indexes, and wait until all are online."""
-    for statement in _constraint_statements():
+    for statement in [*_constraint_statements(), *OTHER_INDEXES]:
         await db.command(statement)  # identifiers from graph.model
     rows = await db.read(
         "SHOW FULLTEXT INDEXES YIELD name, labelsOrTypes, properties, options "

@@ -80,9 +80,7 @@ class Plan:
     created: list[NodeRecord] = field(default_factory=list)
     updated: list[tuple[NodeRecord, int]] = field(default_factory=list)  # record, new version
     deletions: list[tuple[str, str]] = field(default_factory=list)  # (label, key)
-    summary: dict[str, LabelSummary] = field(
-        default_factory=lambda: {label: LabelSummary() for label in LABELS}
-    )
+    summary: dict[str, LabelSummary] = field(default_factory=lambda: {label: LabelSummary() for label in LABELS})
 
     @property
     def changes(self) -> bool:
@@ -99,9 +97,7 @@ class Plan:
         return len(self.created) + 2 * len(self.updated) + links + len(self.deletions)
 
 
-def plan_changes(
-    stored: dict[tuple[str, str], StoredNode], wanted: Iterable[NodeRecord], prune: bool
-) -> Plan:
+def plan_changes(stored: dict[tuple[str, str], StoredNode], wanted: Iterable[NodeRecord], prune: bool) -> Plan:
     """What to write so that the graph holds `wanted` (and, with `prune`, nothing else)."""
     plan = Plan()
     seen: set[tuple[str, str]] = set()
@@ -149,57 +145,60 @@ async def apply_plan(
 ) -> None:
     """Write the plan in one transaction: everything or, on any error, nothing."""
 
-    async def run(tx: AsyncManagedTransaction, cypher: str, rows: Sequence[Any]) -> None:
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await write_plan(tx, plan, on_progress, batch_size)
+
+    await db.write(work)
+
+
+async def write_plan(
+    tx: AsyncManagedTransaction,
+    plan: Plan,
+    on_progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> None:
+    """Write the plan inside the caller's transaction, in UNWIND batches."""
+
+    async def run(cypher: str, rows: Sequence[Any]) -> None:
         for batch in _batches(rows, batch_size):
             await tx.run(cypher, rows=list(batch))  # labels and types come from graph.model
             if on_progress:
                 on_progress(len(batch))
 
-    async def work(tx: AsyncManagedTransaction) -> None:
-        # New nodes are CREATEd (a concurrent creator would trip the key constraint and the
-        # whole transaction fails cleanly); changed ones are MATCHed, overwritten and relinked.
-        for label, records in _grouped(plan.created, lambda r: r.label).items():
+    # New nodes are CREATEd (a concurrent creator would trip the key constraint and the whole
+    # transaction fails cleanly); changed ones are MATCHed, overwritten and relinked.
+    for label, records in _grouped(plan.created, lambda r: r.label).items():
+        await run(
+            f"UNWIND $rows AS row CREATE (n:{identifier(label)}) SET n = row.props",
+            [{"props": _properties(r, 1)} for r in records],
+        )
+    for label, items in _grouped(plan.updated, lambda item: item[0].label).items():
+        await run(
+            f"UNWIND $rows AS row MATCH (n:{identifier(label)} {{key: row.key}}) SET n = row.props",
+            [{"key": r.key, "props": _properties(r, version)} for r, version in items],
+        )
+        for rel_type, outgoing in OWNED[label]:
+            rel = f"[r:{identifier(rel_type)}]"
+            arrow = f"-{rel}->" if outgoing else f"<-{rel}-"
             await run(
-                tx,
-                f"UNWIND $rows AS row CREATE (n:{identifier(label)}) SET n = row.props",
-                [{"props": _properties(r, 1)} for r in records],
+                f"UNWIND $rows AS key MATCH (n:{identifier(label)} {{key: key}}){arrow}() DELETE r",
+                [r.key for r, _ in items],
             )
-        for label, items in _grouped(plan.updated, lambda item: item[0].label).items():
-            await run(
-                tx,
-                f"UNWIND $rows AS row MATCH (n:{identifier(label)} {{key: row.key}}) SET n = row.props",
-                [{"key": r.key, "props": _properties(r, version)} for r, version in items],
-            )
-            for rel_type, outgoing in OWNED[label]:
-                rel = f"[r:{identifier(rel_type)}]"
-                arrow = f"-{rel}->" if outgoing else f"<-{rel}-"
-                await run(
-                    tx,
-                    f"UNWIND $rows AS key MATCH (n:{identifier(label)} {{key: key}}){arrow}() DELETE r",
-                    [r.key for r, _ in items],
-                )
-        owned = [(r.label, link, r.key) for r in plan.written for link in r.links]
-        by_shape = _grouped(owned, lambda x: (x[0], x[1].type, x[1].outgoing, x[1].target_label))
-        for (label, rel_type, outgoing, target), links in by_shape.items():
-            rel = f"[:{identifier(rel_type)} {{position: row.position}}]"
-            pattern = f"(n)-{rel}->(t)" if outgoing else f"(t)-{rel}->(n)"
-            await run(
-                tx,
-                f"UNWIND $rows AS row MATCH (n:{identifier(label)} {{key: row.key}}) "
-                f"MATCH (t:{identifier(target)} {{key: row.target}}) CREATE {pattern}",
-                [
-                    {"key": key, "target": link.target_key, "position": link.position}
-                    for _, link, key in links
-                ],
-            )
-        for label, deletions in _grouped(plan.deletions, lambda d: d[0]).items():
-            await run(
-                tx,
-                f"UNWIND $rows AS key MATCH (n:{identifier(label)} {{key: key}}) DETACH DELETE n",
-                [key for _, key in deletions],
-            )
-
-    await db.write(work)
+    owned = [(r.label, link, r.key) for r in plan.written for link in r.links]
+    by_shape = _grouped(owned, lambda x: (x[0], x[1].type, x[1].outgoing, x[1].target_label))
+    for (label, rel_type, outgoing, target), links in by_shape.items():
+        rel = f"[:{identifier(rel_type)} {{position: row.position}}]"
+        pattern = f"(n)-{rel}->(t)" if outgoing else f"(t)-{rel}->(n)"
+        await run(
+            f"UNWIND $rows AS row MATCH (n:{identifier(label)} {{key: row.key}}) "
+            f"MATCH (t:{identifier(target)} {{key: row.target}}) CREATE {pattern}",
+            [{"key": key, "target": link.target_key, "position": link.position} for _, link, key in links],
+        )
+    for label, deletions in _grouped(plan.deletions, lambda d: d[0]).items():
+        await run(
+            f"UNWIND $rows AS key MATCH (n:{identifier(label)} {{key: key}}) DETACH DELETE n",
+            [key for _, key in deletions],
+        )
 
 
 def _properties(record: NodeRecord, version: int) -> dict[str, Any]:

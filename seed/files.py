@@ -141,7 +141,7 @@ def _path(loc: Location) -> str:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _friendly(error: Any) -> str:
+def friendly_message(error: Any) -> str:
     kind, loc = error["type"], error["loc"]
     field = str(loc[-1]) if loc else ""
     if kind == "missing":
@@ -198,8 +198,7 @@ def _parse(name: str, text: str) -> tuple[_Source | None, list[SeedProblem]]:
                 1,
                 "",
                 None,
-                f"a seed file is a mapping of sections ({', '.join(SECTIONS)}), "
-                f"not a {type(source.data).__name__}",
+                f"a seed file is a mapping of sections ({', '.join(SECTIONS)}), not a {type(source.data).__name__}",
             )
         ]
     return source, []
@@ -209,7 +208,7 @@ def _validate(source: _Source) -> tuple[Knowledge | None, list[SeedProblem]]:
     try:
         return Knowledge.model_validate(source.data), []
     except ValidationError as exc:
-        return None, [source.problem(e["loc"], _friendly(e)) for e in exc.errors()]
+        return None, [source.problem(e["loc"], friendly_message(e)) for e in exc.errors()]
 
 
 @dataclass(frozen=True)

@@ -61,8 +61,8 @@ class Strict(BaseModel):
 class Text(Strict):
     """A text in both languages. Vietnamese is the source; English is its translation."""
 
-    vi: NonEmptyText
-    en: NonEmptyText
+    vi: NonEmptyText = Field(description="Vietnamese, in the document's own words.")
+    en: NonEmptyText = Field(description="English translation.")
 
     def __getitem__(self, lang: str) -> str:
         return str(getattr(self, lang))
@@ -71,8 +71,10 @@ class Text(Strict):
 class Aliases(Strict):
     """Other names people use, per language; used to find things by name."""
 
-    vi: Annotated[list[NonEmptyText], AfterValidator(_unique)] = []
-    en: Annotated[list[NonEmptyText], AfterValidator(_unique)] = []
+    vi: Annotated[list[NonEmptyText], AfterValidator(_unique)] = Field(
+        default=[], description="Other Vietnamese names."
+    )
+    en: Annotated[list[NonEmptyText], AfterValidator(_unique)] = Field(default=[], description="Other English names.")
 
 
 KeyList = Annotated[list[Key], AfterValidator(_unique)]
@@ -90,67 +92,67 @@ class Section(StrEnum):
 
 class Department(Strict):
     key: Key
-    name: Text
-    aliases: Aliases = Aliases()
+    name: Text = Field(description="Its name.")
+    aliases: Aliases = Field(default=Aliases(), description="Other names people use.")
 
 
 class Party(Strict):
     """Someone outside the company who takes part (customers)."""
 
     key: Key
-    name: Text
-    aliases: Aliases = Aliases()
+    name: Text = Field(description="Its name.")
+    aliases: Aliases = Field(default=Aliases(), description="Other names people use.")
 
 
 class Topic(Strict):
     """What flows and steps are about ("complaints", "pricing"), so "who gets X" is a traversal."""
 
     key: Key
-    name: Text
-    aliases: Aliases = Aliases()
+    name: Text = Field(description="Its name.")
+    aliases: Aliases = Field(default=Aliases(), description="Other names people use.")
 
 
 class Goal(Strict):
     key: Key
-    text: Text
-    topics: KeyList = []
-    concerns: KeyList = []  # parties the goal is about (customers)
+    text: Text = Field(description="The text, in both languages.")
+    topics: KeyList = Field(default=[], description="Keys of the topics it is about.")
+    concerns: KeyList = Field(default=[], description="Keys of outside parties it concerns (customer).")
 
 
 class Duty(Strict):
     key: Key
-    text: Text
-    topics: KeyList = []
-    concerns: KeyList = []
+    text: Text = Field(description="The text, in both languages.")
+    topics: KeyList = Field(default=[], description="Keys of the topics it is about.")
+    concerns: KeyList = Field(default=[], description="Keys of outside parties it concerns (customer).")
 
 
 class Role(Strict):
     """A department's role within one relationship: its list of duties."""
 
-    department: Key
-    duties: list[Duty] = Field(min_length=1)
+    department: Key = Field(description="Whose role it is (a department key).")
+    duties: list[Duty] = Field(min_length=1, description="Its duties, in order.")
 
 
 class Activity(Strict):
     """Something the two departments of a relationship do together."""
 
     key: Key
-    text: Text
-    topics: KeyList = []
-    concerns: KeyList = []
+    text: Text = Field(description="The text, in both languages.")
+    topics: KeyList = Field(default=[], description="Keys of the topics it is about.")
+    concerns: KeyList = Field(default=[], description="Keys of outside parties it concerns (customer).")
 
 
 class Flow(Strict):
     """One item of information or work that passes from a provider to a receiver."""
 
     key: Key
-    kind: FlowKind
-    provider: Key
-    receiver: Key
-    text: Text
-    purpose: Text | None = None  # "… so that <purpose>" (để …)
-    statement: Text | None = None  # the document's sentence, when the flow comes from one
-    topics: KeyList = []
+    kind: FlowKind = Field(description="NEED or CONTRIBUTION, as the document phrases it.")
+    provider: Key = Field(description="The department it comes from (key).")
+    receiver: Key = Field(description="The department it goes to (key).")
+    text: Text = Field(description="The text, in both languages.")
+    purpose: Text | None = Field(default=None, description="Why: the document's 'để …' (so that …).")
+    statement: Text | None = Field(default=None, description="The document's sentence it comes from, if any.")
+    topics: KeyList = Field(default=[], description="Keys of the topics it is about.")
 
     @model_validator(mode="after")
     def _two_sides(self) -> Flow:
@@ -162,49 +164,51 @@ class Flow(Strict):
 class Step(Strict):
     """One step of an example: actor → action → recipient (optional), for a purpose."""
 
-    actor: Key
-    action: Text
-    recipient: Key | None = None
-    purpose: Text | None = None
-    topics: KeyList = []
+    actor: Key = Field(description="Who acts: a department or party key.")
+    action: Text = Field(description="What the actor does.")
+    recipient: Key | None = Field(default=None, description="Who receives it: a department or party key.")
+    purpose: Text | None = Field(default=None, description="Why, if the document says.")
+    topics: KeyList = Field(default=[], description="Keys of the topics it is about.")
 
 
 class Scenario(Strict):
     """An example from the document, told as ordered steps."""
 
     key: Key
-    title: Text
-    text: Text
-    steps: list[Step] = Field(min_length=1)
+    title: Text = Field(description="A short title, in both languages.")
+    text: Text = Field(description="The text, in both languages.")
+    steps: list[Step] = Field(min_length=1, description="What happens, in order.")
 
 
 class Relationship(Strict):
     """How two departments work together: goals, roles, cooperation, flows and examples."""
 
     key: Key
-    departments: Annotated[list[Key], AfterValidator(_unique)] = Field(min_length=2, max_length=2)
-    title: Text
-    summary: Text
-    goals: list[Goal] = []
-    roles: list[Role] = []
-    activities: list[Activity] = []
-    flows: list[Flow] = []
-    examples: list[Scenario] = []
+    departments: Annotated[list[Key], AfterValidator(_unique)] = Field(
+        min_length=2, max_length=2, description="The two departments (keys)."
+    )
+    title: Text = Field(description="A short title, in both languages.")
+    summary: Text = Field(description="How they cooperate, in one sentence.")
+    goals: list[Goal] = Field(default=[], description="The goals they share.")
+    roles: list[Role] = Field(default=[], description="Each department's role in the relationship.")
+    activities: list[Activity] = Field(default=[], description="What they do together.")
+    flows: list[Flow] = Field(default=[], description="What passes between them.")
+    examples: list[Scenario] = Field(default=[], description="Examples, as steps.")
 
 
 class Principle(Strict):
     key: Key
-    title: Text
-    text: Text
+    title: Text = Field(description="A short title, in both languages.")
+    text: Text = Field(description="The text, in both languages.")
 
 
 class Statement(Strict):
     """A sentence of the document's introduction or conclusion."""
 
     key: Key
-    section: Section
-    text: Text
-    about: KeyList = []  # departments or parties it speaks of
+    section: Section = Field(description="Introduction or conclusion.")
+    text: Text = Field(description="The text, in both languages.")
+    about: KeyList = Field(default=[], description="Keys of the departments or parties it speaks of.")
 
 
 class Knowledge(Strict):
@@ -320,10 +324,7 @@ def outsiders(relationship: Relationship) -> Iterator[tuple[Location, str, str]]
             yield (
                 ("roles", j, "department"),
                 role.department,
-                (
-                    f"role of '{role.department}' in relationship '{relationship.key}', "
-                    f"which is between {pair}"
-                ),
+                (f"role of '{role.department}' in relationship '{relationship.key}', which is between {pair}"),
             )
     for j, f in enumerate(relationship.flows):
         for side in ("provider", "receiver"):
@@ -332,8 +333,5 @@ def outsiders(relationship: Relationship) -> Iterator[tuple[Location, str, str]]
                 yield (
                     ("flows", j, side),
                     key,
-                    (
-                        f"flow '{f.key}' has {side} '{key}', but relationship "
-                        f"'{relationship.key}' is between {pair}"
-                    ),
+                    (f"flow '{f.key}' has {side} '{key}', but relationship '{relationship.key}' is between {pair}"),
                 )

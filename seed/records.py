@@ -64,9 +64,7 @@ def _tagged(item: Goal | Duty | Activity) -> list[Link]:
     return _links("ABOUT", "Topic", item.topics) + _links("CONCERNS", "Party", item.concerns)
 
 
-def relationship_records(
-    rel: Relationship, position: int, participants: Mapping[str, str]
-) -> list[NodeRecord]:
+def relationship_records(rel: Relationship, position: int, participants: Mapping[str, str]) -> list[NodeRecord]:
     """The relationship node and everything nested in it. `participants`: key → label."""
     records = [
         NodeRecord(
@@ -201,9 +199,7 @@ def statement_record(statement: Statement, position: int, participants: Mapping[
 
 def to_records(knowledge: Knowledge) -> list[NodeRecord]:
     """Every node record of a (validated) document."""
-    participants = {d.key: "Department" for d in knowledge.departments} | {
-        p.key: "Party" for p in knowledge.parties
-    }
+    participants = {d.key: "Department" for d in knowledge.departments} | {p.key: "Party" for p in knowledge.parties}
     records: list[NodeRecord] = []
     records += [named_record("Department", d, i) for i, d in enumerate(knowledge.departments)]
     records += [named_record("Party", p, i) for i, p in enumerate(knowledge.parties)]

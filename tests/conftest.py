@@ -85,14 +85,16 @@ def seed_knowledge() -> Knowledge:
 
 @pytest_asyncio.fixture
 async def seeded(database: Database, seed_knowledge: Knowledge) -> Database:
-    """The test database holding exactly the shipped seed knowledge, nothing else.
-
-    Loading with prune is idempotent: it rewrites only what an earlier test changed."""
-    await database.command(
-        "MATCH (n) WHERE NOT any(label IN labels(n) WHERE label IN $labels) DETACH DELETE n",
+    """The test database holding exactly the shipped seed knowledge (every node at version 1),
+    no tokens and no audit trail. Reloads only when an earlier test changed something."""
+    others = await database.read(
+        "RETURN COUNT { MATCH (n) WHERE NOT any(label IN labels(n) WHERE label IN $labels) } AS n",
         labels=list(LABELS),
     )
-    await load(database, seed_knowledge, prune=True)
+    plan = await load(database, seed_knowledge, dry_run=True, prune=True)
+    if others[0]["n"] or plan.changes or any(s.unchanged == 0 and s.created for s in plan.summary.values()):
+        await database.command("MATCH (n) DETACH DELETE n")
+        await load(database, seed_knowledge)
     return database
 
 
@@ -154,9 +156,7 @@ async def graphql(
 ) -> dict[str, Any]:
     """POST a GraphQL request; return the whole response body (data and errors)."""
     headers = {"accept-language": lang} if lang else {}
-    response = await http.post(
-        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-    )
+    response = await http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body

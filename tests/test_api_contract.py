@@ -61,9 +61,7 @@ def test_every_contract_field_and_argument_is_there_with_its_type() -> None:
         for field_name, field in contract_type.fields.items():
             ours_field = actual.fields.get(field_name)  # type: ignore[union-attr]
             assert ours_field is not None, f"{name}.{field_name} is missing"
-            assert str(ours_field.type) == str(field.type), (
-                f"{name}.{field_name}: {ours_field.type} != {field.type}"
-            )
+            assert str(ours_field.type) == str(field.type), f"{name}.{field_name}: {ours_field.type} != {field.type}"
             for arg_name, arg in field.args.items():
                 ours_arg = ours_field.args.get(arg_name)
                 assert ours_arg is not None, f"{name}.{field_name}({arg_name}:) is missing"
@@ -71,12 +69,8 @@ def test_every_contract_field_and_argument_is_there_with_its_type() -> None:
                 if arg.ast_node is not None and arg.ast_node.default_value is not None:
                     default = value_from_ast(arg.ast_node.default_value, arg.type)
                     assert ours_arg.default_value == default, f"{name}.{field_name}({arg_name}:) default"
-            required = {
-                a for a, v in ours_field.args.items() if str(v.type).endswith("!") and v.default_value is None
-            }
-            assert required <= set(field.args), (
-                f"{name}.{field_name} requires more arguments than the contract"
-            )
+            required = {a for a, v in ours_field.args.items() if str(v.type).endswith("!") and v.default_value is None}
+            assert required <= set(field.args), f"{name}.{field_name} requires more arguments than the contract"
             checked += 1
     object_types = [t for n, t in contract.type_map.items() if is_object_type(t) and not n.startswith("__")]
     assert checked == sum(len(t.fields) for t in object_types) > 40

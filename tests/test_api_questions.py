@@ -22,7 +22,9 @@ MARKETING = PAIRS["phong marketing"]
 ENGINEERING = PAIRS["phong ky thuat hoac san xuat"]
 CUSTOMER_CARE = PAIRS["phong cham soc khach hang"]
 
-FLOW_FIELDS = "key kind vi: text(lang: VI) en: text(lang: EN) purposeVi: purpose(lang: VI) provider { key } receiver { key }"
+FLOW_FIELDS = (
+    "key kind vi: text(lang: VI) en: text(lang: EN) purposeVi: purpose(lang: VI) provider { key } receiver { key }"
+)
 
 
 def cooperation_flows(pair: PairSection, provider: str) -> list[str]:
@@ -222,9 +224,7 @@ async def test_the_principles_of_cooperation(api: httpx.AsyncClient) -> None:
      ("CSKH", "Department", "customer-care")],
 )  # fmt: skip
 async def test_free_text_search(api: httpx.AsyncClient, text: str, kind: str, key: str) -> None:
-    data = await data_of(
-        api, "query($t: String!) { search(text: $t) { kind key text(lang: VI) score } }", {"t": text}
-    )
+    data = await data_of(api, "query($t: String!) { search(text: $t) { kind key text(lang: VI) score } }", {"t": text})
     hits = data["search"]
     assert (hits[0]["kind"], hits[0]["key"]) == (kind, key), hits[:3]
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
@@ -249,9 +249,7 @@ async def test_language_follows_accept_language_unless_asked(api: httpx.AsyncCli
     query = '{ department(key: "accounting") { name  vi: name(lang: VI) } }'
     assert (await data_of(api, query))["department"] == {"name": "Phòng Kế toán", "vi": "Phòng Kế toán"}
     assert (await data_of(api, query, lang="en-GB,en;q=0.9"))["department"]["name"] == "Accounting"
-    assert (await data_of(api, query, lang="fr-FR, en;q=0.5, vi;q=0.8"))["department"][
-        "name"
-    ] == "Phòng Kế toán"
+    assert (await data_of(api, query, lang="fr-FR, en;q=0.5, vi;q=0.8"))["department"]["name"] == "Phòng Kế toán"
     assert (await data_of(api, query, lang="de"))["department"]["name"] == "Phòng Kế toán"
     english = await data_of(api, '{ department(key: "accounting") { name(lang: EN) } }', lang="vi")
     assert english["department"]["name"] == "Accounting"

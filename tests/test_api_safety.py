@@ -65,9 +65,7 @@ async def test_internal_failures_are_masked_and_logged_with_the_request_id(
 
 async def test_a_dead_database_is_service_unavailable_not_a_crash(settings: Settings) -> None:
     port = free_port()  # nothing listens here
-    dead = Database.connect(
-        Neo4jTarget(f"bolt://127.0.0.1:{port}", "neo4j", "x", "neo4j", None), connect_timeout=1
-    )
+    dead = Database.connect(Neo4jTarget(f"bolt://127.0.0.1:{port}", "neo4j", "x", "neo4j", None), connect_timeout=1)
     try:
         async with app_client(settings, dead) as http:
             body = await graphql(http, "{ departments { key } }")
@@ -140,9 +138,7 @@ async def test_the_request_deadline_bounds_the_neo4j_transaction(database: Datab
 
 
 @pytest.mark.parametrize("development", [True, False])
-async def test_field_suggestions_only_in_development(
-    settings: Settings, seeded: Database, development: bool
-) -> None:
+async def test_field_suggestions_only_in_development(settings: Settings, seeded: Database, development: bool) -> None:
     configured = settings.model_copy(update={"env": "development" if development else "production"})
     async with app_client(configured, seeded) as http:
         body = await graphql(http, "{ departmnts { key } }")

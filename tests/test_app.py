@@ -22,9 +22,7 @@ async def test_readyz_is_200_when_neo4j_answers(client: httpx.AsyncClient) -> No
 async def test_graphql_round_trip_reaches_neo4j_through_the_apps_driver(
     client: httpx.AsyncClient,
 ) -> None:
-    response = await client.post(
-        "/graphql", json={"query": "{ about { version neo4jVersion neo4jEdition } }"}
-    )
+    response = await client.post("/graphql", json={"query": "{ about { version neo4jVersion neo4jEdition } }"})
     assert response.status_code == 200
     body = response.json()
     assert "errors" not in body

@@ -28,9 +28,7 @@ def compose() -> list[str]:
 
 
 def run_compose(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*compose(), *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False
-    )
+    return subprocess.run([*compose(), *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False)
 
 
 def test_compose_file_passes_docker_compose_config() -> None:

@@ -78,9 +78,7 @@ async def test_needs_flow_from_the_other_department_into_sales(seeded: Database,
 
 
 @pytest.mark.parametrize("pair", DOCUMENT.pairs, ids=lambda p: fold(p.other).replace(" ", "-"))
-async def test_contributions_flow_from_sales_to_the_other_department(
-    seeded: Database, pair: PairSection
-) -> None:
+async def test_contributions_flow_from_sales_to_the_other_department(seeded: Database, pair: PairSection) -> None:
     rel = await relationship_for(seeded, pair)
     other = await department_named(seeded, pair.other)
     rows = await seeded.read(
@@ -155,19 +153,13 @@ async def test_each_example_is_a_scenario_told_in_ordered_steps(seeded: Database
 
 
 async def test_the_introduction_and_conclusion_are_statements(seeded: Database, document: Document) -> None:
-    rows = await seeded.read(
-        "MATCH (s:Statement) RETURN s.section AS section, s.text_vi AS text ORDER BY s.position"
-    )
+    rows = await seeded.read("MATCH (s:Statement) RETURN s.section AS section, s.text_vi AS text ORDER BY s.position")
     assert [r["text"] for r in rows if r["section"] == "introduction"] == document.introduction
     assert [r["text"] for r in rows if r["section"] == "conclusion"] == document.conclusion + document.closing
 
 
-async def test_the_four_principles_are_there_with_title_and_text(
-    seeded: Database, document: Document
-) -> None:
-    rows = await seeded.read(
-        "MATCH (p:Principle) RETURN p.title_vi AS title, p.text_vi AS text ORDER BY p.position"
-    )
+async def test_the_four_principles_are_there_with_title_and_text(seeded: Database, document: Document) -> None:
+    rows = await seeded.read("MATCH (p:Principle) RETURN p.title_vi AS title, p.text_vi AS text ORDER BY p.position")
     assert [(r["title"], r["text"]) for r in rows] == document.principles
 
 
@@ -191,9 +183,7 @@ async def test_every_node_has_english_beside_its_vietnamese(seeded: Database) ->
         for name, value in props.items():
             if name.endswith("_vi") and isinstance(value, str):
                 english = props.get(name.removesuffix("_vi") + "_en")
-                assert isinstance(english, str) and english.strip(), (
-                    f"{row['label']} {row['key']}: no {name[:-3]}_en"
-                )
+                assert isinstance(english, str) and english.strip(), f"{row['label']} {row['key']}: no {name[:-3]}_en"
                 texts += 1
         if row["label"] != "Role":
             assert any(k.endswith("_vi") for k in props), f"{row['label']} {row['key']} has no text"

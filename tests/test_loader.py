@@ -48,14 +48,10 @@ def test_the_seed_files_are_in_canonical_form() -> None:
         assert dump(Knowledge.model_validate(yaml.safe_load(text))) == text, f"{path} is not canonical"
 
 
-async def test_dry_run_reports_the_change_and_writes_nothing(
-    seeded: Database, seed_knowledge: Knowledge
-) -> None:
+async def test_dry_run_reports_the_change_and_writes_nothing(seeded: Database, seed_knowledge: Knowledge) -> None:
     before = await export(seeded)
     respect = seed_knowledge.principles[3]
-    reworded = respect.model_copy(
-        update={"title": respect.title.model_copy(update={"en": "Respect one another"})}
-    )
+    reworded = respect.model_copy(update={"title": respect.title.model_copy(update={"en": "Respect one another"})})
     changed = seed_knowledge.model_copy(update={"principles": [*seed_knowledge.principles[:3], reworded]})
     plan = await load(seeded, changed, dry_run=True)
     assert plan.summary["Principle"].updated == 1
@@ -64,9 +60,7 @@ async def test_dry_run_reports_the_change_and_writes_nothing(
 
     applied = await load(seeded, changed)
     assert applied.summary["Principle"].updated == 1
-    rows = await seeded.read(
-        "MATCH (p:Principle {key: 'mutual-respect'}) RETURN p.title_en AS t, p.version AS v"
-    )
+    rows = await seeded.read("MATCH (p:Principle {key: 'mutual-respect'}) RETURN p.title_en AS t, p.version AS v")
     assert rows == [{"t": "Respect one another", "v": 2}]
 
 
@@ -106,9 +100,7 @@ def _without_flow(knowledge: Knowledge, key: str) -> Knowledge:
     return knowledge.model_copy(update={"relationships": relationships})
 
 
-async def test_a_failure_in_the_middle_of_a_load_writes_nothing(
-    db: Database, seed_knowledge: Knowledge
-) -> None:
+async def test_a_failure_in_the_middle_of_a_load_writes_nothing(db: Database, seed_knowledge: Knowledge) -> None:
     # A constraint the data breaks at the second flow: departments, topics, relationships and
     # the first flow are written before the failure, inside the transaction, and must be
     # rolled back with everything else.
@@ -133,9 +125,7 @@ async def test_a_large_generated_file_loads_in_batches_with_progress(db: Databas
     assert not again.changes
 
 
-def test_seed_if_empty_seeds_an_empty_graph_and_leaves_a_full_one_alone(
-    cli_env: dict[str, str], db: Database
-) -> None:
+def test_seed_if_empty_seeds_an_empty_graph_and_leaves_a_full_one_alone(cli_env: dict[str, str], db: Database) -> None:
     first = run_cli("seed", "--if-empty", env=cli_env)
     assert first.returncode == 0, first.stderr
     assert "Applied in one transaction" in first.stdout
@@ -144,9 +134,7 @@ def test_seed_if_empty_seeds_an_empty_graph_and_leaves_a_full_one_alone(
     assert "already holds knowledge; leaving it alone" in second.stdout
 
 
-def test_export_command_writes_the_format_seed_reads(
-    cli_env: dict[str, str], seeded: Database, tmp_path: Path
-) -> None:
+def test_export_command_writes_the_format_seed_reads(cli_env: dict[str, str], seeded: Database, tmp_path: Path) -> None:
     target = tmp_path / "graph.yaml"
     result = run_cli("export", "--output", str(target), env=cli_env)
     assert result.returncode == 0, result.stderr

@@ -41,9 +41,7 @@ def scratch_home(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def scratch(scratch_home: Path) -> Iterator[LocalNeo4j]:
-    local = LocalNeo4j(
-        home=scratch_home, version=NEO4J_VERSION, instance="scratch", heap="512m", pagecache="64m"
-    )
+    local = LocalNeo4j(home=scratch_home, version=NEO4J_VERSION, instance="scratch", heap="512m", pagecache="64m")
     yield local
     local.stop(timeout=20)
 
@@ -59,9 +57,7 @@ def cli_env(home: Path, instance: str = "scratch", port: int | None = None, **ex
 
 
 def deptgraph(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [DEPTGRAPH, *args], env=env, capture_output=True, text=True, timeout=180, check=False
-    )
+    return subprocess.run([DEPTGRAPH, *args], env=env, capture_output=True, text=True, timeout=180, check=False)
 
 
 def test_status_is_truthful_when_started_stopped_and_killed(scratch: LocalNeo4j, scratch_home: Path) -> None:

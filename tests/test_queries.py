@@ -30,9 +30,7 @@ def test_there_is_one_named_operation_per_onboarding_question() -> None:
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
 @pytest.mark.parametrize("lang", ["vi", "en"])
-async def test_every_named_query_answers_with_data_and_no_errors(
-    api: httpx.AsyncClient, query: Any, lang: str
-) -> None:
+async def test_every_named_query_answers_with_data_and_no_errors(api: httpx.AsyncClient, query: Any, lang: str) -> None:
     data = await data_of(api, query.text, lang=lang)
     assert data and all(value not in (None, []) for value in data.values()), data
 
@@ -80,9 +78,7 @@ async def test_round_trips_do_not_grow_with_the_graph(
     large = {q.name: await round_trips(schema, seeded, q.text) for q in QUERIES}
 
     for name, (count, data) in small.items():
-        assert count == large[name][0], (
-            f"{name}: {count} round trips on the seed, {large[name][0]} on 205 departments"
-        )
+        assert count == large[name][0], f"{name}: {count} round trips on the seed, {large[name][0]} on 205 departments"
         # One query per root field: the count is the number of root fields of the operation.
         assert count == len(data), name
         if name != "Search":  # ranking depends on the whole corpus; the rest must not change

@@ -46,9 +46,7 @@ def line_of(text: str, fragment: str, occurrence: int = 1) -> int:
     return text.count("\n", 0, start) + 1
 
 
-async def seed_and_expect_refusal(
-    db: Database, cli_env: dict[str, str], files: Path, expected: list[str]
-) -> str:
+async def seed_and_expect_refusal(db: Database, cli_env: dict[str, str], files: Path, expected: list[str]) -> str:
     before = await export(db)
     result = run_cli("seed", *sorted(str(p) for p in files.glob("*.yaml")), env=cli_env)
     assert result.returncode == 1, result.stdout + result.stderr
@@ -60,9 +58,7 @@ async def seed_and_expect_refusal(
     return message
 
 
-async def test_unknown_field_is_named_with_its_line(
-    seeded: Database, cli_env: dict[str, str], seed_copy: Path
-) -> None:
+async def test_unknown_field_is_named_with_its_line(seeded: Database, cli_env: dict[str, str], seed_copy: Path) -> None:
     path = seed_copy / "12-sales-accounting.yaml"
     text = edit(path, lambda t: t.replace("    kind: NEED\n", "    kind: NEED\n    urgency: high\n", 1))
     line = line_of(text, "urgency: high")
@@ -86,9 +82,7 @@ async def test_missing_language_is_named_with_its_line(
     )  # fmt: skip
 
 
-async def test_duplicate_key_names_both_places(
-    seeded: Database, cli_env: dict[str, str], seed_copy: Path
-) -> None:
+async def test_duplicate_key_names_both_places(seeded: Database, cli_env: dict[str, str], seed_copy: Path) -> None:
     path = seed_copy / "13-sales-customer-care.yaml"
     text = edit(
         path,
@@ -170,18 +164,14 @@ def test_validate_command_exits_1_on_errors_and_0_on_the_shipped_files(
     )
     result = run_cli("validate", *sorted(str(p) for p in seed_copy.glob("*.yaml")), env=cli_env)
     assert result.returncode == 1
-    assert "but relationship 'sales-marketing' is between sales and marketing" in " ".join(
-        result.stderr.split()
-    )
+    assert "but relationship 'sales-marketing' is between sales and marketing" in " ".join(result.stderr.split())
 
 
 def test_text_is_normalised_to_nfc(tmp_path: Path) -> None:
     decomposed = unicodedata.normalize("NFD", "Phòng Kế toán")
     assert decomposed != "Phòng Kế toán"
     path = tmp_path / "nfd.yaml"
-    path.write_text(
-        f"departments:\n  - key: accounting\n    name:\n      vi: {decomposed}\n      en: Accounting\n"
-    )
+    path.write_text(f"departments:\n  - key: accounting\n    name:\n      vi: {decomposed}\n      en: Accounting\n")
     knowledge = read_files([path])
     assert knowledge.departments[0].name.vi == "Phòng Kế toán"
 
@@ -194,6 +184,4 @@ def test_a_party_may_not_share_a_department_key(tmp_path: Path) -> None:
     )
     with pytest.raises(SeedValidationError) as error:
         read_files([path])
-    assert f"{path}:5: parties[0].key (party 'sales'): party key 'sales' is also a department's key" in str(
-        error.value
-    )
+    assert f"{path}:5: parties[0].key (party 'sales'): party key 'sales' is also a department's key" in str(error.value)
