@@ -31,6 +31,7 @@ run: install ## Provision Neo4j if needed, seed an empty database, serve on http
 test: install ## Provision Neo4j if needed and run the whole test suite
 	$(BIN)/deptgraph neo4j install
 	scripts/ensure-docker-compose
+	scripts/ensure-chromium
 	$(BIN)/pytest
 
 lint: install ## ruff (lint and format check) and mypy

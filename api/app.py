@@ -30,7 +30,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.types.unset import UNSET
 
-from api.assets import vendor_endpoint
+from api.assets import static_endpoint, vendor_endpoint
 from api.auth import Auth
 from api.context import Context, preferred_lang
 from api.health import healthz, readyz
@@ -181,8 +181,16 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
               "query": q.text} for q in queries]
         )  # fmt: skip
 
+    async def explorer(request: Request) -> HTMLResponse:
+        """The visual explorer for onboarding staff (it reads only /graphql)."""
+        return HTMLResponse(
+            (STATIC / "explorer.html").read_text(encoding="utf-8"), headers={"cache-control": "no-cache"}
+        )
+
     graphql = GraphQLEndpoint(settings, queries)
     routes = [
+        Route("/", explorer, methods=["GET"]),
+        Route("/static/{name}", static_endpoint(STATIC), methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -36,3 +36,17 @@ def vendor_endpoint(assets_dir: Path):  # type: ignore[no-untyped-def]
         return FileResponse(file, headers={"cache-control": "public, max-age=86400"})
 
     return vendor
+
+
+# Files of the explorer page, served from api/static under /static/.
+STATIC_FILES = {"explorer.js": "application/javascript", "explorer.css": "text/css"}
+
+
+def static_endpoint(static_dir: Path):  # type: ignore[no-untyped-def]
+    async def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in STATIC_FILES:
+            return JSONResponse({"error": f"no file named {name}"}, status_code=404)
+        return FileResponse(static_dir / name, media_type=STATIC_FILES[name], headers={"cache-control": "no-cache"})
+
+    return static

@@ -37,6 +37,7 @@ from api.selection import wanted_by
 from api.types import (
     Department,
     Flow,
+    Participant,
     Principle,
     Recipient,
     Relationship,
@@ -194,6 +195,10 @@ class Query:
     @strawberry.field(description="All topics things can be about.")
     async def topics(self, info: Info[Context, None]) -> list[Topic]:
         return [Topic(data=d) for d in await _answer(info, "topics", {})]
+
+    @strawberry.field(description="The outside parties that take part, such as customers.")
+    async def parties(self, info: Info[Context, None]) -> list[Participant]:
+        return [Participant(data=d) for d in await _answer(info, "parties", {})]
 
     @strawberry.field(description="One topic, by key or by any of its names or aliases; null when nothing matches.")
     async def topic(

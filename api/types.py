@@ -426,10 +426,21 @@ class Participant:
     def name(self, info: Info[Context, None], lang: Annotated[Lang | None, LangArg] = None) -> str:
         return _text(self.data, "name", info, lang)
 
+    @strawberry.field(description="Other names people use for it.")
+    def aliases(self, info: Info[Context, None], lang: Annotated[Lang | None, LangArg] = None) -> list[str]:
+        return list(self.data.get(f"aliases_{_lang(info, lang)}") or [])
+
     @strawberry.field(description="The department, when the participant is one.")
     def department(self, info: Info[Context, None]) -> Department | None:
         found = _related(self.data, info)
         return None if found is None else Department(data=found)
+
+    @strawberry.field(
+        description="For an outside party such as customers: the departments whose duties, goals, activities "
+        "or examples involve it. For a department: itself."
+    )
+    def departments(self, info: Info[Context, None]) -> list[Department]:
+        return [Department(data=d) for d in _related(self.data, info)]
 
 
 @strawberry.type(description="A department that gets things about a topic, and how.")
@@ -512,6 +523,13 @@ class SearchHit:
     @strawberry.field(description="How well it matches; higher is better.")
     def score(self) -> float:
         return float(self.data["score"])
+
+    @strawberry.field(
+        description="The departments it concerns, most relevant first: a flow's provider and receiver, a "
+        "relationship's pair, a topic's recipients (the one that handles it first), …"
+    )
+    def departments(self) -> list[Department]:
+        return [Department(data=d) for d in self.data.get("departments") or []]
 
 
 @strawberry.type(description="One of the principles that make cooperation between departments work.")

@@ -152,6 +152,19 @@ VIEWS: dict[str, tuple[str, dict[str, Relation]]] = {
         "_label: labels({c})[0]",
         {
             "department": Relation("Department", "UNWIND [{p}] AS {c} WITH {c} WHERE {c}:Department", single=True),
+            # For an outside party: the departments whose duties, goals, activities or examples involve it.
+            "departments": Relation(
+                "Department",
+                "CALL ({p}) {{ "
+                "MATCH ({p})<-[:CONCERNS]-(:Duty)<-[:HAS_DUTY]-(:Role)-[:OF]->({c}_d:Department) RETURN {c}_d "
+                "UNION MATCH ({p})<-[:CONCERNS]-(:Goal|Activity)<-[:HAS_GOAL|COOPERATES_ON]-(:Relationship)"
+                "-[:BETWEEN]->({c}_d:Department) RETURN {c}_d "
+                "UNION MATCH ({p})<-[:ACTOR|RECIPIENT]-(:Step)<-[:HAS_STEP]-(:Scenario)<-[:HAS_EXAMPLE]-(:Relationship)"
+                "-[:BETWEEN]->({c}_d:Department) RETURN {c}_d "
+                "UNION MATCH ({p}:Department) RETURN {p} AS {c}_d }} "
+                "WITH DISTINCT {c}_d AS {c}",
+                "{c}.position",
+            ),
         },
     ),
     "Topic": (
@@ -234,6 +247,7 @@ ROOTS: dict[str, Root] = {
     "recipients": Root("Recipient", {"topic": "Topic"}, VIEWS["Topic"][1]["recipients"]),
     "principles": Root("Principle", {}, Relation("Principle", "MATCH ({c}:Principle)", "{c}.position")),
     "topics": Root("Topic", {}, Relation("Topic", "MATCH ({c}:Topic)", "{c}.position")),
+    "parties": Root("Participant", {}, Relation("Participant", "MATCH ({c}:Party)", "{c}.position")),
     "topic": Root("Topic", {"name": "Topic"}, many=False),
     "statements": Root(
         "Statement",
@@ -453,6 +467,16 @@ async def search(db: Database, text: str, limit: int) -> list[dict[str, Any]]:
         rows = await db.read(
             "CALL db.index.fulltext.queryNodes($index, $query, {limit: $limit}) YIELD node, score "
             "WITH node, score, labels(node)[0] AS kind "
+            # A topic concerns its recipients, the department that handles it first.
+            "CALL (node, kind) { "
+            "  CALL (node, kind) { "
+            "    MATCH (node)<-[:ABOUT]-(s:Step)-[:RECIPIENT]->(d:Department) WHERE kind = 'Topic' "
+            "    RETURN d, CASE WHEN s.purpose_vi IS NULL THEN 2 ELSE 1 END AS rank "
+            "    UNION ALL MATCH (node)<-[:ABOUT]-(:Flow)-[:TO]->(d:Department) WHERE kind = 'Topic' RETURN d, 2 AS rank "
+            "    UNION ALL MATCH (node)<-[:ABOUT]-(:Activity)<-[:COOPERATES_ON]-(:Relationship)-[:BETWEEN]->(d:Department) "
+            "      WHERE kind = 'Topic' RETURN d, 3 AS rank } "
+            "  WITH d, min(rank) AS rank ORDER BY rank, d.position "
+            "  RETURN collect(d {.key, .name_vi, .name_en}) AS recipients } "
             "RETURN kind, node.key AS key, score, "
             "coalesce(node.name_vi, node.title_vi, node.text_vi, node.action_vi) AS text_vi, "
             "coalesce(node.name_en, node.title_en, node.text_en, node.action_en) AS text_en, "
@@ -466,7 +490,23 @@ async def search(db: Database, text: str, limit: int) -> list[dict[str, Any]]:
             "       RETURN {vi: r.title_vi, en: r.title_en} }) "
             "  WHEN kind IN ['Goal', 'Activity', 'Scenario'] THEN HEAD(COLLECT { "
             "       MATCH (r:Relationship)-->(node) RETURN {vi: r.title_vi, en: r.title_en} }) "
-            "END AS context "
+            "END AS context, "
+            "CASE "
+            "  WHEN kind = 'Department' THEN [node {.key, .name_vi, .name_en}] "
+            "  WHEN kind = 'Topic' THEN recipients "
+            "  WHEN kind = 'Flow' THEN COLLECT { MATCH (d:Department)-[:PROVIDES]->(node) RETURN d {.key, .name_vi, .name_en} } "
+            "       + COLLECT { MATCH (node)-[:TO]->(d:Department) RETURN d {.key, .name_vi, .name_en} } "
+            "  WHEN kind = 'Duty' THEN COLLECT { MATCH (d:Department)<-[:OF]-(:Role)-[:HAS_DUTY]->(node) RETURN d {.key, .name_vi, .name_en} } "
+            "  WHEN kind = 'Step' THEN COLLECT { MATCH (node)-[r:ACTOR|RECIPIENT]->(d:Department) "
+            "       RETURN d {.key, .name_vi, .name_en} ORDER BY type(r) } "
+            "  WHEN kind = 'Statement' THEN COLLECT { MATCH (node)-[m:MENTIONS]->(d:Department) "
+            "       RETURN d {.key, .name_vi, .name_en} ORDER BY m.position } "
+            "  WHEN kind = 'Relationship' THEN COLLECT { MATCH (node)-[b:BETWEEN]->(d) "
+            "       RETURN d {.key, .name_vi, .name_en} ORDER BY b.position } "
+            "  WHEN kind IN ['Goal', 'Activity', 'Scenario'] THEN COLLECT { "
+            "       MATCH (node)<--(:Relationship)-[b:BETWEEN]->(d) RETURN d {.key, .name_vi, .name_en} ORDER BY b.position } "
+            "  ELSE [] "
+            "END AS departments "
             "ORDER BY score DESC, kind, key",
             index=SEARCH_INDEX,
             query=query,

@@ -1,0 +1,408 @@
+// deptgraph explorer: draws the departments and the customer party with Cytoscape.js and
+// explains them in a side panel. Reads only the public GraphQL API at /graphql.
+(function () {
+  "use strict";
+
+  const TEXT = {
+    vi: {
+      title: "Các phòng ban phối hợp thế nào", skip: "Bỏ qua đến nội dung", searchLabel: "Tìm kiếm",
+      searchPlaceholder: "ví dụ: khiếu nại, ke toan, brochure", searchButton: "Tìm", graphiql: "GraphiQL",
+      graphHeading: "Sơ đồ", graphAria: "Sơ đồ các phòng ban, khách hàng và những gì được chuyển giữa họ",
+      legend: "Mũi tên chỉ chiều thông tin và công việc được chuyển; số trên mũi tên là số mục. Đường nét đứt: khách hàng làm việc với phòng ban đó.",
+      welcomeHeading: "Chào mừng",
+      welcome: "Chọn một phòng ban hoặc một mũi tên trên sơ đồ (hoặc trong danh sách bên dưới) để xem phòng ban đó cần gì, đóng góp gì và phối hợp với ai.",
+      browse: "Danh sách", departments: "Phòng ban", connections: "Chiều trao đổi",
+      aliases: "Còn gọi là", gets: "Nhận / cần", from: "từ", gives: "Đóng góp / cung cấp", to: "cho",
+      worksWith: "Làm việc với", goals: "Mục tiêu chung", role: "Vai trò của", cooperation: "Phối hợp",
+      example: "Ví dụ", soThat: "để", items: "mục", flowsFromTo: (a, b) => `Từ ${a} đến ${b}`,
+      need: "nhu cầu", contribution: "đóng góp", openGraphiql: "Mở câu hỏi này trong GraphiQL",
+      results: (n, text) => `${n} kết quả cho “${text}”`, noResults: (text) => `Không tìm thấy “${text}”.`,
+      party: "Bên ngoài công ty", dealsWith: "Làm việc với", betweenFlows: "Những gì được chuyển",
+      error: "Không tải được dữ liệu", close: "Đóng", noRole: "—",
+      kinds: { Department: "Phòng ban", Topic: "Chủ đề", Flow: "Luồng", Scenario: "Ví dụ", Step: "Bước",
+        Relationship: "Quan hệ", Goal: "Mục tiêu", Duty: "Nhiệm vụ", Activity: "Hoạt động", Principle: "Nguyên tắc",
+        Statement: "Nhận định", Party: "Bên ngoài" },
+    },
+    en: {
+      title: "How the departments work together", skip: "Skip to content", searchLabel: "Search",
+      searchPlaceholder: "e.g. complaints, ke toan, brochure", searchButton: "Search", graphiql: "GraphiQL",
+      graphHeading: "Diagram", graphAria: "Diagram of the departments, the customers and what passes between them",
+      legend: "Arrows show which way information and work pass; the number on an arrow is how many items. Dashed line: customers deal with that department.",
+      welcomeHeading: "Welcome",
+      welcome: "Pick a department or an arrow in the diagram (or in the lists below) to see what it needs, what it contributes and whom it works with.",
+      browse: "Browse", departments: "Departments", connections: "What passes where",
+      aliases: "Also called", gets: "Gets / needs", from: "from", gives: "Contributes / provides", to: "to",
+      worksWith: "Works with", goals: "Shared goals", role: "Role of", cooperation: "Cooperation",
+      example: "Example", soThat: "so that", items: "items", flowsFromTo: (a, b) => `From ${a} to ${b}`,
+      need: "need", contribution: "contribution", openGraphiql: "Open this question in GraphiQL",
+      results: (n, text) => `${n} results for “${text}”`, noResults: (text) => `Nothing found for “${text}”.`,
+      party: "Outside the company", dealsWith: "Deals with", betweenFlows: "What passes between them",
+      error: "Could not load the data", close: "Close", noRole: "—",
+      kinds: { Department: "Department", Topic: "Topic", Flow: "Flow", Scenario: "Example", Step: "Step",
+        Relationship: "Relationship", Goal: "Goal", Duty: "Duty", Activity: "Activity", Principle: "Principle",
+        Statement: "Statement", Party: "Outside party" },
+    },
+  };
+
+  const state = {
+    lang: localStorage.getItem("deptgraph.lang") || ((navigator.language || "").toLowerCase().startsWith("en") ? "en" : "vi"),
+    nodes: {},   // key → {key, vi, en, aliasesVi, aliasesEn, kind}
+    edges: [],   // {id, from, to, count, kind}
+    cy: null,
+  };
+  const t = (name, ...args) => {
+    const value = TEXT[state.lang][name];
+    return typeof value === "function" ? value(...args) : value;
+  };
+  const esc = (s) => String(s == null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  const nameOf = (key) => (state.nodes[key] ? state.nodes[key][state.lang] : key);
+
+  async function gql(query, variables) {
+    const response = await fetch("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ query, variables: variables || {} }),
+    });
+    const body = await response.json();
+    if (body.errors) throw new Error(body.errors.map((e) => e.message).join("; "));
+    return body.data;
+  }
+
+  // --- the diagram ------------------------------------------------------------------------
+  const GRAPH = `query ExplorerGraph {
+    departments { key vi: name(lang: VI) en: name(lang: EN) aliasesVi: aliases(lang: VI) aliasesEn: aliases(lang: EN)
+      relationships { key departments { key } flows { provider { key } receiver { key } } } }
+    parties { key vi: name(lang: VI) en: name(lang: EN) aliasesVi: aliases(lang: VI) aliasesEn: aliases(lang: EN)
+      departments { key } }
+  }`;
+
+  async function loadGraph() {
+    const data = await gql(GRAPH);
+    const counts = {};
+    const seen = new Set();
+    for (const d of data.departments) {
+      state.nodes[d.key] = { ...d, kind: "department" };
+      for (const r of d.relationships) {
+        if (seen.has(r.key)) continue;
+        seen.add(r.key);
+        for (const f of r.flows) {
+          const id = `${f.provider.key}->${f.receiver.key}`;
+          counts[id] = (counts[id] || 0) + 1;
+        }
+      }
+    }
+    for (const [id, count] of Object.entries(counts)) {
+      const [from, to] = id.split("->");
+      state.edges.push({ id, from, to, count, kind: "flows" });
+    }
+    for (const p of data.parties) {
+      state.nodes[p.key] = { ...p, kind: "party" };
+      for (const d of p.departments) state.edges.push({ id: `${p.key}--${d.key}`, from: p.key, to: d.key, count: 0, kind: "party" });
+    }
+  }
+
+  function elements() {
+    const nodes = Object.values(state.nodes).map((n) => ({ data: { id: n.key, label: n[state.lang], kind: n.kind } }));
+    const edges = state.edges.map((e) => ({
+      data: { id: e.id, source: e.from, target: e.to, count: e.count, label: e.kind === "flows" ? String(e.count) : "", kind: e.kind },
+    }));
+    return [...nodes, ...edges];
+  }
+
+  function drawGraph() {
+    const degree = {};
+    for (const e of state.edges) if (e.kind === "flows") { degree[e.from] = (degree[e.from] || 0) + 1; degree[e.to] = (degree[e.to] || 0) + 1; }
+    state.cy = cytoscape({
+      container: document.getElementById("cy"),
+      elements: elements(),
+      style: [
+        { selector: "node", style: {
+          label: "data(label)", "text-wrap": "wrap", "text-max-width": "120px", "font-size": "13px",
+          "text-valign": "center", "text-halign": "center", width: "150px", height: "56px", shape: "round-rectangle",
+          "background-color": "#e8eef8", "border-width": 2, "border-color": "#2b3a55", color: "#111" } },
+        { selector: "node[kind = 'party']", style: { shape: "ellipse", "border-style": "dashed", "background-color": "#fdf6e3", width: "110px" } },
+        { selector: "node.highlight", style: { "border-width": 6, "border-style": "double", "border-color": "#7a3e00" } },
+        { selector: "node:selected", style: { "border-width": 6, "border-style": "solid", "border-color": "#000", "font-weight": "bold", "background-color": "#fff" } },
+        { selector: "edge", style: {
+          "curve-style": "bezier", "control-point-step-size": 48, width: "mapData(count, 1, 12, 2, 7)",
+          "line-color": "#55606e", "target-arrow-shape": "triangle", "target-arrow-color": "#55606e", "arrow-scale": 1.3,
+          label: "data(label)", "font-size": "13px", "font-weight": "bold", "text-background-color": "#fff",
+          "text-background-opacity": 1, "text-background-padding": "2px", "text-border-width": 1, "text-border-opacity": 1,
+          "text-border-color": "#55606e" } },
+        { selector: "edge[kind = 'party']", style: { "line-style": "dashed", "target-arrow-shape": "none", width: 2 } },
+        { selector: "edge:selected", style: { width: 9, "line-color": "#000", "target-arrow-color": "#000" } },
+      ],
+      layout: {
+        name: "concentric", fit: true, padding: 30, minNodeSpacing: 50, animate: false,
+        concentric: (n) => (n.data("kind") === "party" ? 0 : (degree[n.id()] || 0)),
+        levelWidth: () => 3,
+      },
+    });
+    const cy = state.cy;
+    cy.on("tap", "node", (event) => {
+      const node = event.target.data();
+      location.hash = node.kind === "party" ? `#/party/${node.id}` : `#/department/${node.id}`;
+    });
+    cy.on("tap", "edge[kind = 'flows']", (event) => {
+      const e = event.target.data();
+      location.hash = `#/flows/${e.source}/${e.target}`;
+    });
+    const tip = document.getElementById("tooltip");
+    cy.on("mouseover", "node, edge", (event) => {
+      const d = event.target.data();
+      if (event.target.isNode()) {
+        const n = state.nodes[d.id];
+        const aliases = (state.lang === "vi" ? n.aliasesVi : n.aliasesEn) || [];
+        tip.textContent = n[state.lang] + (aliases.length ? ` (${aliases.join(", ")})` : "");
+      } else if (d.kind === "flows") {
+        tip.textContent = `${nameOf(d.source)} → ${nameOf(d.target)}: ${d.count} ${t("items")}`;
+      } else {
+        tip.textContent = `${nameOf(d.source)} — ${nameOf(d.target)}`;
+      }
+      const p = event.renderedPosition || event.target.renderedMidpoint();
+      tip.style.left = `${p.x + 12}px`;
+      tip.style.top = `${p.y + 12}px`;
+      tip.hidden = false;
+    });
+    cy.on("mouseout", "node, edge", () => { tip.hidden = true; });
+  }
+
+  function relabel() {
+    if (!state.cy) return;
+    state.cy.nodes().forEach((n) => n.data("label", nameOf(n.id())));
+  }
+
+  // --- lists for keyboards and screen readers ----------------------------------------------
+  function renderLists() {
+    const departments = document.getElementById("department-list");
+    departments.innerHTML = Object.values(state.nodes)
+      .map((n) => `<li><button type="button" data-hash="#/${n.kind === "party" ? "party" : "department"}/${esc(n.key)}">${esc(n[state.lang])}</button></li>`)
+      .join("");
+    const edges = document.getElementById("edge-list");
+    edges.innerHTML = state.edges
+      .filter((e) => e.kind === "flows")
+      .map((e) => `<li><button type="button" data-hash="#/flows/${esc(e.from)}/${esc(e.to)}">${esc(nameOf(e.from))} → ${esc(nameOf(e.to))} (${e.count})</button></li>`)
+      .join("");
+  }
+
+  // --- the panel ---------------------------------------------------------------------------
+  const panelBody = () => document.getElementById("panel-body");
+
+  function graphiqlLink(tab, variables) {
+    const params = new URLSearchParams({ tab, variables: JSON.stringify({ ...variables, lang: state.lang.toUpperCase() }) });
+    return `<p class="actions"><a class="graphiql-link" href="/graphql?${params}">${esc(t("openGraphiql"))}</a></p>`;
+  }
+
+  const purpose = (f) => (f.purpose ? ` <span class="purpose">— ${esc(t("soThat"))} ${esc(f.purpose)}</span>` : "");
+  const kind = (f) => `<span class="kind">${esc(f.kind === "NEED" ? t("need") : t("contribution"))}</span>`;
+
+  function grouped(flows, side) {
+    const groups = new Map();
+    for (const f of flows) {
+      const key = f[side].key;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(f);
+    }
+    return groups;
+  }
+
+  function steps(example) {
+    return `<h4>${esc(t("example"))}: ${esc(example.title)}</h4><ol>${example.steps.map((s) => `<li>${esc(s.text)}</li>`).join("")}</ol>`;
+  }
+
+  function relationshipBlock(r, forKey) {
+    const partner = r.departments.find((d) => d.key !== forKey) || r.departments[0];
+    const roles = r.roles.map((role) => `<h4>${esc(t("role"))} ${esc(role.department.name)}</h4><ul>${role.duties.map((d) => `<li>${esc(d)}</li>`).join("")}</ul>`).join("");
+    return `<section class="relationship"><h3>${esc(t("worksWith"))} ${esc(partner.name)}</h3>
+      <p>${esc(r.summary)}</p>
+      <h4>${esc(t("goals"))}</h4><ul>${r.sharedGoals.map((g) => `<li>${esc(g.text)}</li>`).join("")}</ul>
+      ${roles}
+      ${r.examples.map(steps).join("")}
+      <p class="actions"><a href="#/relationship/${esc(r.departments[0].key)}/${esc(r.departments[1].key)}">${esc(r.title)}</a></p>
+    </section>`;
+  }
+
+  const FLOW = "kind text(lang: $lang) purpose(lang: $lang) provider { key name(lang: $lang) } receiver { key name(lang: $lang) }";
+  const RELATIONSHIP = `key title(lang: $lang) summary(lang: $lang) departments { key name(lang: $lang) }
+    sharedGoals { text(lang: $lang) } roles { department { key name(lang: $lang) } duties(lang: $lang) }
+    activities { text(lang: $lang) } examples { title(lang: $lang) steps { position text(lang: $lang) } }`;
+
+  async function showDepartment(key) {
+    const data = await gql(`query ExplorerDepartment($key: String!, $lang: Lang) {
+      department(key: $key) { key name(lang: $lang) aliases(lang: $lang)
+        needs { ${FLOW} } contributions { ${FLOW} } relationships { ${RELATIONSHIP} } } }`, { key, lang: state.lang.toUpperCase() });
+    const d = data.department;
+    if (!d) throw new Error(key);
+    const gets = [...grouped(d.needs, "provider")].map(([k, flows]) =>
+      `<h4>${esc(t("from"))} ${esc(flows[0].provider.name)}</h4><ul>${flows.map((f) => `<li>${esc(f.text)}${kind(f)}${purpose(f)}</li>`).join("")}</ul>`).join("");
+    const gives = [...grouped(d.contributions, "receiver")].map(([k, flows]) =>
+      `<h4>${esc(t("to"))} ${esc(flows[0].receiver.name)}</h4><ul>${flows.map((f) => `<li>${esc(f.text)}${kind(f)}${purpose(f)}</li>`).join("")}</ul>`).join("");
+    panelBody().innerHTML = `<h2 id="panel-heading">${esc(d.name)}</h2>
+      ${d.aliases.length ? `<p>${esc(t("aliases"))}: ${esc(d.aliases.join(", "))}</p>` : ""}
+      ${graphiqlLink("WhoSalesWorksWith", { department: d.key })}
+      <section class="gets"><h3>${esc(t("gets"))}</h3>${gets}</section>
+      <section class="gives"><h3>${esc(t("gives"))}</h3>${gives}</section>
+      ${d.relationships.map((r) => relationshipBlock(r, d.key)).join("")}`;
+    select(key);
+  }
+
+  async function showFlows(from, to) {
+    const data = await gql(`query ExplorerFlows($of: String!, $from: String, $lang: Lang) {
+      needs(of: $of, from: $from) { ${FLOW} statement(lang: $lang) } }`, { of: to, from, lang: state.lang.toUpperCase() });
+    const flows = data.needs;
+    panelBody().innerHTML = `<h2 id="panel-heading">${esc(t("flowsFromTo", nameOf(from), nameOf(to)))}</h2>
+      <p>${flows.length} ${esc(t("items"))}</p>
+      ${graphiqlLink("WhatSalesNeedsFromAccounting", { of: to, from })}
+      <ul class="flows">${flows.map((f) => `<li>${esc(f.text)}${kind(f)}${purpose(f)}</li>`).join("")}</ul>`;
+    select(`${from}->${to}`);
+  }
+
+  async function showRelationship(a, b) {
+    const data = await gql(`query ExplorerRelationship($a: String!, $b: String!, $lang: Lang) {
+      relationship(between: $a, and: $b) { ${RELATIONSHIP} flows { ${FLOW} } } }`, { a, b, lang: state.lang.toUpperCase() });
+    const r = data.relationship;
+    if (!r) throw new Error(`${a} / ${b}`);
+    const byDirection = [...grouped(r.flows, "provider")].map(([k, flows]) =>
+      `<h4>${esc(t("flowsFromTo", flows[0].provider.name, flows[0].receiver.name))}</h4><ul>${flows.map((f) => `<li>${esc(f.text)}${kind(f)}${purpose(f)}</li>`).join("")}</ul>`).join("");
+    panelBody().innerHTML = `<h2 id="panel-heading">${esc(r.title)}</h2>
+      ${graphiqlLink("HowSalesAndCustomerCareCooperate", { between: a, and: b })}
+      <p>${esc(r.summary)}</p>
+      <h3>${esc(t("goals"))}</h3><ul>${r.sharedGoals.map((g) => `<li>${esc(g.text)}</li>`).join("")}</ul>
+      ${r.roles.map((role) => `<h3>${esc(t("role"))} ${esc(role.department.name)}</h3><ul>${role.duties.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>`).join("")}
+      <h3>${esc(t("cooperation"))}</h3><ul>${r.activities.map((x) => `<li>${esc(x.text)}</li>`).join("")}</ul>
+      <h3>${esc(t("betweenFlows"))}</h3>${byDirection}
+      ${r.examples.map(steps).join("")}`;
+    select(null, [a, b].map((k) => k));
+  }
+
+  function showParty(key) {
+    const n = state.nodes[key];
+    const partners = state.edges.filter((e) => e.kind === "party" && e.from === key).map((e) => e.to);
+    panelBody().innerHTML = `<h2 id="panel-heading">${esc(n[state.lang])}</h2><p>${esc(t("party"))}</p>
+      <h3>${esc(t("dealsWith"))}</h3><ul>${partners.map((k) => `<li><a href="#/department/${esc(k)}">${esc(nameOf(k))}</a></li>`).join("")}</ul>`;
+    select(key);
+  }
+
+  function showWelcome() {
+    panelBody().innerHTML = `<h2 id="panel-heading">${esc(t("welcomeHeading"))}</h2><p>${esc(t("welcome"))}</p>`;
+    if (state.cy) state.cy.elements().unselect();
+  }
+
+  function select(id, many) {
+    const cy = state.cy;
+    cy.elements().unselect();
+    const targets = id ? cy.getElementById(id) : cy.collection(many.map((k) => cy.getElementById(k)));
+    targets.select();
+    if (state.focusNext && targets.nonempty()) {
+      // After a search: bring the match and its neighbours into view.
+      cy.animate({ fit: { eles: targets.closedNeighborhood(), padding: 40 }, duration: 300 });
+    }
+    state.focusNext = false;
+  }
+
+  // --- routing: #/department/accounting, #/relationship/sales/accounting, #/flows/a/b ---------
+  async function route() {
+    const [, kindOf, ...keys] = decodeURIComponent(location.hash.replace(/^#/, "")).split("/");
+    try {
+      if (kindOf === "department" && keys[0]) await showDepartment(keys[0]);
+      else if (kindOf === "relationship" && keys[1]) await showRelationship(keys[0], keys[1]);
+      else if (kindOf === "flows" && keys[1]) await showFlows(keys[0], keys[1]);
+      else if (kindOf === "party" && keys[0]) showParty(keys[0]);
+      else showWelcome();
+      document.getElementById("panel").dataset.view = kindOf || "welcome";
+    } catch (error) {
+      panelBody().innerHTML = `<h2 id="panel-heading">${esc(t("error"))}</h2><p class="error">${esc(error.message)}</p>`;
+    }
+  }
+
+  // --- search ------------------------------------------------------------------------------
+  async function search(text) {
+    const box = document.getElementById("results");
+    const data = await gql(`query ExplorerSearch($text: String!, $lang: Lang) {
+      search(text: $text, limit: 8) { kind key text(lang: $lang) context(lang: $lang) departments { key } } }`,
+      { text, lang: state.lang.toUpperCase() });
+    const hits = data.search;
+    state.cy.nodes().removeClass("highlight");
+    if (!hits.length) {
+      box.innerHTML = `<p>${esc(t("noResults", text))}</p>`;
+      box.hidden = false;
+      return;
+    }
+    const keys = [...new Set(hits.flatMap((h) => h.departments.map((d) => d.key)))];
+    for (const k of keys) state.cy.getElementById(k).addClass("highlight");
+    box.innerHTML = `<p>${esc(t("results", hits.length, text))}</p><ol>${hits.map((h) => {
+      const target = h.kind === "Department" ? h.key : (h.departments[0] || {}).key;
+      return `<li><button type="button" data-hash="${target ? `#/department/${esc(target)}` : ""}">${esc(h.text)}</button>
+        <span class="kind">${esc(t("kinds")[h.kind] || h.kind)}</span>${h.context ? ` — ${esc(h.context)}` : ""}</li>`;
+    }).join("")}</ol>`;
+    box.hidden = false;
+    const first = hits.find((h) => h.departments.length);
+    if (first) {
+      const focus = first.departments[0].key;
+      state.focusNext = true;
+      if (location.hash === `#/department/${focus}`) await route();
+      else location.hash = `#/department/${focus}`;
+    }
+  }
+
+  // --- language ------------------------------------------------------------------------------
+  function applyLanguage() {
+    document.documentElement.lang = state.lang;
+    document.title = `deptgraph · ${t("title")}`;
+    for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+    for (const el of document.querySelectorAll("[data-i18n-placeholder]")) el.placeholder = t(el.dataset.i18nPlaceholder);
+    for (const el of document.querySelectorAll("[data-i18n-aria]")) el.setAttribute("aria-label", t(el.dataset.i18nAria));
+    for (const b of document.querySelectorAll("[data-lang]")) b.setAttribute("aria-pressed", String(b.dataset.lang === state.lang));
+    relabel();
+    renderLists();
+  }
+
+  async function setLanguage(lang) {
+    state.lang = lang;
+    localStorage.setItem("deptgraph.lang", lang);
+    applyLanguage();
+    document.getElementById("results").hidden = true;
+    await route();
+  }
+
+  // --- wiring --------------------------------------------------------------------------------
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-hash]");
+    if (button && button.dataset.hash) location.hash = button.dataset.hash;
+    const lang = event.target.closest("[data-lang]");
+    if (lang) setLanguage(lang.dataset.lang);
+  });
+  document.getElementById("search").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = document.getElementById("search-text").value.trim();
+    if (text) search(text).catch((error) => { document.getElementById("results").textContent = error.message; });
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && location.hash) { location.hash = ""; }
+  });
+  window.addEventListener("hashchange", async () => {
+    await route();
+    const heading = document.getElementById("panel-heading");
+    if (location.hash && heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus({ preventScroll: true });
+    }
+  });
+
+  async function start() {
+    applyLanguage();
+    try {
+      await loadGraph();
+    } catch (error) {
+      panelBody().innerHTML = `<h2 id="panel-heading">${esc(t("error"))}</h2><p class="error">${esc(error.message)}</p>`;
+      return;
+    }
+    drawGraph();
+    applyLanguage();
+    await route();
+    document.body.dataset.ready = "true";
+  }
+
+  window.deptgraph = { state, route };
+  start();
+})();

@@ -1,0 +1,270 @@
+"""The explorer page in a real browser: headless Debian Chromium, driven by Playwright, against the
+real app (uvicorn) on the seeded graph. Each test saves a screenshot in tests/artifacts/."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, Page, async_playwright
+
+from graph.database import Database
+from graph.local_neo4j import free_port
+from graph.names import fold
+
+from .conftest import DEPTGRAPH, PROJECT
+from .document import read_document
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = PROJECT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("DEPTGRAPH_CHROMIUM", "/usr/bin/chromium")
+ACCOUNTING = next(p for p in read_document().pairs if fold(p.other) == "phong ke toan")
+
+
+@pytest.fixture(scope="module")
+def server(cli_env: dict[str, str]) -> Iterator[str]:
+    """`deptgraph serve` on a free port, on the test database."""
+    port = free_port()
+    process = subprocess.Popen(
+        [DEPTGRAPH, "serve", "--no-start-neo4j", "--no-seed", "--port", str(port)],
+        env=cli_env | {"DEPTGRAPH_LOG_LEVEL": "warning"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "the app did not become ready"
+        time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    assert Path(CHROMIUM).exists(), f"Chromium is missing at {CHROMIUM}: run scripts/ensure-chromium (make test does)"
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield launched
+        await launched.close()
+
+
+class Visit:
+    """A page of the explorer, with every request it made."""
+
+    def __init__(self, page: Page, base: str) -> None:
+        self.page, self.base = page, base
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    async def open(self, path: str = "/") -> None:
+        await self.page.goto(self.base + path)
+        await self.page.wait_for_selector("body[data-ready='true']", state="attached", timeout=15_000)
+
+    async def shoot(self, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        await self.page.screenshot(path=str(ARTIFACTS / f"explorer-{name}.png"), full_page=True)
+
+    async def heading(self) -> str:
+        return (await self.page.inner_text("#panel-heading")).strip()
+
+    async def js(self, expression: str) -> Any:
+        return await self.page.evaluate(expression)
+
+    async def click_graph(self, element_id: str) -> None:
+        """A real mouse click on a node or an edge of the drawing."""
+        x, y = await self.js(
+            f"""() => {{ const e = window.deptgraph.state.cy.getElementById({element_id!r});
+                const p = e.isNode() ? e.renderedPosition() : e.renderedMidpoint(); return [p.x, p.y]; }}"""
+        )
+        box = await self.page.locator("#cy").bounding_box()
+        assert box is not None
+        await self.page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def visit(browser: Browser, server: str, seeded: Database) -> AsyncIterator[Visit]:
+    context = await browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 820})
+    page = await context.new_page()
+    seen = Visit(page, server)
+    yield seen
+    assert seen.errors == [], seen.errors
+    await context.close()
+
+
+async def test_five_departments_and_the_customers_are_drawn(visit: Visit) -> None:
+    await visit.open()
+    nodes = await visit.js(
+        "() => window.deptgraph.state.cy.nodes().map(n => [n.id(), n.data('label'), n.data('kind')])"
+    )
+    assert sorted(nodes) == sorted([
+        ["sales", "Phòng Kinh doanh", "department"], ["marketing", "Phòng Marketing", "department"],
+        ["engineering", "Phòng Kỹ thuật", "department"], ["accounting", "Phòng Kế toán", "department"],
+        ["customer-care", "Phòng Chăm sóc khách hàng", "department"], ["customer", "Khách hàng", "party"],
+    ])  # fmt: skip
+    edges = await visit.js(
+        "() => window.deptgraph.state.cy.edges('[kind = \"flows\"]').map(e => [e.id(), e.data('label')])"
+    )
+    counted = dict(edges)
+    # Arrows carry how many items pass each way: Sales → Accounting is the document's three
+    # contributions plus the revenue clause; Accounting → Sales its four needs plus one clause.
+    assert counted["sales->accounting"] == str(len(ACCOUNTING.contributions) + 1)
+    assert counted["accounting->sales"] == str(len(ACCOUNTING.needs) + 1)
+    assert len(counted) == 8
+    await visit.shoot("overview")
+
+
+async def test_clicking_accounting_lists_its_needs_and_contributions_in_the_documents_words(visit: Visit) -> None:
+    await visit.open()
+    await visit.click_graph("accounting")
+    await visit.page.wait_for_function("document.getElementById('panel-heading').textContent === 'Phòng Kế toán'")
+    gets = await visit.page.inner_text("#panel .gets")
+    gives = await visit.page.inner_text("#panel .gives")
+    for item in ACCOUNTING.contributions:  # what Sales contributes is what Accounting gets
+        assert item in gets
+    for item in ACCOUNTING.needs:  # what Sales needs from Accounting is what Accounting provides
+        assert item in gives
+    assert "Kế toán lập báo cáo tài chính" in gets  # the purpose of the revenue clause
+    assert await visit.js("() => window.deptgraph.state.cy.$(':selected').map(e => e.id())") == ["accounting"]
+    assert visit.page.url.endswith("#/department/accounting")
+    await visit.shoot("accounting")
+
+
+async def test_clicking_an_arrow_lists_the_flows_on_it_with_purposes(visit: Visit) -> None:
+    await visit.open()
+    await visit.click_graph("accounting->sales")
+    await visit.page.wait_for_function("location.hash === '#/flows/accounting/sales'")
+    await visit.page.wait_for_selector("#panel .flows")
+    text = await visit.page.inner_text("#panel .flows")
+    for item in ACCOUNTING.needs:
+        assert item in text
+    assert "thông tin về tình hình tài chính" in text and "Kinh doanh đưa ra quyết định bán hàng" in text
+    await visit.shoot("flows-accounting-to-sales")
+
+
+async def test_switching_to_english_shows_english_and_is_remembered(visit: Visit) -> None:
+    await visit.open("/#/department/accounting")
+    await visit.page.wait_for_function("document.getElementById('panel-heading').textContent === 'Phòng Kế toán'")
+    await visit.page.click("button[data-lang='en']")
+    await visit.page.wait_for_function("document.getElementById('panel-heading').textContent === 'Accounting'")
+    assert "Information on pricing policy" in await visit.page.inner_text("#panel .gives")
+    assert (
+        await visit.js("() => window.deptgraph.state.cy.getElementById('customer-care').data('label')")
+        == "Customer Care"
+    )
+    assert await visit.page.get_attribute("button[data-lang='en']", "aria-pressed") == "true"
+    await visit.page.reload()
+    await visit.page.wait_for_selector("body[data-ready='true']", state="attached")
+    await visit.page.wait_for_function("document.getElementById('panel-heading').textContent === 'Accounting'")
+    assert await visit.page.inner_text("h1") == "How the departments work together"
+    await visit.shoot("english")
+
+
+async def test_searching_khieu_nai_focuses_customer_care(visit: Visit) -> None:
+    await visit.open()
+    await visit.page.fill("#search-text", "khieu nai")
+    await visit.page.press("#search-text", "Enter")
+    await visit.page.wait_for_function(
+        "document.getElementById('panel-heading').textContent === 'Phòng Chăm sóc khách hàng'"
+    )
+    assert await visit.js("() => window.deptgraph.state.cy.$(':selected').map(e => e.id())") == ["customer-care"]
+    highlighted = await visit.js("() => window.deptgraph.state.cy.nodes('.highlight').map(n => n.id())")
+    assert "customer-care" in highlighted
+    assert "Khiếu nại" in await visit.page.inner_text("#results")
+    await visit.shoot("search-khieu-nai")
+
+
+async def test_deep_links_open_the_same_views(visit: Visit) -> None:
+    await visit.open("/#/relationship/sales/accounting")
+    await visit.page.wait_for_function(
+        "document.getElementById('panel-heading').textContent === 'Phòng Kinh doanh và Phòng Kế toán'"
+    )
+    panel = await visit.page.inner_text("#panel-body")
+    for goal in ACCOUNTING.goals:
+        assert goal in panel
+    for duty in ACCOUNTING.duties:
+        assert duty in panel
+    await visit.shoot("relationship-sales-accounting")
+    await visit.open("/#/department/accounting")
+    await visit.page.wait_for_function("document.getElementById('panel-heading').textContent === 'Phòng Kế toán'")
+    assert await visit.js("() => window.deptgraph.state.cy.$(':selected').map(e => e.id())") == ["accounting"]
+
+
+async def test_panels_link_to_graphiql_with_the_matching_named_query(visit: Visit) -> None:
+    await visit.open("/#/department/accounting")
+    await visit.page.wait_for_selector("#panel .graphiql-link")
+    href = await visit.page.get_attribute("#panel .graphiql-link", "href")
+    assert href is not None and "tab=WhoSalesWorksWith" in href and "accounting" in href
+    await visit.page.click("#panel .graphiql-link")
+    await visit.page.wait_for_selector(".graphiql-container", timeout=15_000)
+    await visit.page.wait_for_function("document.body.innerText.includes('query WhoSalesWorksWith')", timeout=15_000)
+    assert '"department": "accounting"' in await visit.page.inner_text("body")
+    await visit.shoot("graphiql-from-panel")
+
+
+async def test_the_page_works_with_the_keyboard(visit: Visit) -> None:
+    await visit.open()
+    button = visit.page.locator("#department-list button", has_text="Phòng Kế toán")
+    await button.focus()
+    await visit.page.keyboard.press("Enter")
+    await visit.page.wait_for_function("document.getElementById('panel-heading').textContent === 'Phòng Kế toán'")
+    assert await visit.js("() => document.activeElement.id") == "panel-heading"
+    await visit.page.keyboard.press("Escape")
+    await visit.page.wait_for_function("location.hash === ''")
+    await visit.shoot("keyboard")
+
+
+async def test_a_phone_sized_window_stacks_the_panel_under_the_graph(
+    browser: Browser, server: str, seeded: Database
+) -> None:
+    context = await browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = await context.new_page()
+    seen = Visit(page, server)
+    await seen.open("/#/department/accounting")
+    await page.wait_for_function("document.getElementById('panel-heading').textContent === 'Phòng Kế toán'")
+    graph, panel = await page.locator("#cy").bounding_box(), await page.locator("#panel").bounding_box()
+    assert graph and panel and panel["y"] >= graph["y"] + graph["height"] - 1
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+    await seen.shoot("phone")
+    await context.close()
+
+
+async def test_the_page_makes_no_request_outside_its_origin(visit: Visit) -> None:
+    await visit.open()
+    await visit.click_graph("marketing")
+    await visit.page.wait_for_function("location.hash === '#/department/marketing'")
+    await visit.page.fill("#search-text", "brochure")
+    await visit.page.press("#search-text", "Enter")
+    await visit.page.wait_for_selector("#results:not([hidden])")
+    await visit.page.click("button[data-lang='en']")
+    await visit.page.wait_for_timeout(300)
+    outside = [url for url in visit.requests if not url.startswith(visit.base + "/") and not url.startswith("data:")]
+    assert outside == []
+    assert any(url.endswith("/assets/cytoscape/cytoscape.min.js") for url in visit.requests)
+    graphql = [url for url in visit.requests if "/graphql" in url]
+    assert graphql and all(url == visit.base + "/graphql" for url in graphql)
