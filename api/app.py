@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 import re
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -34,6 +36,7 @@ from api.assets import static_endpoint, vendor_endpoint
 from api.auth import Auth
 from api.context import Context, preferred_lang
 from api.health import healthz, readyz
+from api.observability import AccessLog, Metrics
 from api.queries import NamedQuery, load_queries
 from api.schema import build_schema
 from deptgraph.settings import Settings
@@ -102,7 +105,8 @@ class _BodyTooLarge(Exception):
 class GraphQLEndpoint(GraphQL[Context, None]):
     """Strawberry's ASGI view, with deptgraph's context, time limit, JSON encoder and GraphiQL."""
 
-    def __init__(self, settings: Settings, queries: list[NamedQuery]) -> None:
+    def __init__(self, settings: Settings, queries: list[NamedQuery], metrics: Metrics) -> None:
+        self.metrics = metrics
         super().__init__(
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
@@ -129,20 +133,40 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
+    def parse_json(self, data: str | bytes) -> Any:
+        """A GraphQL request body is a JSON object; anything else is the client's mistake (400)."""
+        try:
+            parsed = orjson.loads(data)
+        except (orjson.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise HTTPException(400, "The request body is not valid JSON (UTF-8).") from exc
+        if not isinstance(parsed, (dict, list)):
+            raise HTTPException(400, 'The request body must be a JSON object like {"query": "…"}.')
+        return parsed
+
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         timeout = self.settings.request_timeout
+        started = time.perf_counter()
         with request_scope(timeout) as stats:
             try:
                 async with asyncio.timeout(timeout):
                     response = await super().run(request, context, root_value)
             except TimeoutError:
                 log.warning("request %s: stopped after %.1fs", request.state.request_id, timeout)
+                request.state.error_codes = ["TIMEOUT"]
                 response = JSONResponse(
                     {"errors": [{"message": f"The request took longer than {timeout:g}s and was stopped.",
                                  "extensions": {"code": "TIMEOUT", "requestId": request.state.request_id}}]},
                     status_code=504,
                 )  # fmt: skip
             request.state.round_trips = stats.round_trips
+        if request.method == "POST" or "query" in request.query_params:
+            # Operation and error codes were noted by the schema's ErrorPolicy; a request refused
+            # before execution (bad JSON, a batch, a GET mutation) has neither.
+            state = request.state
+            state.error_codes = getattr(state, "error_codes", [])
+            state.operation = self.metrics.observe_graphql(
+                getattr(state, "operation", None), time.perf_counter() - started, state.error_codes, stats.round_trips
+            )
         return response
 
 
@@ -165,9 +189,12 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
         db = database
         if db is None:
             target = resolve_target(settings)
-            db = Database.connect(target, connect_timeout=settings.connect_timeout)
+            db = Database.connect(
+                target, connect_timeout=settings.connect_timeout, max_concurrent=settings.neo4j_concurrency
+            )
             log.info("connected to Neo4j at %s", target.describe())
         app.state.database = db
+        metrics.watch(db)
         try:
             yield {}
         finally:
@@ -187,7 +214,8 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
             (STATIC / "explorer.html").read_text(encoding="utf-8"), headers={"cache-control": "no-cache"}
         )
 
-    graphql = GraphQLEndpoint(settings, queries)
+    metrics = Metrics([q.name for q in queries])
+    graphql = GraphQLEndpoint(settings, queries, metrics)
     routes = [
         Route("/", explorer, methods=["GET"]),
         Route("/static/{name}", static_endpoint(STATIC), methods=["GET"]),
@@ -196,16 +224,21 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/queries", list_queries, methods=["GET"]),
         Route("/assets/{path:path}", vendor_endpoint(settings.assets_dir), methods=["GET"]),
+        Route("/metrics", metrics.endpoint, methods=["GET"]),
     ]
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(RequestLimits, max_body_bytes=settings.max_body_bytes)],
+        middleware=[
+            Middleware(AccessLog, metrics=metrics),
+            Middleware(RequestLimits, max_body_bytes=settings.max_body_bytes),
+        ],
     )
     app.state.settings = settings
     if database is not None:
         # Usable without running the lifespan (e.g. under httpx's ASGITransport in tests).
         app.state.database = database
+        metrics.watch(database)
     return app
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -32,6 +33,7 @@ from strawberry.types import Info
 from api.auth import Role
 from api.context import Context
 from api.errors import KNOWN_CODES, api_error, not_found
+from api.limits import max_directives, max_repeats
 from api.mutations import Mutation
 from api.selection import wanted_by
 from api.types import (
@@ -268,23 +270,51 @@ class Query:
         return About(version=__version__, neo4j_version=server["version"], neo4j_edition=server["edition"])
 
 
+class _OutageLog:
+    """While Neo4j is away every request fails alike: log the first, then one summary line per
+    interval rather than hundreds of identical lines a second."""
+
+    def __init__(self, interval: float = 10.0) -> None:
+        self.interval = interval
+        self.last = 0.0
+        self.suppressed = 0
+
+    def note(self, request_id: str | None, error: Exception) -> None:
+        now = time.monotonic()
+        if now - self.last >= self.interval:
+            more = f" ({self.suppressed} more since the last report)" if self.suppressed else ""
+            log.warning("request %s: Neo4j unavailable: %s%s", request_id, error, more)
+            self.last, self.suppressed = now, 0
+        else:
+            self.suppressed += 1
+
+
+_outages = _OutageLog()
+
+
 class ErrorPolicy(SchemaExtension):
     """Every error leaves with a code and the request id; unexpected ones are masked and logged."""
 
     def on_operation(self) -> Iterator[None]:
         yield
+        request = getattr(self.execution_context.context, "request", None)
+        if request is not None:
+            request.state.operation = self.execution_context.operation_name
         result = self.execution_context.result
         if result is None or not getattr(result, "errors", None):
             return
         context = self.execution_context.context
         request_id = getattr(context, "request_id", None)
         result.errors = [self._policy(error, request_id) for error in result.errors or []]
+        request = getattr(context, "request", None)
+        if request is not None:  # for the access log and the metrics
+            request.state.error_codes = [str((e.extensions or {}).get("code")) for e in result.errors]
 
     def _policy(self, error: GraphQLError, request_id: str | None) -> GraphQLError:
         original = error.original_error
         extensions = dict(error.extensions or {})
         if isinstance(original, DatabaseUnavailable):
-            log.warning("request %s: Neo4j unavailable: %s", request_id, original)
+            _outages.note(request_id, original)
             message, extensions = (
                 "Neo4j is unavailable right now; try again shortly.",
                 {"code": "SERVICE_UNAVAILABLE"},
@@ -335,6 +365,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     rules = [
         *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+        max_directives(settings.max_directives),
+        max_repeats(settings.max_repeated_fields),
     ]
     extensions: list[Any] = [
         ErrorPolicy,

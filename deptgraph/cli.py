@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -15,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
+from api.observability import configure_logging
 from deptgraph import __version__
 from deptgraph.settings import Settings
 from graph.connection import local_neo4j, resolve_target
@@ -27,6 +29,7 @@ from seed.knowledge import Knowledge
 T = TypeVar("T")
 
 console = Console(stderr=True, soft_wrap=True)
+log = logging.getLogger("deptgraph")
 out = Console(soft_wrap=True)
 
 app = typer.Typer(
@@ -434,6 +437,25 @@ def generate(
         console.print(f"Wrote {departments} synthetic departments and ~{flows} flows to {output}.")
 
 
+@contextmanager
+def _console_as_log(enabled: bool) -> Iterator[None]:
+    """With JSON logs, what the command would print for people becomes log lines, so that
+    stderr stays one JSON object per line for log collectors."""
+    if not enabled:
+        yield
+        return
+    failed = True
+    capture = console.capture()
+    try:
+        with capture:
+            yield
+        failed = False
+    finally:
+        for line in capture.get().splitlines():
+            if line.strip():
+                log.log(logging.ERROR if failed else logging.INFO, line.strip())
+
+
 @app.command()
 def serve(
     host: Annotated[
@@ -455,14 +477,18 @@ def serve(
     import uvicorn
 
     settings = Settings()
-    if settings.uses_local_neo4j and start_neo4j:
-        neo4j_start(port=None)
-    if seed_if_empty:
-        seed(files=None, dry_run=False, prune=False, if_empty=True)
-    host = host or settings.host
-    port = settings.port if port is None else port
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    console.print(f"deptgraph {__version__}: GraphiQL at http://{host}:{port}/graphql")
+    configure_logging(settings.log_level, settings.log_format)
+    with _console_as_log(settings.log_format == "json"):
+        if settings.uses_local_neo4j and start_neo4j:
+            neo4j_start(port=None)
+        if seed_if_empty:
+            seed(files=None, dry_run=False, prune=False, if_empty=True)
+        host = host or settings.host
+        port = settings.port if port is None else port
+        console.print(
+            f"deptgraph {__version__}: explorer at http://{host}:{port}/ · GraphiQL at http://{host}:{port}/graphql",
+            highlight=False,
+        )
     uvicorn.run(
         "api.app:app_from_environment",
         factory=True,
@@ -470,6 +496,8 @@ def serve(
         port=port,
         reload=reload,
         log_level=settings.log_level,
+        log_config=None,  # keep the logging configured above (JSON by default)
+        access_log=False,  # the app logs each request itself, with its request id
     )
 
 

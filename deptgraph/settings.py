@@ -49,10 +49,14 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # One JSON object per line (for log collectors), or plain text for people.
+    log_format: Literal["json", "text"] = "json"
     # Seconds a request may take, Neo4j transaction included.
     request_timeout: float = Field(default=10.0, gt=0)
     # Seconds to wait for a Neo4j connection before a request fails.
-    connect_timeout: float = Field(default=2.0, gt=0)
+    connect_timeout: float = Field(default=1.5, gt=0)
+    # Queries at Neo4j at once from this process; more wait their turn (a bulkhead).
+    neo4j_concurrency: int = Field(default=8, ge=1, le=256)
 
     # --- GraphQL safety and conveniences. ---
     env: Literal["development", "production"] = "development"
@@ -60,6 +64,8 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=15, ge=0)
     max_tokens: int = Field(default=2000, ge=1)
     max_body_bytes: int = Field(default=100_000, ge=1_000)
+    max_directives: int = Field(default=20, ge=0)
+    max_repeated_fields: int = Field(default=20, ge=1)
     # Reads are open to anyone who can reach the service unless this is set.
     reads_need_token: bool = False
     # GraphiQL and introspection: on in development; in production only when set to true.

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -21,7 +22,6 @@ from typing import Any, LiteralString, TypeVar
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Query
 from neo4j.exceptions import (
-    ClientError,
     DriverError,
     Neo4jError,
     ServiceUnavailable,
@@ -70,6 +70,15 @@ def request_scope(timeout: float | None = None) -> Iterator[RequestStats]:
 # cancelled coroutine, ends the transaction: it is rolled back there, and the client gets a clean
 # TIMEOUT error rather than a cut connection.
 DEADLINE_MARGIN = 0.25
+# After Neo4j failed to answer, requests fail at once for this long (the breaker is open) …
+BREAKER_SECONDS = 0.5
+# … and until Neo4j answers again, one request at a time tries it, and gives up after this long.
+# (A Neo4j that is starting accepts connections before it answers; without a cap a request
+# would wait there for as long as its deadline allows.)
+TRIAL_SECONDS = 1.0
+# A Neo4j that has just come back is slow for a while (cold caches, queries planned afresh) and
+# may stall; for this long after it answered again every query keeps the same cap.
+RECOVERY_SECONDS = 20.0
 
 
 def _remaining() -> float:
@@ -97,31 +106,105 @@ def _is_timeout(exc: Neo4jError) -> bool:
 
 @contextmanager
 def _translated_errors() -> Iterator[None]:
+    """Driver failures as the two errors callers handle. A query's own mistakes (syntax, a
+    broken constraint) are left as they are: those are bugs or conflicts, not outages."""
     try:
         yield
     except (ServiceUnavailable, SessionExpired) as exc:
         raise DatabaseUnavailable(f"Neo4j is unreachable: {exc}") from exc
     except neo4j.exceptions.AuthError as exc:
         raise DatabaseUnavailable(f"Neo4j refused the credentials: {exc.message}") from exc
-    except (ClientError, TransientError) as exc:
+    except Neo4jError as exc:
         if _is_timeout(exc):
             raise QueryTimeout("Neo4j stopped the query: it ran out of time") from exc
+        if isinstance(exc, TransientError) or (exc.code or "").startswith("Neo.TransientError"):
+            # e.g. the database is starting or shutting down
+            raise DatabaseUnavailable(f"Neo4j cannot run it right now: {exc.message}") from exc
         raise
     except DriverError as exc:
-        if "timed out" in str(exc).lower() or "acquisition" in str(exc).lower():
-            raise DatabaseUnavailable(f"no Neo4j connection could be had in time: {exc}") from exc
-        raise
+        # Connection pool timeouts, transactions cut off with their connection, …
+        raise DatabaseUnavailable(f"no usable Neo4j connection: {exc}") from exc
+    except OSError as exc:
+        raise DatabaseUnavailable(f"Neo4j connection failed: {exc}") from exc
 
 
 class Database:
     """Neo4j, as the rest of deptgraph sees it."""
 
-    def __init__(self, driver: AsyncDriver, database: str) -> None:
+    def __init__(self, driver: AsyncDriver, database: str, max_concurrent: int = 8) -> None:
         self.driver = driver
         self.database = database
+        # A bulkhead: at most this many queries are at Neo4j at once; the others wait their turn
+        # here. More would not finish sooner (Neo4j has few cores to run them on), and a Neo4j
+        # that has just started, with cold caches and no query plans, would drown under all of
+        # them at once and stall.
+        self._slots = asyncio.Semaphore(max_concurrent)
+        self.in_flight = 0  # queries at Neo4j now (probes excepted)
+        self.peak_in_flight = 0
+        # A circuit breaker. Closed: every request goes to Neo4j. When Neo4j fails to answer it
+        # opens: requests fail at once for BREAKER_SECONDS instead of each waiting on a connection
+        # of its own. Then it is half-open: one request at a time tries Neo4j (capped at
+        # TRIAL_SECONDS) while the others still fail at once; the first success closes it.
+        # /readyz probes go to Neo4j in every state (capped likewise while it is not closed), and
+        # their success closes it too. A slow answer alone never opens it: only a failure does.
+        self._open_until = 0.0
+        self._degraded = False
+        self._trial_running = False
+        self._recovering_until = 0.0
+
+    @property
+    def degraded(self) -> bool:
+        """Neo4j failed to answer, and has not answered since."""
+        return self._degraded
+
+    @property
+    def breaker_state(self) -> str:
+        if not self._degraded:
+            return "closed"
+        return "open" if time.monotonic() < self._open_until else "half-open"
+
+    async def _at_neo4j(self, operation: Callable[[], Awaitable[T]]) -> T:
+        async with self._slots:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+            try:
+                return await operation()
+            finally:
+                self.in_flight -= 1
+
+    async def _guarded(self, operation: Callable[[], Awaitable[T]], probe: bool = False) -> T:
+        trial = False
+        if not probe and self._degraded:
+            if time.monotonic() < self._open_until or self._trial_running:
+                raise DatabaseUnavailable("Neo4j did not answer a moment ago; deptgraph tries again shortly")
+            self._trial_running = trial = True
+        try:
+            with _translated_errors():
+                if self._degraded:
+                    try:
+                        result = await asyncio.wait_for(
+                            operation() if probe else self._at_neo4j(operation), TRIAL_SECONDS
+                        )
+                    except TimeoutError as exc:
+                        raise DatabaseUnavailable(f"Neo4j did not answer within {TRIAL_SECONDS}s") from exc
+                elif probe:
+                    result = await operation()
+                else:
+                    result = await self._at_neo4j(operation)
+        except DatabaseUnavailable:
+            self._degraded = True
+            self._open_until = time.monotonic() + BREAKER_SECONDS
+            raise
+        finally:
+            if trial:
+                self._trial_running = False
+        if self._degraded:
+            self._degraded = False
+            self._recovering_until = time.monotonic() + RECOVERY_SECONDS
+        return result
 
     @classmethod
-    def connect(cls, target: Neo4jTarget, connect_timeout: float = 2.0) -> Database:
+    def connect(cls, target: Neo4jTarget, connect_timeout: float = 1.5, max_concurrent: int = 8) -> Database:
         """Create the driver. It connects lazily, so this works while Neo4j is down."""
         driver = AsyncGraphDatabase.driver(
             target.uri,
@@ -135,40 +218,60 @@ class Database:
             max_transaction_retry_time=connect_timeout,
             notifications_min_severity="OFF",
         )
-        return cls(driver, target.database)
+        return cls(driver, target.database, max_concurrent)
 
     async def close(self) -> None:
         await self.driver.close()
 
-    async def read(self, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
+    async def read(self, cypher: LiteralString, *, _probe: bool = False, **params: Any) -> list[dict[str, Any]]:
         """Run one read query; one round trip. Rows come back as plain dicts.
 
         Values are taken as the driver decoded them (maps and lists stay dicts and lists);
         queries return maps, not nodes, so the driver's slow deep conversion is not needed."""
-        query = Query(cypher, timeout=_remaining())
         _count(cypher)
-        with _translated_errors():
-            async with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
-                result = await session.run(query, params)
-                keys = result.keys()
-                return [dict(zip(keys, values, strict=True)) for values in await result.values()]
+        return await self._guarded(lambda: self._read_retrying(cypher, params), probe=_probe)
+
+    async def _read_retrying(self, cypher: LiteralString, params: dict[str, Any]) -> list[dict[str, Any]]:
+        started = time.monotonic()
+        try:
+            return await self._read_once(cypher, params)
+        except (ServiceUnavailable, SessionExpired):
+            # After a Neo4j restart the pool may hand out a connection that died with the old
+            # server: that fails at once, and a read is safe to repeat on a fresh connection.
+            # A slow failure (Neo4j is away) is not repeated, so requests still fail fast.
+            if time.monotonic() - started > 0.2:
+                raise
+            return await self._read_once(cypher, params)
+
+    async def _read_once(self, cypher: LiteralString, params: dict[str, Any]) -> list[dict[str, Any]]:
+        query = Query(cypher, timeout=_remaining())
+        async with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+            result = await session.run(query, params)
+            keys = result.keys()
+            return [dict(zip(keys, values, strict=True)) for values in await result.values()]
 
     async def command(self, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
         """Run one statement in write mode, auto-commit: schema commands and maintenance."""
         query = Query(cypher, timeout=_remaining())
         _count(cypher)
-        with _translated_errors():
+
+        async def run() -> list[dict[str, Any]]:
             async with self.driver.session(database=self.database) as session:
                 result = await session.run(query, params)
                 return await result.data()
+
+        return await self._guarded(run)
 
     async def write(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Run `work` in one write transaction: all of it is committed, or none of it."""
         unit = neo4j.unit_of_work(timeout=_remaining())(work)
         _count(getattr(work, "__name__", "write"))
-        with _translated_errors():
+
+        async def run() -> T:
             async with self.driver.session(database=self.database) as session:
                 return await session.execute_write(unit)
+
+        return await self._guarded(run)
 
     async def server_info(self) -> dict[str, str]:
         """Neo4j's version and edition; also a cheap connectivity check."""
@@ -178,5 +281,5 @@ class Database:
         return {"version": rows[0]["version"], "edition": rows[0]["edition"]}
 
     async def check(self) -> None:
-        """Raise DatabaseUnavailable unless Neo4j answers a query now."""
-        await self.read("RETURN 1 AS ok")
+        """Raise DatabaseUnavailable unless Neo4j answers a query now (always asks Neo4j)."""
+        await self.read("RETURN 1 AS ok", _probe=True)

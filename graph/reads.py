@@ -156,11 +156,11 @@ VIEWS: dict[str, tuple[str, dict[str, Relation]]] = {
             "departments": Relation(
                 "Department",
                 "CALL ({p}) {{ "
-                "MATCH ({p})<-[:CONCERNS]-(:Duty)<-[:HAS_DUTY]-(:Role)-[:OF]->({c}_d:Department) RETURN {c}_d "
-                "UNION MATCH ({p})<-[:CONCERNS]-(:Goal|Activity)<-[:HAS_GOAL|COOPERATES_ON]-(:Relationship)"
+                "MATCH ({p}:Party)<-[:CONCERNS]-(:Duty)<-[:HAS_DUTY]-(:Role)-[:OF]->({c}_d:Department) RETURN {c}_d "
+                "UNION MATCH ({p}:Party)<-[:CONCERNS]-(:Goal|Activity)<-[:HAS_GOAL|COOPERATES_ON]-(:Relationship)"
                 "-[:BETWEEN]->({c}_d:Department) RETURN {c}_d "
-                "UNION MATCH ({p})<-[:ACTOR|RECIPIENT]-(:Step)<-[:HAS_STEP]-(:Scenario)<-[:HAS_EXAMPLE]-(:Relationship)"
-                "-[:BETWEEN]->({c}_d:Department) RETURN {c}_d "
+                "UNION MATCH ({p}:Party)<-[:ACTOR|RECIPIENT]-(:Step)<-[:HAS_STEP]-(:Scenario)<-[:HAS_EXAMPLE]-"
+                "(:Relationship)-[:BETWEEN]->({c}_d:Department) RETURN {c}_d "
                 "UNION MATCH ({p}:Department) RETURN {p} AS {c}_d }} "
                 "WITH DISTINCT {c}_d AS {c}",
                 "{c}.position",
@@ -181,18 +181,22 @@ VIEWS: dict[str, tuple[str, dict[str, Relation]]] = {
             ),
             "recipients": Relation(
                 "Recipient",
-                "CALL ({p}) {{ "
-                "MATCH ({p})<-[:ABOUT]-({c}_s:Step)-[:RECIPIENT]->({c}_d:Department) "
-                "RETURN {c}_d, {c}_s AS {c}_e, CASE WHEN {c}_s.purpose_vi IS NULL THEN 2 ELSE 1 END AS {c}_rank "
-                "UNION ALL "
-                "MATCH ({p})<-[:ABOUT]-({c}_f:Flow)-[:TO]->({c}_d:Department) "
-                "RETURN {c}_d, {c}_f AS {c}_e, 2 AS {c}_rank "
-                "UNION ALL "
-                "MATCH ({p})<-[:ABOUT]-({c}_a:Activity)<-[:COOPERATES_ON]-(:Relationship)"
-                "-[:BETWEEN]->({c}_d:Department) "
-                "RETURN {c}_d, {c}_a AS {c}_e, 3 AS {c}_rank }} "
-                "WITH {c}_d, min({c}_rank) AS {c}_rank, collect({c}_e) AS {c}_evidence "
-                "WITH {{department: {c}_d, rank: {c}_rank, evidence: {c}_evidence}} AS {c}",
+                # No aggregation functions here: inside a map projection Neo4j 5 would take them
+                # for the enclosing RETURN's. Subquery expressions do the grouping instead.
+                "UNWIND COLLECT {{ "
+                "MATCH ({p})<-[:ABOUT]-(:Step)-[:RECIPIENT]->({c}_x:Department) RETURN {c}_x "
+                "UNION MATCH ({p})<-[:ABOUT]-(:Flow)-[:TO]->({c}_x:Department) RETURN {c}_x "
+                "UNION MATCH ({p})<-[:ABOUT]-(:Activity)<-[:COOPERATES_ON]-(:Relationship)"
+                "-[:BETWEEN]->({c}_x:Department) RETURN {c}_x }} AS {c}_d "
+                "WITH {c}_d, "
+                "COLLECT {{ MATCH ({p})<-[:ABOUT]-({c}_s:Step)-[:RECIPIENT]->({c}_d) RETURN {c}_s }} AS {c}_steps, "
+                "COLLECT {{ MATCH ({p})<-[:ABOUT]-({c}_f:Flow)-[:TO]->({c}_d) RETURN {c}_f }} AS {c}_flows, "
+                "COLLECT {{ MATCH ({p})<-[:ABOUT]-({c}_a:Activity)<-[:COOPERATES_ON]-(:Relationship)"
+                "-[:BETWEEN]->({c}_d) RETURN {c}_a }} AS {c}_activities "
+                "WITH {{department: {c}_d, "
+                "rank: CASE WHEN any({c}_s IN {c}_steps WHERE {c}_s.purpose_vi IS NOT NULL) THEN 1 "
+                "WHEN size({c}_steps) + size({c}_flows) > 0 THEN 2 ELSE 3 END, "
+                "evidence: {c}_steps + {c}_flows + {c}_activities}} AS {c}",
                 "{c}.rank, {c}.department.position",
             ),
             "examples": Relation(
@@ -325,10 +329,11 @@ class _Compiler:
                 conditions.append(condition.format(c=child, n=name))
         match = relation.match.format(p=parent, c=child, n0="n0", n1="n1")
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-        order = f" ORDER BY {relation.order.format(c=child)}" if relation.order else ""
+        # Ordered before projecting: ORDER BY then reads the nodes, not the projected maps, and
+        # Neo4j does not take the projection's nested aggregations for the RETURN's own.
+        order = f" WITH * ORDER BY {relation.order.format(c=child)}" if relation.order else ""
         projection = self.projection(relation.view, child, want.children or relation.leaf, path)
-        # Named, so that ORDER BY reads the node's properties, not the projected map's.
-        subquery = f"COLLECT {{ {match}{where} RETURN {projection} AS item{order} }}"
+        subquery = f"COLLECT {{ {match}{where}{order} RETURN {projection} AS item }}"
         return f"HEAD({subquery})" if relation.single else subquery
 
 

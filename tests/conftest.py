@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,13 +24,21 @@ from api.app import create_app
 from deptgraph.settings import Settings
 from graph.connection import Neo4jTarget, resolve_target
 from graph.database import Database
-from graph.local_neo4j import LocalNeo4j, free_port
+from graph.local_neo4j import LocalNeo4j, State, free_port
 from graph.model import LABELS
 from seed.files import default_files, read_files
 from seed.knowledge import Knowledge
 from seed.loader import load
 
 PROJECT = Path(__file__).resolve().parents[1]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("deptgraph")
+    group.addoption("--fuzz-examples", type=int, default=1000, help="Examples per fuzz test (default 1000).")
+    group.addoption("--fuzz-random", action="store_true", help="Fuzz with a random seed instead of the fixed one.")
+
+
 DEPTGRAPH = str(Path(sys.executable).with_name("deptgraph"))
 
 
@@ -44,12 +53,14 @@ def neo4j_target() -> Iterator[Neo4jTarget]:
         yield resolve_target(settings)
         return
     local = LocalNeo4j(home=neo4j_home(), version=settings.neo4j_version, instance="test", pagecache="256m")
+    already_running = local.status().state is not State.STOPPED
     status = local.start(free_port())
     assert status.bolt_uri is not None
     try:
         yield Neo4jTarget(status.bolt_uri, "neo4j", local.password(), "neo4j", local)
     finally:
-        local.stop()
+        if not already_running:  # another session on this checkout may still be using it
+            local.stop()
 
 
 @pytest.fixture(scope="session")
@@ -109,6 +120,29 @@ def cli_env(neo4j_target: Neo4jTarget) -> dict[str, str]:
         "NEO4J_DATABASE": neo4j_target.database,
         "COLUMNS": "200",
     }
+
+
+@pytest.fixture(scope="module")
+def live_server(cli_env: dict[str, str]) -> Iterator[str]:
+    """`deptgraph serve` (uvicorn) on a free port, on the test database."""
+    port = free_port()
+    process = subprocess.Popen(
+        [DEPTGRAPH, "serve", "--no-start-neo4j", "--no-seed", "--port", str(port)],
+        env=cli_env | {"DEPTGRAPH_LOG_LEVEL": "warning"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        assert process.poll() is None and time.monotonic() < deadline, "the app did not become ready"
+        time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
 
 
 def run_cli(*args: str, env: dict[str, str], cwd: Path = PROJECT) -> subprocess.CompletedProcess[str]:

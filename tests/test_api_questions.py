@@ -262,3 +262,23 @@ async def test_unknown_department_by_key_is_null(api: httpx.AsyncClient) -> None
 async def test_departments_without_a_relationship_give_null(api: httpx.AsyncClient) -> None:
     data = await data_of(api, '{ relationship(between: "marketing", and: "accounting") { key } }')
     assert data == {"relationship": None}
+
+
+async def test_recipients_can_be_asked_for_every_topic_at_once(api: httpx.AsyncClient) -> None:
+    # Regression (found by fuzzing): nested under `topics`, recipients used to fail in Neo4j.
+    data = await data_of(api, "{ topics { key recipients { role department { key } how(lang: EN) } } }")
+    by_topic = {t["key"]: t["recipients"] for t in data["topics"]}
+    assert by_topic["complaints"][0] == {"role": "HANDLES", "department": {"key": "customer-care"},
+                                         "how": "Handles it: Sales passes this information on to Customer Care to resolve it."}  # fmt: skip
+    assert all(r["how"] for recipients in by_topic.values() for r in recipients)
+
+
+async def test_the_customers_deal_with_the_departments_whose_work_involves_them(api: httpx.AsyncClient) -> None:
+    data = await data_of(
+        api, "{ parties { key departments { key } } statements { key about { key departments { key } } } }"
+    )
+    assert data["parties"] == [
+        {"key": "customer", "departments": [{"key": "sales"}, {"key": "engineering"}, {"key": "customer-care"}]}
+    ]
+    hub = next(s for s in data["statements"] if s["key"] == "sales-is-the-hub")
+    assert hub["about"] == [{"key": "sales", "departments": [{"key": "sales"}]}]

@@ -4,22 +4,18 @@ real app (uvicorn) on the seeded graph. Each test saves a screenshot in tests/ar
 from __future__ import annotations
 
 import os
-import subprocess
-import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright
 
 from graph.database import Database
-from graph.local_neo4j import free_port
 from graph.names import fold
 
-from .conftest import DEPTGRAPH, PROJECT
+from .conftest import PROJECT
 from .document import read_document
 
 pytestmark = pytest.mark.browser
@@ -27,29 +23,6 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = PROJECT / "tests" / "artifacts"
 CHROMIUM = os.environ.get("DEPTGRAPH_CHROMIUM", "/usr/bin/chromium")
 ACCOUNTING = next(p for p in read_document().pairs if fold(p.other) == "phong ke toan")
-
-
-@pytest.fixture(scope="module")
-def server(cli_env: dict[str, str]) -> Iterator[str]:
-    """`deptgraph serve` on a free port, on the test database."""
-    port = free_port()
-    process = subprocess.Popen(
-        [DEPTGRAPH, "serve", "--no-start-neo4j", "--no-seed", "--port", str(port)],
-        env=cli_env | {"DEPTGRAPH_LOG_LEVEL": "warning"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "the app did not become ready"
-        time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -108,10 +81,10 @@ class Visit:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def visit(browser: Browser, server: str, seeded: Database) -> AsyncIterator[Visit]:
+async def visit(browser: Browser, live_server: str, seeded: Database) -> AsyncIterator[Visit]:
     context = await browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 820})
     page = await context.new_page()
-    seen = Visit(page, server)
+    seen = Visit(page, live_server)
     yield seen
     assert seen.errors == [], seen.errors
     await context.close()
@@ -240,11 +213,11 @@ async def test_the_page_works_with_the_keyboard(visit: Visit) -> None:
 
 
 async def test_a_phone_sized_window_stacks_the_panel_under_the_graph(
-    browser: Browser, server: str, seeded: Database
+    browser: Browser, live_server: str, seeded: Database
 ) -> None:
     context = await browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844}, is_mobile=True)
     page = await context.new_page()
-    seen = Visit(page, server)
+    seen = Visit(page, live_server)
     await seen.open("/#/department/accounting")
     await page.wait_for_function("document.getElementById('panel-heading').textContent === 'Phòng Kế toán'")
     graph, panel = await page.locator("#cy").bounding_box(), await page.locator("#panel").bounding_box()

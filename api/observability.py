@@ -1,0 +1,166 @@
+"""What the service tells its operators: one JSON log line per request, and Prometheus metrics.
+
+Every request is logged with its request id, route, status and duration; GraphQL requests add
+the operation name, the error codes and the number of Cypher round trips. `/metrics` exposes
+request counts, latency histograms by operation and error counts by code, from a registry that
+belongs to the app (so several apps in one process, as in tests, do not mix their numbers).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+from functools import partial
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from pythonjsonlogger.json import JsonFormatter
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from graph.database import Database
+
+log = logging.getLogger("deptgraph.access")
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+MAX_OPERATION_LABELS = 100
+ROUTES = ("/", "/graphql", "/healthz", "/readyz", "/metrics", "/queries")
+
+
+def configure_logging(level: str, fmt: str) -> None:
+    """Logs to stderr: one JSON object per line (`json`), or plain lines for people (`text`)."""
+    handler = logging.StreamHandler(sys.stderr)
+    if fmt == "json":
+        renamed = {"asctime": "time", "levelname": "level", "name": "logger"}
+        handler.setFormatter(JsonFormatter("{asctime}{levelname}{name}{message}", style="{", rename_fields=renamed))
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for noisy in ("uvicorn.access",):
+        logging.getLogger(noisy).disabled = True
+    # The driver logs every broken connection at ERROR while Neo4j restarts; deptgraph reports
+    # outages itself (rate-limited), so the driver speaks only when debugging.
+    logging.getLogger("neo4j").setLevel(logging.DEBUG if root.level <= logging.DEBUG else logging.CRITICAL)
+
+
+class Metrics:
+    """The app's Prometheus metrics."""
+
+    def __init__(self, known_operations: list[str]) -> None:
+        self.registry = CollectorRegistry()
+        self.http = Counter(
+            "deptgraph_http_requests", "HTTP requests by route and status.", ["route", "status"], registry=self.registry
+        )
+        self.requests = Counter(
+            "deptgraph_graphql_requests", "GraphQL requests by operation.", ["operation"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "deptgraph_graphql_request_duration_seconds", "GraphQL request latency by operation.", ["operation"],
+            buckets=(0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10), registry=self.registry,
+        )  # fmt: skip
+        self.errors = Counter("deptgraph_graphql_errors", "GraphQL errors by code.", ["code"], registry=self.registry)
+        self.round_trips = Counter(
+            "deptgraph_cypher_round_trips", "Cypher round trips to Neo4j.", registry=self.registry
+        )
+        self.in_flight = Gauge(
+            "deptgraph_neo4j_queries_in_flight",
+            "Queries at Neo4j now (at most DEPTGRAPH_NEO4J_CONCURRENCY).",
+            registry=self.registry,
+        )
+        self.breaker = Gauge(
+            "deptgraph_neo4j_breaker_state",
+            "The Neo4j circuit breaker: 1 for the state it is in.",
+            ["state"],
+            registry=self.registry,
+        )
+        self.operations = set(known_operations)
+
+    def watch(self, database: Database) -> None:
+        """Read the database's live figures whenever /metrics is scraped."""
+        self.in_flight.set_function(lambda: database.in_flight)
+        for state in ("closed", "open", "half-open"):
+            self.breaker.labels(state).set_function(partial(_is_state, database, state))
+
+    def operation_label(self, name: str | None) -> str:
+        """Operation names come from clients: keep the label set bounded."""
+        if not name:
+            return "anonymous"
+        if name in self.operations:
+            return name
+        if _NAME.match(name) and len(self.operations) < MAX_OPERATION_LABELS:
+            self.operations.add(name)
+            return name
+        return "other"
+
+    def observe_graphql(self, operation: str | None, seconds: float, codes: list[str], round_trips: int) -> str:
+        label = self.operation_label(operation)
+        self.requests.labels(label).inc()
+        self.latency.labels(label).observe(seconds)
+        for code in codes:
+            self.errors.labels(code).inc()
+        self.round_trips.inc(round_trips)
+        return label
+
+    async def endpoint(self, request: Request) -> Response:
+        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _is_state(database: Database, state: str) -> float:
+    return float(database.breaker_state == state)
+
+
+def route_label(path: str) -> str:
+    if path in ROUTES:
+        return path
+    for prefix in ("/static/", "/assets/"):
+        if path.startswith(prefix):
+            return prefix + "*"
+    return "other"
+
+
+class AccessLog:
+    """ASGI middleware: time each request, count it, and log one line about it."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            state: dict[str, Any] = scope.get("state") or {}
+            route = route_label(scope["path"])
+            self.metrics.http.labels(route, str(status)).inc()
+            fields: dict[str, Any] = {
+                "request_id": state.get("request_id"),
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            }
+            if "operation" in state:
+                fields |= {
+                    "operation": state["operation"],
+                    "round_trips": state.get("round_trips", 0),
+                    "error_codes": state.get("error_codes", []),
+                }
+            if route != "/metrics":
+                log.info("%s %s %s", scope["method"], scope["path"], status, extra=fields)

@@ -1,0 +1,130 @@
+"""Hostile requests, as GraphQL Cop and the OWASP GraphQL cheat sheet send them: each is refused
+quickly, with a clear error, and nothing behind it runs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from deptgraph.settings import Settings
+from graph.database import Database
+
+from .conftest import app_client
+
+QUICK = 1.0  # seconds: a refusal must not cost more than this
+
+
+async def timed(http: httpx.AsyncClient, method: str, url: str, **kwargs: object) -> tuple[httpx.Response, float]:
+    started = time.perf_counter()
+    response = await http.request(method, url, **kwargs)  # type: ignore[arg-type]
+    return response, time.perf_counter() - started
+
+
+async def refused(http: httpx.AsyncClient, query: str) -> str:
+    response, took = await timed(http, "POST", "/graphql", json={"query": query})
+    assert took < QUICK, f"took {took:.2f}s"
+    assert response.status_code == 200
+    body = response.json()
+    assert body.get("data") is None
+    [error, *_] = body["errors"]
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    return str(error["message"])
+
+
+async def test_101_aliases(api: httpx.AsyncClient) -> None:
+    query = "{ " + " ".join(f"a{i}: principles {{ key }}" for i in range(101)) + " }"
+    assert "aliases" in await refused(api, query)
+
+
+async def test_500_duplicated_fields(api: httpx.AsyncClient) -> None:
+    query = "{ principles { " + "key " * 500 + "} }"
+    assert await refused(api, query) == "'key' is selected 500 times in one place; at most 20 are allowed."
+
+
+async def test_deep_nesting(api: httpx.AsyncClient) -> None:
+    inner = "key"
+    for _ in range(20):
+        inner = f"relationships {{ departments {{ {inner} }} }}"
+    assert "exceeds maximum operation depth of 8" in await refused(api, f'{{ department(key: "sales") {{ {inner} }} }}')
+
+
+async def test_circular_fragments(api: httpx.AsyncClient) -> None:
+    query = "query { departments { ...A } } fragment A on Department { relationships { departments { ...B } } } " \
+            "fragment B on Department { relationships { departments { ...A } } }"  # fmt: skip
+    assert "Cannot spread fragment 'A' within itself" in await refused(api, query)
+
+
+async def test_directive_overloading(api: httpx.AsyncClient) -> None:
+    query = "{ principles { key " + "@aa " * 100 + "} }"
+    response, took = await timed(api, "POST", "/graphql", json={"query": query})
+    assert took < QUICK
+    messages = [e["message"] for e in response.json()["errors"]]
+    assert "The query uses more than 20 directives; at most 20 are allowed." in messages
+    assert response.json().get("data") is None
+
+
+async def test_an_oversized_body_is_refused_before_it_is_read(api: httpx.AsyncClient, settings: Settings) -> None:
+    body = b'{"query": "' + b"a" * (settings.max_body_bytes * 5) + b'"}'
+    response, took = await timed(api, "POST", "/graphql", content=body, headers={"content-type": "application/json"})
+    assert took < QUICK and response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+async def test_batched_arrays(api: httpx.AsyncClient) -> None:
+    response, took = await timed(api, "POST", "/graphql", json=[{"query": "{ principles { key } }"}] * 50)
+    assert took < QUICK and response.status_code == 400
+    assert "batch" in response.text.lower()
+
+
+async def test_get_mutations(api: httpx.AsyncClient) -> None:
+    mutation = 'mutation { deletePrinciple(key: "mutual-respect", expectedVersion: 1) { key } }'
+    response, took = await timed(api, "GET", "/graphql", params={"query": mutation})
+    assert took < QUICK and response.status_code in (400, 405)
+    assert "mutation" in response.text.lower()
+
+
+async def test_form_encoded_posts(api: httpx.AsyncClient) -> None:
+    response, took = await timed(api, "POST", "/graphql", data={"query": "{ principles { key } }"})
+    assert took < QUICK and response.status_code == 400
+    assert "content type" in response.text.lower()
+
+
+async def test_tokens_past_the_limit(api: httpx.AsyncClient) -> None:
+    query = "{ principles { " + " ".join(f"k{i}: key" for i in range(10)) + " } }" + " " + "{ }" * 1500
+    response, took = await timed(api, "POST", "/graphql", json={"query": query})
+    assert took < QUICK
+    assert "token" in response.json()["errors"][0]["message"].lower()
+
+
+@pytest_asyncio.fixture
+async def production(settings: Settings, seeded: Database) -> AsyncIterator[httpx.AsyncClient]:
+    async with app_client(settings.model_copy(update={"env": "production"}), seeded) as http:
+        yield http
+
+
+async def test_production_turns_introspection_off(production: httpx.AsyncClient) -> None:
+    response, took = await timed(production, "POST", "/graphql", json={"query": "{ __schema { types { name } } }"})
+    assert took < QUICK
+    errors = response.json()["errors"]
+    assert errors and all("introspection" in e["message"].lower() for e in errors)
+    assert response.json().get("data") is None
+    ok = await production.post("/graphql", json={"query": "{ principles { key } }"})
+    assert "errors" not in ok.json()
+
+
+async def test_production_turns_graphiql_off(production: httpx.AsyncClient, api: httpx.AsyncClient) -> None:
+    page = await production.get("/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 404
+    assert (await api.get("/graphql", headers={"accept": "text/html"})).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/static/../../deptgraph/settings.py", "/static/explorer.html", "/assets/react/../../package.json"]
+)
+async def test_only_listed_files_are_served(api: httpx.AsyncClient, path: str) -> None:
+    response = await api.get(path)
+    assert response.status_code == 404

@@ -1,0 +1,116 @@
+"""What operators see: one JSON log line per request, and Prometheus metrics at /metrics.
+
+The log test runs the real `deptgraph serve` and reads what it writes to stderr."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
+from deptgraph.settings import Settings
+from graph.database import Database
+from graph.local_neo4j import free_port
+
+from .conftest import DEPTGRAPH, app_client
+
+QUESTION = 'query SalesNeedsFromAccounting { needs(of: "sales", from: "accounting") { key provider { key } } }'
+
+
+def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """Every sample of a /metrics page by (name, labels)."""
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def test_every_request_is_one_json_log_line_with_its_id_operation_duration_and_round_trips(
+    cli_env: dict[str, str], seeded: Database, tmp_path: Path
+) -> None:
+    port = free_port()
+    log_file = tmp_path / "stderr.log"
+    with log_file.open("w") as stderr:
+        process = subprocess.Popen(
+            [DEPTGRAPH, "serve", "--no-start-neo4j", "--no-seed", "--port", str(port)],
+            env=cli_env | {"DEPTGRAPH_LOG_FORMAT": "json"},
+            stderr=stderr,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert process.poll() is None and time.monotonic() < deadline, log_file.read_text()
+                time.sleep(0.2)
+            answered = httpx.post(
+                f"{base}/graphql", json={"query": QUESTION}, headers={"x-request-id": "onboarding-7"}, timeout=10
+            )
+            assert answered.headers["x-request-id"] == "onboarding-7"
+            missing = httpx.post(
+                f"{base}/graphql",
+                json={"query": 'query Who { needs(of: "legal") { key } }'},
+                headers={"x-request-id": "onboarding-8"},
+                timeout=10,
+            )
+            assert missing.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+    lines = [line for line in log_file.read_text().splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]  # every line is one JSON object
+    by_id = {record.get("request_id"): record for record in records if record.get("logger") == "deptgraph.access"}
+    ok = by_id["onboarding-7"]
+    assert ok["level"] == "INFO" and ok["time"]
+    assert (ok["method"], ok["path"], ok["status"]) == ("POST", "/graphql", 200)
+    assert ok["operation"] == "SalesNeedsFromAccounting"
+    assert ok["round_trips"] == 1 and ok["error_codes"] == []
+    assert isinstance(ok["duration_ms"], float) and ok["duration_ms"] > 0
+    failed = by_id["onboarding-8"]
+    assert failed["operation"] == "Who" and failed["error_codes"] == ["NOT_FOUND"]
+
+
+async def test_metrics_count_requests_latency_by_operation_and_errors_by_code(
+    settings: Settings, seeded: Database
+) -> None:
+    async with app_client(settings, seeded) as http:
+        for _ in range(3):
+            await http.post("/graphql", json={"query": QUESTION})
+        await http.post("/graphql", json={"query": '{ needs(of: "legal") { key } }'})
+        await http.post("/graphql", json={"query": "{ nothing }"})
+        await http.get("/healthz")
+        page = await http.get("/metrics")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/plain")
+    found = samples(page.text)
+    asked = (("operation", "SalesNeedsFromAccounting"),)
+    assert found[("deptgraph_graphql_requests_total", asked)] == 3
+    assert found[("deptgraph_graphql_request_duration_seconds_count", asked)] == 3
+    assert found[("deptgraph_graphql_request_duration_seconds_sum", asked)] > 0
+    assert found[("deptgraph_graphql_requests_total", (("operation", "anonymous"),))] == 2
+    assert found[("deptgraph_graphql_errors_total", (("code", "NOT_FOUND"),))] == 1
+    assert found[("deptgraph_graphql_errors_total", (("code", "GRAPHQL_VALIDATION_FAILED"),))] == 1
+    assert found[("deptgraph_http_requests_total", (("route", "/healthz"), ("status", "200")))] == 1
+    assert found[("deptgraph_http_requests_total", (("route", "/graphql"), ("status", "200")))] == 5
+    assert found[("deptgraph_cypher_round_trips_total", ())] >= 4
+    assert found[("deptgraph_neo4j_breaker_state", (("state", "closed"),))] == 1
+
+
+async def test_operation_labels_stay_bounded_whatever_clients_send(settings: Settings, seeded: Database) -> None:
+    async with app_client(settings, seeded) as http:
+        for i in range(120):
+            await http.post("/graphql", json={"query": f"query Op{i} {{ principles {{ key }} }}"})
+        await http.post("/graphql", json={"query": "{ principles { key } }", "operationName": "x" * 500})
+        found = samples((await http.get("/metrics")).text)
+    operations = {dict(labels)["operation"] for name, labels in found if name == "deptgraph_graphql_requests_total"}
+    assert len(operations) <= 101  # the known operations and at most 100 in all, then "other"
+    assert "other" in operations and "x" * 500 not in operations

@@ -1,0 +1,126 @@
+"""A database that stalls or drowns: requests fail fast with SERVICE_UNAVAILABLE, and Neo4j
+never gets more queries at once than the bulkhead allows.
+
+Found by the load run with a dying database (`python -m bench.load`): a Neo4j that was starting
+accepted connections but did not answer, and every request waited on it until its own deadline
+(HTTP 504 after 10 s); and 50 clients at once drowned the freshly started Neo4j.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest_asyncio
+
+from deptgraph.settings import Settings
+from graph.connection import Neo4jTarget
+from graph.database import BREAKER_SECONDS, TRIAL_SECONDS, Database, DatabaseUnavailable, request_scope
+
+from .conftest import app_client, graphql
+
+CONNECT_TIMEOUT = 1.0
+
+
+@pytest_asyncio.fixture
+async def stalled() -> AsyncIterator[Database]:
+    """A Bolt address whose server accepts connections and then never says a word, as a Neo4j
+    does while it starts, or behind a hung network path."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(accept, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    database = Database.connect(
+        Neo4jTarget(f"bolt://127.0.0.1:{port}", "neo4j", "x", "neo4j", None), connect_timeout=CONNECT_TIMEOUT
+    )
+    try:
+        yield database
+    finally:
+        await database.close()
+        for writer in held:
+            writer.close()
+        server.close()
+
+
+async def timed_query(http: httpx.AsyncClient, query: str) -> tuple[dict[str, object], float]:
+    started = time.perf_counter()
+    body = await graphql(http, query)
+    return body, time.perf_counter() - started
+
+
+def code_of(body: dict[str, object]) -> str:
+    errors = body["errors"]
+    assert isinstance(errors, list)
+    return str(errors[0]["extensions"]["code"])
+
+
+async def test_a_stalled_neo4j_fails_requests_fast_and_readyz_says_so(settings: Settings, stalled: Database) -> None:
+    async with app_client(settings, stalled) as http:
+        # The first request finds out: it waits at most the connection timeout.
+        body, took = await timed_query(http, "{ departments { key } }")
+        assert code_of(body) == "SERVICE_UNAVAILABLE"
+        assert took < CONNECT_TIMEOUT + 0.5, f"took {took:.2f}s"
+        assert stalled.degraded and stalled.breaker_state == "open"
+
+        # The ones behind it do not wait at all while the breaker is open …
+        answers = await asyncio.gather(*(timed_query(http, "{ principles { key } }") for _ in range(20)))
+        assert {code_of(body) for body, _ in answers} == {"SERVICE_UNAVAILABLE"}
+        assert max(took for _, took in answers) < 0.5
+
+        # … and when it is half-open, one of them tries Neo4j (for at most TRIAL_SECONDS) while
+        # the rest still fail at once. No request waits until its deadline (10 s).
+        await asyncio.sleep(BREAKER_SECONDS + 0.1)
+        assert stalled.breaker_state == "half-open"
+        answers = await asyncio.gather(*(timed_query(http, "{ principles { key } }") for _ in range(10)))
+        assert {code_of(body) for body, _ in answers} == {"SERVICE_UNAVAILABLE"}
+        times = sorted(took for _, took in answers)
+        assert times[-1] < TRIAL_SECONDS + 0.5, times
+        assert times[-2] < 0.5, "only one request at a time tries a Neo4j that did not answer"
+
+        started = time.perf_counter()
+        ready = await http.get("/readyz")
+        assert ready.status_code == 503 and ready.json()["status"] == "unavailable"
+        assert time.perf_counter() - started < 2.5
+
+        metrics = (await http.get("/metrics")).text
+        assert 'deptgraph_graphql_errors_total{code="SERVICE_UNAVAILABLE"} 31.0' in metrics
+        assert 'deptgraph_neo4j_breaker_state{state="closed"} 0.0' in metrics
+
+
+async def test_the_breaker_closes_as_soon_as_neo4j_answers(neo4j_target: Neo4jTarget) -> None:
+    database = Database.connect(neo4j_target)
+    try:
+        # As after an outage: Neo4j failed to answer a moment ago.
+        database._degraded, database._open_until = True, time.monotonic() + 60
+        with_breaker_open = time.perf_counter()
+        try:
+            await database.read("RETURN 1 AS ok")
+        except DatabaseUnavailable:
+            pass
+        else:
+            raise AssertionError("an open breaker lets no query through")
+        assert time.perf_counter() - with_breaker_open < 0.05
+        await database.check()  # /readyz's probe goes through, and its answer closes the breaker
+        assert database.breaker_state == "closed"
+        assert await database.read("RETURN 1 AS ok") == [{"ok": 1}]
+    finally:
+        await database.close()
+
+
+async def test_neo4j_never_gets_more_queries_at_once_than_the_bulkhead_allows(neo4j_target: Neo4jTarget) -> None:
+    database = Database.connect(neo4j_target, max_concurrent=2)
+    try:
+        with request_scope(timeout=30):
+            results = await asyncio.gather(
+                *(database.read("UNWIND range(1, $n) AS x RETURN sum(x) AS total", n=200_000 + i) for i in range(8))
+            )
+        assert [rows[0]["total"] for rows in results] == [(n * (n + 1)) // 2 for n in range(200_000, 200_008)]
+        assert database.peak_in_flight == 2
+        assert database.in_flight == 0
+    finally:
+        await database.close()
