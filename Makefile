@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.package-lock.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint typecheck schema bench clean
+.PHONY: help install run test lint typecheck schema bench load fuzz clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,14 @@ lint: install ## ruff (lint and format check) and mypy
 bench: install ## Benchmarks: seed load times, then the read API beside hand-written Cypher
 	$(BIN)/python -m bench.seed_load
 	$(BIN)/python -m bench.api
+
+load: install ## 60 s of 50 readers + an editor, with Neo4j stopped for 10 s in the middle (prints a report)
+	$(BIN)/deptgraph neo4j install
+	$(BIN)/python -m bench.load
+
+fuzz: install ## A longer fuzz run with a random seed (FUZZ_EXAMPLES=5000 by default)
+	$(BIN)/deptgraph neo4j install
+	$(BIN)/pytest tests/test_fuzz.py --fuzz-random --fuzz-examples=$${FUZZ_EXAMPLES:-5000} -p no:randomly
 
 schema: install ## Refresh api/schema.graphql from the code
 	$(BIN)/deptgraph schema -o api/schema.graphql
