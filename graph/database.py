@@ -76,9 +76,6 @@ BREAKER_SECONDS = 0.5
 # (A Neo4j that is starting accepts connections before it answers; without a cap a request
 # would wait there for as long as its deadline allows.)
 TRIAL_SECONDS = 1.0
-# A Neo4j that has just come back is slow for a while (cold caches, queries planned afresh) and
-# may stall; for this long after it answered again every query keeps the same cap.
-RECOVERY_SECONDS = 20.0
 
 
 def _remaining() -> float:
@@ -145,12 +142,11 @@ class Database:
         # opens: requests fail at once for BREAKER_SECONDS instead of each waiting on a connection
         # of its own. Then it is half-open: one request at a time tries Neo4j (capped at
         # TRIAL_SECONDS) while the others still fail at once; the first success closes it.
-        # /readyz probes go to Neo4j in every state (capped likewise while it is not closed), and
-        # their success closes it too. A slow answer alone never opens it: only a failure does.
+        # /readyz probes go to Neo4j in every state (bounded by /readyz itself), and their success
+        # closes it too. A slow answer alone never opens it: only a failure does.
         self._open_until = 0.0
         self._degraded = False
         self._trial_running = False
-        self._recovering_until = 0.0
 
     @property
     def degraded(self) -> bool:
@@ -180,15 +176,13 @@ class Database:
             self._trial_running = trial = True
         try:
             with _translated_errors():
-                if self._degraded:
+                if probe:  # the caller bounds it (/readyz: 2 s); a slow answer is not a failure
+                    result = await operation()
+                elif self._degraded:
                     try:
-                        result = await asyncio.wait_for(
-                            operation() if probe else self._at_neo4j(operation), TRIAL_SECONDS
-                        )
+                        result = await asyncio.wait_for(self._at_neo4j(operation), TRIAL_SECONDS)
                     except TimeoutError as exc:
                         raise DatabaseUnavailable(f"Neo4j did not answer within {TRIAL_SECONDS}s") from exc
-                elif probe:
-                    result = await operation()
                 else:
                     result = await self._at_neo4j(operation)
         except DatabaseUnavailable:
@@ -198,9 +192,7 @@ class Database:
         finally:
             if trial:
                 self._trial_running = False
-        if self._degraded:
-            self._degraded = False
-            self._recovering_until = time.monotonic() + RECOVERY_SECONDS
+        self._degraded = False
         return result
 
     @classmethod

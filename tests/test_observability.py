@@ -1,4 +1,5 @@
-"""What operators see: one JSON log line per request, and Prometheus metrics at /metrics.
+"""What operators see: one JSON log line per request, Prometheus metrics at /metrics, and a
+Server-Timing header.
 
 The log test runs the real `deptgraph serve` and reads what it writes to stderr."""
 
@@ -56,6 +57,8 @@ def test_every_request_is_one_json_log_line_with_its_id_operation_duration_and_r
                 f"{base}/graphql", json={"query": QUESTION}, headers={"x-request-id": "onboarding-7"}, timeout=10
             )
             assert answered.headers["x-request-id"] == "onboarding-7"
+            timing = answered.headers["server-timing"]  # what the app took, for browsers' developer tools
+            assert timing.startswith("app;dur=") and float(timing.removeprefix("app;dur=")) > 0
             missing = httpx.post(
                 f"{base}/graphql",
                 json={"query": 'query Who { needs(of: "legal") { key } }'},
