@@ -1,7 +1,7 @@
 """Load with a dying database: 50 readers on the queries/ mix and an editor writing steadily for
 60 s, while the Neo4j under the app is stopped for 10 s and started again.
 
-    python -m bench.load [--seconds 60] [--clients 50] [--outage-at 20] [--outage 10] [--no-outage]
+    python -m bench.load [--seconds 60] [--clients 50] [--outage-at 20] [--outage 10] [--no-outage] [--warm-up 10]
 
 Everything runs on loopback: a Neo4j of its own ("load" instance), `deptgraph serve` (uvicorn)
 in a process of its own, and the clients here. The report gives throughput, p50 / p99 and errors
@@ -35,6 +35,7 @@ from seed.files import default_files, read_files
 from seed.loader import load
 
 PROJECT = Path(__file__).resolve().parents[1]
+MEMORY_EVERY = 10.0  # seconds between samples of the app's memory
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Run:
     acknowledged: list[str] = field(default_factory=list)  # keys of writes answered without error
     readiness: list[tuple[float, int]] = field(default_factory=list)
     outage: tuple[float, float] | None = None  # Neo4j stopped from … to … (seconds into the run)
+    memory: list[tuple[float, int]] = field(default_factory=list)  # (seconds into the run, app RSS)
 
 
 def server_seconds(response: httpx.Response) -> float | None:
@@ -120,6 +122,12 @@ async def watch_readiness(http: httpx.AsyncClient, run: Run, started: float, unt
         await asyncio.sleep(0.25)
 
 
+async def watch_memory(app: psutil.Process, run: Run, started: float, until: float) -> None:
+    while time.monotonic() < until:
+        run.memory.append((time.monotonic() - started, app.memory_info().rss))
+        await asyncio.sleep(MEMORY_EVERY)
+
+
 async def outage(local: LocalNeo4j, port: int, run: Run, started: float, at: float, seconds: float) -> None:
     await asyncio.sleep(at)
     down = time.monotonic() - started
@@ -163,6 +171,7 @@ async def main() -> None:
     parser.add_argument("--outage-at", type=float, default=20)
     parser.add_argument("--outage", type=float, default=10)
     parser.add_argument("--no-outage", action="store_true")
+    parser.add_argument("--warm-up", type=float, default=10, help="seconds of the same load before measuring")
     args = parser.parse_args()
 
     settings = Settings()
@@ -200,8 +209,13 @@ async def main() -> None:
                     pass
                 await asyncio.sleep(0.2)
             queries = [q.text for q in load_queries(PROJECT / "queries")]
-            for query in queries * 5:  # warm up
-                await http.post("/graphql", json={"query": query})
+            # Warm up with the same concurrency as the load, so that caches, pools and the
+            # allocator reach their working size before memory is taken as the baseline.
+            print(f"Warming up for {args.warm_up:.0f}s…", flush=True)
+            warm = time.monotonic()
+            await asyncio.gather(
+                *(reader(http, queries, Run(), warm, warm + args.warm_up, n) for n in range(args.clients))
+            )
             rss_start = app.memory_info().rss
             print(f"Load: {args.clients} readers on {len(queries)} questions + 1 editor, {args.seconds:.0f}s"
                   + ("" if args.no_outage else f"; Neo4j stopped at {args.outage_at:.0f}s for {args.outage:.0f}s"), flush=True)  # fmt: skip
@@ -211,6 +225,7 @@ async def main() -> None:
             tasks += [
                 writer(http, token, run, started, until, str(os.getpid())),
                 watch_readiness(http, run, started, until),
+                watch_memory(app, run, started, until),
             ]
             if not args.no_outage:
                 tasks.append(outage(local, bolt, run, started, args.outage_at, args.outage))
@@ -264,7 +279,8 @@ async def main() -> None:
             f"{s.at:.1f}s +{s.seconds:.2f}s ({s.server if s.server is not None else float('nan'):.2f}s) {s.code}"
             for s in slowest))  # fmt: skip
     print(f"App memory (RSS): {rss_start / 2**20:.1f} MiB after warm-up, {rss_end / 2**20:.1f} MiB at the end "
-          f"({(rss_end - rss_start) / 2**20:+.1f} MiB)")  # fmt: skip
+          f"({(rss_end - rss_start) / 2**20:+.1f} MiB); every {MEMORY_EVERY:.0f}s: "
+          + ", ".join(f"{at:.0f}s {rss / 2**20:.1f}" for at, rss in run.memory) + " MiB")  # fmt: skip
     print(
         f"Acknowledged writes: {len(run.acknowledged)}; in the graph: {found[0]['n']}; in the audit trail: {audited[0]['n']}"
     )
