@@ -49,7 +49,7 @@ load: install ## 60 s of 50 readers + an editor, with Neo4j stopped for 10 s in 
 
 fuzz: install ## A longer fuzz run with a random seed (FUZZ_EXAMPLES=5000 by default)
 	$(BIN)/deptgraph neo4j install
-	$(BIN)/pytest tests/test_fuzz.py --fuzz-random --fuzz-examples=$${FUZZ_EXAMPLES:-5000} -p no:randomly
+	$(BIN)/pytest tests/test_fuzz.py --fuzz-random --fuzz-examples=$${FUZZ_EXAMPLES:-5000}
 
 schema: install ## Refresh api/schema.graphql from the code
 	$(BIN)/deptgraph schema -o api/schema.graphql
