@@ -9,12 +9,15 @@ accepted connections but did not answer, and every request waited on it until it
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 
 import httpx
+import pytest
 import pytest_asyncio
 
+import api.schema as api_schema
 from deptgraph.settings import Settings
 from graph.connection import Neo4jTarget
 from graph.database import BREAKER_SECONDS, TRIAL_SECONDS, Database, DatabaseUnavailable, request_scope
@@ -124,3 +127,16 @@ async def test_neo4j_never_gets_more_queries_at_once_than_the_bulkhead_allows(ne
         assert database.in_flight == 0
     finally:
         await database.close()
+
+
+async def test_an_outage_is_logged_once_per_interval_not_once_per_request(
+    settings: Settings, stalled: Database, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(api_schema, "_outages", api_schema._OutageLog(interval=60))
+    async with app_client(settings, stalled) as http:
+        with caplog.at_level(logging.WARNING, logger="deptgraph"):
+            for _ in range(25):
+                assert code_of(await graphql(http, "{ departments { key } }")) == "SERVICE_UNAVAILABLE"
+    reports = [r.getMessage() for r in caplog.records if "Neo4j unavailable" in r.getMessage()]
+    assert len(reports) == 1, reports  # the first failure, then silence until the interval is over
+    assert api_schema._outages.suppressed == 24
