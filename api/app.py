@@ -143,6 +143,22 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             raise HTTPException(400, 'The request body must be a JSON object like {"query": "…"}.')
         return parsed
 
+    async def process_result(self, request: Any, result: Any) -> Any:
+        """Errors raised before execution (a syntax error, too many tokens) never reach the
+        schema's ErrorPolicy: give them a code and the request id here too."""
+        response = await super().process_result(request, result)
+        errors: list[dict[str, Any]] = response.get("errors") or []  # type: ignore[assignment]
+        if errors:
+            for error in errors:
+                extensions = error.get("extensions") or {}
+                if "code" not in extensions:
+                    syntax = str(error.get("message", "")).startswith("Syntax Error")
+                    extensions["code"] = "GRAPHQL_PARSE_FAILED" if syntax else "GRAPHQL_VALIDATION_FAILED"
+                extensions.setdefault("requestId", request.state.request_id)
+                error["extensions"] = extensions
+            request.state.error_codes = [error["extensions"]["code"] for error in errors]
+        return response
+
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         timeout = self.settings.request_timeout
         started = time.perf_counter()
@@ -160,8 +176,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 )  # fmt: skip
             request.state.round_trips = stats.round_trips
         if request.method == "POST" or "query" in request.query_params:
-            # Operation and error codes were noted by the schema's ErrorPolicy; a request refused
-            # before execution (bad JSON, a batch, a GET mutation) has neither.
+            # Operation and error codes were noted by the schema's ErrorPolicy or process_result.
+            # A request refused with an HTTP error (bad JSON, a batch, a GET mutation) leaves
+            # run() by an exception before this point: the HTTP metrics count it, by status.
             state = request.state
             state.error_codes = getattr(state, "error_codes", [])
             state.operation = self.metrics.observe_graphql(

@@ -22,12 +22,22 @@ async def healthz(request: Request) -> JSONResponse:
 async def readyz(request: Request) -> JSONResponse:
     """200 when Neo4j answers a query now; 503 with the reason when it does not."""
     database: Database = request.app.state.database
+    # The reason says what kind of trouble it is, not where Neo4j lives or what it said: anyone
+    # who can reach the service can ask. The details go to the log (debug level: probes are many).
     try:
         await asyncio.wait_for(database.check(), READY_CHECK_TIMEOUT)
-    except (DatabaseUnavailable, QueryTimeout, TimeoutError, OSError) as exc:
-        reason = str(exc) or f"no answer from Neo4j within {READY_CHECK_TIMEOUT:.0f}s"
-        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
-    except Exception as exc:  # a probe answers 503, never 500: whatever it is, we are not ready
+    except (QueryTimeout, TimeoutError) as exc:
+        log.debug("readiness: %r", exc)
+        return _unavailable(f"Neo4j did not answer within {READY_CHECK_TIMEOUT:.0f}s")
+    except DatabaseUnavailable as exc:
+        log.debug("readiness: %s", exc)
+        refused = "credentials" in str(exc)
+        return _unavailable("Neo4j refused deptgraph's credentials" if refused else "Neo4j is unreachable")
+    except Exception:  # a probe answers 503, never 500: whatever it is, we are not ready
         log.exception("readiness check failed")
-        return JSONResponse({"status": "unavailable", "reason": f"{type(exc).__name__}: {exc}"}, status_code=503)
+        return _unavailable("the readiness check failed; see the log")
     return JSONResponse({"status": "ready"})
+
+
+def _unavailable(reason: str) -> JSONResponse:
+    return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)

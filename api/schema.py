@@ -51,7 +51,7 @@ from api.types import (
 from deptgraph import __version__
 from deptgraph.settings import Settings
 from graph import reads, writes
-from graph.database import DatabaseUnavailable, QueryTimeout
+from graph.database import CommitOutcomeUnknown, DatabaseUnavailable, QueryTimeout
 
 log = logging.getLogger("deptgraph.api")
 
@@ -313,7 +313,14 @@ class ErrorPolicy(SchemaExtension):
     def _policy(self, error: GraphQLError, request_id: str | None) -> GraphQLError:
         original = error.original_error
         extensions = dict(error.extensions or {})
-        if isinstance(original, DatabaseUnavailable):
+        if isinstance(original, CommitOutcomeUnknown):
+            log.warning("request %s: %s", request_id, original)
+            message, extensions = (
+                "Neo4j went away while committing this change: it may or may not have been saved. "
+                "Check `changes` (or the data) before you try again.",
+                {"code": "SERVICE_UNAVAILABLE", "outcome": "UNKNOWN"},
+            )
+        elif isinstance(original, DatabaseUnavailable):
             _outages.note(request_id, original)
             message, extensions = (
                 "Neo4j is unavailable right now; try again shortly.",

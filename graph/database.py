@@ -41,6 +41,10 @@ class DatabaseUnavailable(RuntimeError):
     """Neo4j cannot be reached right now (down, restarting, wrong address or credentials)."""
 
 
+class CommitOutcomeUnknown(DatabaseUnavailable):
+    """The connection broke while Neo4j was committing: the change may or may not be saved."""
+
+
 class QueryTimeout(RuntimeError):
     """A query ran past the time its request was allowed."""
 
@@ -72,9 +76,9 @@ def request_scope(timeout: float | None = None) -> Iterator[RequestStats]:
 DEADLINE_MARGIN = 0.25
 # After Neo4j failed to answer, requests fail at once for this long (the breaker is open) …
 BREAKER_SECONDS = 0.5
-# … and until Neo4j answers again, one request at a time tries it, and gives up after this long.
-# (A Neo4j that is starting accepts connections before it answers; without a cap a request
-# would wait there for as long as its deadline allows.)
+# … and until Neo4j answers again, one request at a time first asks it `RETURN 1`, giving up after
+# this long. (A Neo4j that is starting accepts connections before it answers; without a cap that
+# request would wait there for as long as its deadline allows.)
 TRIAL_SECONDS = 1.0
 
 
@@ -107,6 +111,8 @@ def _translated_errors() -> Iterator[None]:
     broken constraint) are left as they are: those are bugs or conflicts, not outages."""
     try:
         yield
+    except neo4j.exceptions.IncompleteCommit as exc:
+        raise CommitOutcomeUnknown(f"the connection to Neo4j broke while it was committing: {exc}") from exc
     except (ServiceUnavailable, SessionExpired) as exc:
         raise DatabaseUnavailable(f"Neo4j is unreachable: {exc}") from exc
     except neo4j.exceptions.AuthError as exc:
@@ -140,8 +146,9 @@ class Database:
         self.peak_in_flight = 0
         # A circuit breaker. Closed: every request goes to Neo4j. When Neo4j fails to answer it
         # opens: requests fail at once for BREAKER_SECONDS instead of each waiting on a connection
-        # of its own. Then it is half-open: one request at a time tries Neo4j (capped at
-        # TRIAL_SECONDS) while the others still fail at once; the first success closes it.
+        # of its own. Then it is half-open: the next request first asks Neo4j `RETURN 1` (capped
+        # at TRIAL_SECONDS) while the others still fail at once; an answer closes it, and that
+        # request goes on. A request that waited for a slot while it opened fails too.
         # /readyz probes go to Neo4j in every state (bounded by /readyz itself), and their success
         # closes it too. A slow answer alone never opens it: only a failure does.
         self._open_until = 0.0
@@ -159,40 +166,57 @@ class Database:
             return "closed"
         return "open" if time.monotonic() < self._open_until else "half-open"
 
-    async def _at_neo4j(self, operation: Callable[[], Awaitable[T]]) -> T:
-        async with self._slots:
-            self.in_flight += 1
-            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
-            try:
-                return await operation()
-            finally:
-                self.in_flight -= 1
+    def _open(self) -> None:
+        self._degraded = True
+        self._open_until = time.monotonic() + BREAKER_SECONDS
 
-    async def _guarded(self, operation: Callable[[], Awaitable[T]], probe: bool = False) -> T:
-        trial = False
-        if not probe and self._degraded:
-            if time.monotonic() < self._open_until or self._trial_running:
-                raise DatabaseUnavailable("Neo4j did not answer a moment ago; deptgraph tries again shortly")
-            self._trial_running = trial = True
+    async def _trial(self) -> None:
+        """Half-open: ask Neo4j something cheap and read-only (safe to abandon), within
+        TRIAL_SECONDS. The request's own query runs only after that answer, and uncapped: a
+        write is never cut off by deptgraph halfway through its commit."""
         try:
             with _translated_errors():
-                if probe:  # the caller bounds it (/readyz: 2 s); a slow answer is not a failure
-                    result = await operation()
-                elif self._degraded:
-                    try:
-                        result = await asyncio.wait_for(self._at_neo4j(operation), TRIAL_SECONDS)
-                    except TimeoutError as exc:
-                        raise DatabaseUnavailable(f"Neo4j did not answer within {TRIAL_SECONDS}s") from exc
-                else:
-                    result = await self._at_neo4j(operation)
+                try:
+                    await asyncio.wait_for(self._read_once("RETURN 1 AS ok", {}), TRIAL_SECONDS)
+                except TimeoutError as exc:
+                    raise DatabaseUnavailable(f"Neo4j did not answer within {TRIAL_SECONDS}s") from exc
         except DatabaseUnavailable:
-            self._degraded = True
-            self._open_until = time.monotonic() + BREAKER_SECONDS
+            self._open()
             raise
-        finally:
-            if trial:
-                self._trial_running = False
         self._degraded = False
+
+    async def _guarded(self, operation: Callable[[], Awaitable[T]], probe: bool = False) -> T:
+        if probe:  # /readyz bounds it itself (a slow answer is not a failure); it skips the queue
+            try:
+                with _translated_errors():
+                    result = await operation()
+            except DatabaseUnavailable:
+                self._open()
+                raise
+            self._degraded = False
+            return result
+        if self._degraded:
+            if time.monotonic() < self._open_until or self._trial_running:
+                raise DatabaseUnavailable("Neo4j did not answer a moment ago; deptgraph tries again shortly")
+            self._trial_running = True
+            try:
+                await self._trial()
+            finally:
+                self._trial_running = False
+        try:
+            with _translated_errors():
+                async with self._slots:
+                    if self._degraded:  # the breaker opened while this request waited for a slot
+                        raise DatabaseUnavailable("Neo4j stopped answering while the request waited its turn")
+                    self.in_flight += 1
+                    self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+                    try:
+                        result = await operation()
+                    finally:
+                        self.in_flight -= 1
+        except DatabaseUnavailable:
+            self._open()
+            raise
         return result
 
     @classmethod
@@ -244,10 +268,10 @@ class Database:
 
     async def command(self, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
         """Run one statement in write mode, auto-commit: schema commands and maintenance."""
-        query = Query(cypher, timeout=_remaining())
         _count(cypher)
 
         async def run() -> list[dict[str, Any]]:
+            query = Query(cypher, timeout=_remaining())  # counted from when it got its turn
             async with self.driver.session(database=self.database) as session:
                 result = await session.run(query, params)
                 return await result.data()
@@ -256,10 +280,10 @@ class Database:
 
     async def write(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Run `work` in one write transaction: all of it is committed, or none of it."""
-        unit = neo4j.unit_of_work(timeout=_remaining())(work)
         _count(getattr(work, "__name__", "write"))
 
         async def run() -> T:
+            unit = neo4j.unit_of_work(timeout=_remaining())(work)  # counted from when it got its turn
             async with self.driver.session(database=self.database) as session:
                 return await session.execute_write(unit)
 

@@ -76,6 +76,7 @@ async def test_a_dead_database_is_service_unavailable_not_a_crash(settings: Sett
     assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
     assert "127.0.0.1" not in error["message"] and str(port) not in error["message"]
     assert ready.status_code == 503
+    assert ready.json() == {"status": "unavailable", "reason": "Neo4j is unreachable"}  # not where it lives
 
 
 def nested(levels: int) -> str:

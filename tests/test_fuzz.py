@@ -11,6 +11,7 @@ A fixed seed keeps CI repeatable; `pytest --fuzz-examples=20000 --fuzz-random` r
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,11 @@ SCALARS = {
     "DateTime": st.datetimes().map(lambda d: graphql.StringValueNode(value=d.isoformat())),
     "JSON": st.just(graphql.StringValueNode(value="{}")),
 }
-DOCUMENTED = {"NOT_FOUND", "BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "CONFLICT"}
+DOCUMENTED = {
+    "NOT_FOUND", "BAD_USER_INPUT", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "UNAUTHENTICATED",
+    "FORBIDDEN", "CONFLICT",
+}  # fmt: skip
+CLIENT_ERRORS = {"HTTP 400", "HTTP 405", "HTTP 413", "HTTP 415"}
 LEAKS = ("Traceback", 'File "', "MATCH (", "neo4j.exceptions", "strawberry/")
 
 
@@ -47,14 +52,25 @@ def fuzz_settings(config: pytest.Config, examples: int | None = None) -> Any:
     )
 
 
+def fixed_seed(config: pytest.Config, value: int) -> Any:
+    """The CI seed, unless --fuzz-random asks for fresh examples (an explicit seed would win over
+    Hypothesis's own randomness)."""
+    return (lambda test: test) if config.getoption("--fuzz-random") else seed(value)
+
+
 def codes_of(response: httpx.Response) -> list[str]:
-    """The error codes of an answer that must be neither a 5xx nor a leak of internals."""
+    """The error codes of an answer that must be neither a 5xx nor a leak of internals (an error
+    may quote the client's own input back, whatever that input contains)."""
     assert response.status_code < 500, response.text[:500]
+    sent = response.request.content.decode("utf-8", "replace")
     for leak in LEAKS:
-        assert leak not in response.text, response.text[:500]
+        assert leak not in response.text or leak in sent or json.dumps(leak)[1:-1] in sent, response.text[:500]
     if response.status_code != 200:
         return [f"HTTP {response.status_code}"]
-    return [str((e.get("extensions") or {}).get("code")) for e in response.json().get("errors") or []]
+    errors = response.json().get("errors") or []
+    for error in errors:
+        assert (error.get("extensions") or {}).get("requestId"), error  # every error can be found in the log
+    return [str((e.get("extensions") or {}).get("code")) for e in errors]
 
 
 @pytest.fixture
@@ -67,7 +83,7 @@ def test_generated_valid_queries_answer_cleanly(http: httpx.Client, request: pyt
     seen = {"answers": 0, "errors": 0}
 
     @fuzz_settings(request.config)
-    @seed(20261127)
+    @fixed_seed(request.config, 20261127)
     @given(query=queries(SCHEMA, custom_scalars=SCALARS))
     def check(query: str) -> None:
         codes = codes_of(http.post("/graphql", json={"query": query}))
@@ -83,12 +99,12 @@ def test_generated_invalid_queries_never_fail_the_server(http: httpx.Client, req
     seen = {"answers": 0}
 
     @fuzz_settings(request.config)
-    @seed(20261128)
+    @fixed_seed(request.config, 20261128)
     @given(query=queries(SCHEMA, custom_scalars=SCALARS, mode=Mode.NEGATIVE))
     def check(query: str) -> None:
         codes = codes_of(http.post("/graphql", json={"query": query}))
         assert codes, f"an invalid query was answered without an error: {query}"
-        assert "INTERNAL_SERVER_ERROR" not in codes
+        assert set(codes) <= DOCUMENTED | CLIENT_ERRORS, (query, codes)
         seen["answers"] += 1
 
     check()
@@ -103,16 +119,16 @@ def test_generated_invalid_queries_never_fail_the_server(http: httpx.Client, req
 def test_broken_bodies_are_client_errors(http: httpx.Client, body: bytes) -> None:
     response = http.post("/graphql", content=body, headers={"content-type": "application/json"})
     codes = codes_of(response)
-    assert codes and "INTERNAL_SERVER_ERROR" not in codes
+    assert codes and set(codes) <= DOCUMENTED | CLIENT_ERRORS, codes
 
 
 def test_random_bytes_as_queries_never_fail_the_server(http: httpx.Client, request: pytest.FixtureRequest) -> None:
     @fuzz_settings(request.config, examples=300)
-    @seed(20261129)
+    @fixed_seed(request.config, 20261129)
     @given(text=st.text(max_size=300))
     def check(text: str) -> None:
         codes = codes_of(http.post("/graphql", json={"query": text}))
-        assert "INTERNAL_SERVER_ERROR" not in codes
+        assert set(codes) <= DOCUMENTED | CLIENT_ERRORS, (text, codes)  # every error has a known code
 
     check()
 
@@ -127,7 +143,7 @@ async def test_fuzzed_mutations_leave_a_graph_that_exports_to_valid_seed_files(
     with httpx.Client(base_url=live_server, timeout=30, headers={"authorization": f"Bearer {token}"}) as client:
 
         @fuzz_settings(request.config, examples=examples)
-        @seed(20261130)
+        @fixed_seed(request.config, 20261130)
         @given(query=mutations(SCHEMA, custom_scalars=SCALARS))
         def check(query: str) -> None:
             codes = codes_of(client.post("/graphql", json={"query": query}))
@@ -247,7 +263,7 @@ async def test_plausible_mutations_keep_the_graph_valid_and_audited(
     with httpx.Client(base_url=live_server, timeout=30, headers={"authorization": f"Bearer {token}"}) as client:
 
         @fuzz_settings(request.config, examples=examples)
-        @seed(20261131)
+        @fixed_seed(request.config, 20261131)
         @given(mutation=plausible_mutation())
         def check(mutation: tuple[str, str, Any, dict[str, Any]]) -> None:
             kind, query, key, variables = mutation

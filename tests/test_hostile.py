@@ -9,7 +9,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 import pytest_asyncio
+from starlette.types import ASGIApp, Message
 
+from api.app import create_app
 from deptgraph.settings import Settings
 from graph.database import Database
 
@@ -97,7 +99,16 @@ async def test_tokens_past_the_limit(api: httpx.AsyncClient) -> None:
     query = "{ principles { " + " ".join(f"k{i}: key" for i in range(10)) + " } }" + " " + "{ }" * 1500
     response, took = await timed(api, "POST", "/graphql", json={"query": query})
     assert took < QUICK
-    assert "token" in response.json()["errors"][0]["message"].lower()
+    [error] = response.json()["errors"]
+    assert "more than 2000 tokens" in error["message"]
+    assert error["extensions"]["code"] == "GRAPHQL_PARSE_FAILED" and error["extensions"]["requestId"]
+
+
+async def test_syntax_errors_have_a_code_and_the_request_id(api: httpx.AsyncClient) -> None:
+    response = await api.post("/graphql", json={"query": "{"}, headers={"x-request-id": "typo-1"})
+    [error] = response.json()["errors"]
+    assert error["message"].startswith("Syntax Error")
+    assert error["extensions"] == {"code": "GRAPHQL_PARSE_FAILED", "requestId": "typo-1"}
 
 
 @pytest_asyncio.fixture
@@ -122,9 +133,32 @@ async def test_production_turns_graphiql_off(production: httpx.AsyncClient, api:
     assert (await api.get("/graphql", headers={"accept": "text/html"})).status_code == 200
 
 
+async def raw_get(app: ASGIApp, path: str) -> tuple[int, bytes]:
+    """GET `path` exactly as written: HTTP clients would remove the dot segments first."""
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+        "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"", "headers": [],
+        "server": ("deptgraph.test", 80), "client": ("127.0.0.1", 1234),
+    }  # fmt: skip
+    await app(scope, receive, send)
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    return status, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+
+
 @pytest.mark.parametrize(
-    "path", ["/static/../../deptgraph/settings.py", "/static/explorer.html", "/assets/react/../../package.json"]
-)
-async def test_only_listed_files_are_served(api: httpx.AsyncClient, path: str) -> None:
-    response = await api.get(path)
-    assert response.status_code == 404
+    "path",
+    ["/static/../../deptgraph/settings.py", "/static/..%2f..%2fdeptgraph%2fsettings.py", "/static/explorer.html",
+     "/assets/react/../../package.json", "/assets/../package.json", "/assets/graphiql/../../../pyproject.toml"],
+)  # fmt: skip
+async def test_only_listed_files_are_served(settings: Settings, seeded: Database, path: str) -> None:
+    status, body = await raw_get(create_app(settings, database=seeded), path)
+    assert status == 404, (path, body[:200])
+    assert b"pydantic" not in body and b"dependencies" not in body and b"<html" not in body

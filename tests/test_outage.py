@@ -18,22 +18,27 @@ import pytest
 import pytest_asyncio
 
 import api.schema as api_schema
+import graph.database
+from api.health import READY_CHECK_TIMEOUT
 from deptgraph.settings import Settings
 from graph.connection import Neo4jTarget
-from graph.database import BREAKER_SECONDS, TRIAL_SECONDS, Database, DatabaseUnavailable, request_scope
+from graph.database import TRIAL_SECONDS, Database, DatabaseUnavailable, request_scope
 
 from .conftest import app_client, graphql
 
-CONNECT_TIMEOUT = 1.0
+CONNECT_TIMEOUT = 3.0  # well above TRIAL_SECONDS, so that the test sees the trial's own cap
 
 
 @pytest_asyncio.fixture
 async def stalled() -> AsyncIterator[Database]:
-    """A Bolt address whose server accepts connections and then never says a word, as a Neo4j
-    does while it starts, or behind a hung network path."""
+    """A Bolt address whose server completes the handshake and then never says another word, as
+    a Neo4j does while it starts, or one behind a hung network path."""
     held: list[asyncio.StreamWriter] = []
 
     async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readexactly(20)  # the Bolt preamble and the versions the driver offers
+        writer.write(b"\x00\x00\x04\x05")  # "let us speak Bolt 5.4" — and then silence
+        await writer.drain()
         held.append(writer)
 
     server = await asyncio.start_server(accept, "127.0.0.1", 0)
@@ -62,12 +67,15 @@ def code_of(body: dict[str, object]) -> str:
     return str(errors[0]["extensions"]["code"])
 
 
-async def test_a_stalled_neo4j_fails_requests_fast_and_readyz_says_so(settings: Settings, stalled: Database) -> None:
+async def test_a_stalled_neo4j_fails_requests_fast_and_readyz_says_so(
+    settings: Settings, stalled: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(graph.database, "BREAKER_SECONDS", 2.0)  # long enough to test the open state
     async with app_client(settings, stalled) as http:
-        # The first request finds out: it waits at most the connection timeout.
+        # The first request finds out: it waits for the connection timeout, not its deadline.
         body, took = await timed_query(http, "{ departments { key } }")
         assert code_of(body) == "SERVICE_UNAVAILABLE"
-        assert took < CONNECT_TIMEOUT + 0.5, f"took {took:.2f}s"
+        assert took < CONNECT_TIMEOUT + 1.0, f"took {took:.2f}s"
         assert stalled.degraded and stalled.breaker_state == "open"
 
         # The ones behind it do not wait at all while the breaker is open …
@@ -75,20 +83,21 @@ async def test_a_stalled_neo4j_fails_requests_fast_and_readyz_says_so(settings: 
         assert {code_of(body) for body, _ in answers} == {"SERVICE_UNAVAILABLE"}
         assert max(took for _, took in answers) < 0.5
 
-        # … and when it is half-open, one of them tries Neo4j (for at most TRIAL_SECONDS) while
-        # the rest still fail at once. No request waits until its deadline (10 s).
-        await asyncio.sleep(BREAKER_SECONDS + 0.1)
+        # … and when it is half-open, one of them asks Neo4j, for at most TRIAL_SECONDS (not the
+        # connection timeout), while the rest still fail at once.
+        await asyncio.sleep(2.1)
         assert stalled.breaker_state == "half-open"
         answers = await asyncio.gather(*(timed_query(http, "{ principles { key } }") for _ in range(10)))
         assert {code_of(body) for body, _ in answers} == {"SERVICE_UNAVAILABLE"}
         times = sorted(took for _, took in answers)
-        assert times[-1] < TRIAL_SECONDS + 0.5, times
+        assert TRIAL_SECONDS - 0.1 < times[-1] < TRIAL_SECONDS + 0.7, times
         assert times[-2] < 0.5, "only one request at a time tries a Neo4j that did not answer"
+        assert stalled.breaker_state == "open"
 
         started = time.perf_counter()
         ready = await http.get("/readyz")
         assert ready.status_code == 503 and ready.json()["status"] == "unavailable"
-        assert time.perf_counter() - started < 2.5
+        assert time.perf_counter() - started < READY_CHECK_TIMEOUT + 0.7
 
         metrics = (await http.get("/metrics")).text
         assert 'deptgraph_graphql_errors_total{code="SERVICE_UNAVAILABLE"} 31.0' in metrics
@@ -99,18 +108,39 @@ async def test_the_breaker_closes_as_soon_as_neo4j_answers(neo4j_target: Neo4jTa
     database = Database.connect(neo4j_target)
     try:
         # As after an outage: Neo4j failed to answer a moment ago.
-        database._degraded, database._open_until = True, time.monotonic() + 60
+        database._open()
         with_breaker_open = time.perf_counter()
-        try:
+        with pytest.raises(DatabaseUnavailable):
             await database.read("RETURN 1 AS ok")
-        except DatabaseUnavailable:
-            pass
-        else:
-            raise AssertionError("an open breaker lets no query through")
-        assert time.perf_counter() - with_breaker_open < 0.05
+        assert time.perf_counter() - with_breaker_open < 0.05, "an open breaker lets no query through"
         await database.check()  # /readyz's probe goes through, and its answer closes the breaker
         assert database.breaker_state == "closed"
-        assert await database.read("RETURN 1 AS ok") == [{"ok": 1}]
+
+        # Half-open: the next request asks Neo4j first, and goes on when it answers.
+        database._open()
+        database._open_until = time.monotonic()
+        assert database.breaker_state == "half-open"
+        with request_scope(timeout=10) as stats:
+            assert await database.read("RETURN 2 AS ok") == [{"ok": 2}]
+        assert database.breaker_state == "closed"
+        assert stats.round_trips == 1  # the trial's `RETURN 1` is not the request's
+    finally:
+        await database.close()
+
+
+async def test_a_request_waiting_for_its_turn_fails_when_the_breaker_opens(neo4j_target: Neo4jTarget) -> None:
+    database = Database.connect(neo4j_target, max_concurrent=1)
+    try:
+        with request_scope(timeout=30):
+            running = asyncio.create_task(database.read("UNWIND range(1, 3000000) AS x RETURN sum(x) AS s"))
+            await asyncio.sleep(0.05)
+            assert database.in_flight == 1  # it holds the only slot
+            waiting = asyncio.create_task(database.read("RETURN 1 AS ok"))
+            await asyncio.sleep(0.05)
+            database._open()  # as when another request has just found Neo4j gone
+            with pytest.raises(DatabaseUnavailable, match="waited its turn"):
+                await waiting
+            assert (await running)[0]["s"] == 3000000 * 3000001 // 2  # what was at Neo4j carries on
     finally:
         await database.close()
 
