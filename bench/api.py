@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -28,7 +25,7 @@ import httpx
 
 from api.queries import load_queries
 from bench.floor import FLOOR
-from bench.harness import bench_database
+from bench.harness import bench_database, serve_app, wait_until_ready
 from graph.database import Database
 from graph.local_neo4j import free_port
 from seed.files import default_files, read_files
@@ -124,24 +121,12 @@ async def main() -> None:
         seed = read_files(default_files())
         await load(db, seed)
         port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "DEPTGRAPH_"))}
-        env |= {"NEO4J_URI": target.uri, "NEO4J_USER": target.user, "NEO4J_PASSWORD": target.password,
-                "DEPTGRAPH_LOG_LEVEL": "warning", "DEPTGRAPH_REQUEST_TIMEOUT": "30"}  # fmt: skip
-        server = subprocess.Popen(
-            [str(Path(sys.executable).with_name("deptgraph")), "serve", "--no-start-neo4j", "--no-seed",
-             "--port", str(port)], env=env,
-        )  # fmt: skip
+        server = serve_app(target, port, DEPTGRAPH_LOG_LEVEL="warning", DEPTGRAPH_REQUEST_TIMEOUT="30")
         try:
             async with httpx.AsyncClient(
                 base_url=f"http://127.0.0.1:{port}", timeout=30, limits=httpx.Limits(max_connections=32)
             ) as http:
-                for _ in range(100):
-                    try:
-                        if (await http.get("/readyz")).status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        pass
-                    await asyncio.sleep(0.2)
+                await wait_until_ready(http)
                 print(f"Neo4j {target.uri}; API on port {port} (uvicorn, 1 worker); {args.seconds:g}s per cell")
                 small = await run_suite(http, db, args.seconds, "Seed graph (5 departments, 34 flows)")
                 print(f"\nLoading {args.departments} departments and ~{args.flows} flows…", flush=True)

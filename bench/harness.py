@@ -6,10 +6,15 @@ asks for DEPTGRAPH_BENCH_WIPE=yes first.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
 
 from deptgraph.settings import Settings
 from graph.connection import Neo4jTarget, resolve_target
@@ -45,3 +50,25 @@ async def bench_database() -> AsyncIterator[tuple[Database, Neo4jTarget]]:
         await db.close()
         if local is not None:
             local.stop()
+
+
+def serve_app(target: Neo4jTarget, port: int, **env: str) -> subprocess.Popen[bytes]:
+    """`deptgraph serve` (uvicorn, one worker) in a process of its own, on `target`; the
+    environment's other NEO4J_* / DEPTGRAPH_* settings are left out, `env` added."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "DEPTGRAPH_"))}
+    clean |= {"NEO4J_URI": target.uri, "NEO4J_USER": target.user, "NEO4J_PASSWORD": target.password} | env
+    command = [str(Path(sys.executable).with_name("deptgraph")), "serve", "--no-start-neo4j", "--no-seed"]
+    return subprocess.Popen([*command, "--port", str(port)], env=clean)
+
+
+async def wait_until_ready(http: httpx.AsyncClient, seconds: float = 30) -> None:
+    """Until the app's /readyz answers 200."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < deadline:
+        try:
+            if (await http.get("/readyz")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.2)
+    sys.exit(f"the app on {http.base_url} did not become ready within {seconds:.0f}s")

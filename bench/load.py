@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ import httpx
 import psutil
 
 from api.queries import load_queries
+from bench.harness import serve_app, wait_until_ready
 from deptgraph.settings import Settings
 from graph.connection import Neo4jTarget
 from graph.database import Database
@@ -189,25 +188,14 @@ async def main() -> None:
     token = await create_token(db, f"load-{os.getpid()}", "editor")
 
     http_port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "DEPTGRAPH_"))}
-    env |= {"NEO4J_URI": target.uri, "NEO4J_PASSWORD": target.password, "DEPTGRAPH_LOG_LEVEL": "warning"}
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("deptgraph")), "serve", "--no-start-neo4j", "--no-seed", "--port", str(http_port)],
-        env=env,
-    )  # fmt: skip
+    server = serve_app(target, http_port, DEPTGRAPH_LOG_LEVEL="warning")
     app = psutil.Process(server.pid)
     run = Run()
     try:
         async with httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{http_port}", timeout=30, limits=httpx.Limits(max_connections=args.clients + 8)
         ) as http:
-            for _ in range(150):
-                try:
-                    if (await http.get("/readyz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
+            await wait_until_ready(http)
             queries = [q.text for q in load_queries(PROJECT / "queries")]
             # Warm up with the same concurrency as the load, so that caches, pools and the
             # allocator reach their working size before memory is taken as the baseline.

@@ -122,24 +122,30 @@ def cli_env(neo4j_target: Neo4jTarget) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def live_server(cli_env: dict[str, str]) -> Iterator[str]:
-    """`deptgraph serve` (uvicorn) on a free port, on the test database."""
+def start_app(env: dict[str, str], **popen: Any) -> tuple[subprocess.Popen[bytes], str]:
+    """`deptgraph serve` (uvicorn) on a free port, on the test database; returns when /readyz is 200."""
     port = free_port()
     process = subprocess.Popen(
-        [DEPTGRAPH, "serve", "--no-start-neo4j", "--no-seed", "--port", str(port)],
-        env=cli_env | {"DEPTGRAPH_LOG_LEVEL": "warning"},
+        [DEPTGRAPH, "serve", "--no-start-neo4j", "--no-seed", "--port", str(port)], env=env, **popen
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
         try:
             if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                break
+                return process, base
         except httpx.TransportError:
             pass
-        assert process.poll() is None and time.monotonic() < deadline, "the app did not become ready"
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("the app did not become ready")
         time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def live_server(cli_env: dict[str, str]) -> Iterator[str]:
+    """`deptgraph serve` (uvicorn) on a free port, on the test database."""
+    process, base = start_app(cli_env | {"DEPTGRAPH_LOG_LEVEL": "warning"})
     yield base
     process.terminate()
     process.wait(timeout=20)

@@ -6,8 +6,6 @@ The log test runs the real `deptgraph serve` and reads what it writes to stderr.
 from __future__ import annotations
 
 import json
-import subprocess
-import time
 from pathlib import Path
 
 import httpx
@@ -15,9 +13,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from deptgraph.settings import Settings
 from graph.database import Database
-from graph.local_neo4j import free_port
 
-from .conftest import DEPTGRAPH, app_client
+from .conftest import app_client, start_app
 
 QUESTION = 'query SalesNeedsFromAccounting { needs(of: "sales", from: "accounting") { key provider { key } } }'
 
@@ -34,25 +31,10 @@ def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 def test_every_request_is_one_json_log_line_with_its_id_operation_duration_and_round_trips(
     cli_env: dict[str, str], seeded: Database, tmp_path: Path
 ) -> None:
-    port = free_port()
     log_file = tmp_path / "stderr.log"
     with log_file.open("w") as stderr:
-        process = subprocess.Popen(
-            [DEPTGRAPH, "serve", "--no-start-neo4j", "--no-seed", "--port", str(port)],
-            env=cli_env | {"DEPTGRAPH_LOG_FORMAT": "json"},
-            stderr=stderr,
-        )
+        process, base = start_app(cli_env | {"DEPTGRAPH_LOG_FORMAT": "json"}, stderr=stderr)
         try:
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert process.poll() is None and time.monotonic() < deadline, log_file.read_text()
-                time.sleep(0.2)
             answered = httpx.post(
                 f"{base}/graphql", json={"query": QUESTION}, headers={"x-request-id": "onboarding-7"}, timeout=10
             )
