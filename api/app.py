@@ -12,9 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import time
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,86 +25,35 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.types.unset import UNSET
 
 from api.assets import static_endpoint, vendor_endpoint
 from api.auth import Auth
-from api.context import Context, preferred_lang
+from api.context import Context, Reading, preferred_lang
+from api.errors import OutageLog, codes_of, error_body
 from api.health import healthz, readyz
+from api.middleware import RequestLimits, RequestRecord
 from api.observability import AccessLog, Metrics
 from api.queries import NamedQuery, load_queries
-from api.schema import build_schema
+from api.schema import build_schema, measured_relations
 from deptgraph.settings import Settings
+from graph.compiler import Limits
 from graph.connection import resolve_target
-from graph.database import Database, request_scope
+from graph.cost import GraphStats
+from graph.database import Database, DatabaseUnavailable, QueryTimeout, request_scope
 
 log = logging.getLogger("deptgraph.api")
 STATIC = Path(__file__).with_name("static")
-_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-
-
-class RequestLimits:
-    """ASGI middleware: a request id for every request, and a cap on request bodies."""
-
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
-        self.app = app
-        self.max_body_bytes = max_body_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope["headers"])
-        given = headers.get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if _SAFE_REQUEST_ID.match(given) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
-            await send(message)
-
-        declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
-            await self._too_large(scope, receive, send_with_id)
-            return
-        received = 0
-
-        async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise _BodyTooLarge
-            return message
-
-        try:
-            await self.app(scope, counting_receive, send_with_id)
-        except _BodyTooLarge:
-            await self._too_large(scope, receive, send_with_id)
-
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = JSONResponse(
-            {"errors": [{"message": f"The request body is larger than {self.max_body_bytes} bytes.",
-                         "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]},
-            status_code=413,
-        )  # fmt: skip
-        await response(scope, receive, send)
-
-
-class _BodyTooLarge(Exception):
-    pass
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
     """Strawberry's ASGI view, with deptgraph's context, time limit, JSON encoder and GraphiQL."""
 
-    def __init__(self, settings: Settings, queries: list[NamedQuery], metrics: Metrics) -> None:
+    def __init__(self, settings: Settings, queries: list[NamedQuery], metrics: Metrics, reading: Reading) -> None:
         self.metrics = metrics
+        self.reading = reading
         super().__init__(
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
@@ -118,13 +65,17 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         assert isinstance(request, Request) and isinstance(response, Response)
         database = request.app.state.database
+        record: RequestRecord = request.state.record
         return Context(
             request=request,
             response=response,
             database=database,
-            request_id=request.state.request_id,
+            request_id=record.request_id,
+            reading=self.reading,
             lang=preferred_lang(request.headers.get("accept-language")),
             auth=Auth(request.headers.get("authorization"), database, self.settings.reads_need_token),
+            outages=request.app.state.outages,
+            record=record,
         )
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
@@ -148,41 +99,37 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         schema's ErrorPolicy: give them a code and the request id here too."""
         response = await super().process_result(request, result)
         errors: list[dict[str, Any]] = response.get("errors") or []  # type: ignore[assignment]
-        if errors:
-            for error in errors:
-                extensions = error.get("extensions") or {}
-                if "code" not in extensions:
-                    syntax = str(error.get("message", "")).startswith("Syntax Error")
-                    extensions["code"] = "GRAPHQL_PARSE_FAILED" if syntax else "GRAPHQL_VALIDATION_FAILED"
-                extensions.setdefault("requestId", request.state.request_id)
-                error["extensions"] = extensions
-            request.state.error_codes = [error["extensions"]["code"] for error in errors]
+        record: RequestRecord = request.state.record
+        for error in errors:
+            extensions = error.get("extensions") or {}
+            if "code" not in extensions:
+                syntax = str(error.get("message", "")).startswith("Syntax Error")
+                extensions["code"] = "GRAPHQL_PARSE_FAILED" if syntax else "GRAPHQL_VALIDATION_FAILED"
+            extensions.setdefault("requestId", record.request_id)
+            error["extensions"] = extensions
+        record.error_codes = codes_of(errors)
         return response
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         timeout = self.settings.request_timeout
         started = time.perf_counter()
+        record: RequestRecord = request.state.record
         with request_scope(timeout) as stats:
             try:
                 async with asyncio.timeout(timeout):
                     response = await super().run(request, context, root_value)
             except TimeoutError:
-                log.warning("request %s: stopped after %.1fs", request.state.request_id, timeout)
-                request.state.error_codes = ["TIMEOUT"]
-                response = JSONResponse(
-                    {"errors": [{"message": f"The request took longer than {timeout:g}s and was stopped.",
-                                 "extensions": {"code": "TIMEOUT", "requestId": request.state.request_id}}]},
-                    status_code=504,
-                )  # fmt: skip
-            request.state.round_trips = stats.round_trips
+                log.warning("request %s: stopped after %.1fs", record.request_id, timeout)
+                record.error_codes = ["TIMEOUT"]
+                message = f"The request took longer than {timeout:g}s and was stopped."
+                response = JSONResponse(error_body(message, "TIMEOUT", record.request_id), status_code=504)
+            record.round_trips = stats.round_trips
         if request.method == "POST" or "query" in request.query_params:
-            # Operation and error codes were noted by the schema's ErrorPolicy or process_result.
-            # A request refused with an HTTP error (bad JSON, a batch, a GET mutation) leaves
-            # run() by an exception before this point: the HTTP metrics count it, by status.
-            state = request.state
-            state.error_codes = getattr(state, "error_codes", [])
-            state.operation = self.metrics.observe_graphql(
-                getattr(state, "operation", None), time.perf_counter() - started, state.error_codes, stats.round_trips
+            # A request refused with an HTTP error (bad JSON, a batch, a GET mutation) leaves run()
+            # by an exception before this point: the HTTP metrics count it, by status.
+            record.graphql = True
+            record.operation = self.metrics.observe_graphql(
+                record.operation, time.perf_counter() - started, record.error_codes, stats.round_trips
             )
         return response
 
@@ -213,6 +160,10 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
         app.state.database = db
         metrics.watch(db)
         try:
+            await asyncio.wait_for(reading.stats.measure(db), settings.request_timeout)
+        except (DatabaseUnavailable, QueryTimeout, TimeoutError) as exc:
+            log.warning("could not measure the graph's list sizes yet (%s); estimating costs with defaults", exc)
+        try:
             yield {}
         finally:
             if owned:
@@ -232,7 +183,12 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
         )
 
     metrics = Metrics([q.name for q in queries])
-    graphql = GraphQLEndpoint(settings, queries, metrics)
+    reading = Reading(
+        Limits(max_items=settings.max_list_items, max_values=settings.max_values, max_first=settings.max_page_size),
+        GraphStats(measured_relations()),
+        settings.max_cost,
+    )
+    graphql = GraphQLEndpoint(settings, queries, metrics, reading)
     routes = [
         Route("/", explorer, methods=["GET"]),
         Route("/static/{name}", static_endpoint(STATIC), methods=["GET"]),
@@ -252,6 +208,7 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
         ],
     )
     app.state.settings = settings
+    app.state.outages = OutageLog()
     if database is not None:
         # Usable without running the lifespan (e.g. under httpx's ASGITransport in tests).
         app.state.database = database

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
 
 from api.auth import Auth
+from graph.compiler import Limits
+from graph.cost import GraphStats
 from graph.database import Database
 
 
@@ -36,11 +39,25 @@ def preferred_lang(accept_language: str | None) -> Lang:
     return min(choices)[2] if choices else Lang.VI
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How reads are bounded: what one answer may hold, the largest cost accepted, and the
+    graph's list sizes the cost is estimated from."""
+
+    limits: Limits
+    stats: GraphStats
+    max_cost: int
+    stats_max_age: float = 30.0
+
+
 @dataclass
 class Context:
     request: Request
     response: Response
     database: Database
     request_id: str
+    reading: Reading
     lang: Lang = Lang.VI
     auth: Auth | None = None
+    outages: Any = None  # the app's api.errors.OutageLog
+    record: Any = None  # the request's api.middleware.RequestRecord

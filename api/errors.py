@@ -1,20 +1,37 @@
-"""Errors clients can act on, each with an `extensions.code`; everything else is masked.
+"""Every error a client sees is built here: a message it can act on, `extensions.code`, and the
+request id; anything unexpected is masked (no stack trace, Cypher or path leaves the server) and
+logged under that request id.
 
-Codes: NOT_FOUND (a name matched nothing; suggestions included), BAD_USER_INPUT,
-SERVICE_UNAVAILABLE (Neo4j cannot be reached right now), TIMEOUT, INTERNAL_SERVER_ERROR
-(anything unexpected: no details leave the server, the log has them under the request id).
+Codes: NOT_FOUND (a name matched nothing; suggestions included), BAD_USER_INPUT, UNAUTHENTICATED,
+FORBIDDEN, CONFLICT, QUERY_TOO_COSTLY (refused or cut off for its size), TIMEOUT,
+SERVICE_UNAVAILABLE (Neo4j cannot be reached right now), GRAPHQL_PARSE_FAILED,
+GRAPHQL_VALIDATION_FAILED, PAYLOAD_TOO_LARGE, INTERNAL_SERVER_ERROR.
+
+Resolvers raise what they know (`graph` errors, `api_error`s); `ErrorPolicy` (a schema extension)
+turns each into its envelope; the HTTP layer uses `error_body` for what never reaches GraphQL.
 """
 
 from __future__ import annotations
 
+import logging
+import re
+import time
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from graph.compiler import ReadError
+from graph.database import CommitOutcomeUnknown, DatabaseUnavailable, QueryTimeout
+from graph.reads import NameNotFound
+
+log = logging.getLogger("deptgraph.api")
 
 KNOWN_CODES = frozenset(
     {
-        "NOT_FOUND", "BAD_USER_INPUT", "SERVICE_UNAVAILABLE", "TIMEOUT",
-        "UNAUTHENTICATED", "FORBIDDEN", "CONFLICT",
+        "NOT_FOUND", "BAD_USER_INPUT", "SERVICE_UNAVAILABLE", "TIMEOUT", "UNAUTHENTICATED", "FORBIDDEN",
+        "CONFLICT", "QUERY_TOO_COSTLY",
     }
 )  # fmt: skip
 
@@ -25,16 +42,114 @@ def api_error(message: str, code: str, **extensions: Any) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code, **extensions})
 
 
-def not_found(label: str, path: str, value: str, suggestions: list[dict[str, str]]) -> GraphQLError:
+def not_found(label: str, path: str, value: str, suggestions: Sequence[dict[str, str]]) -> GraphQLError:
     what = WHAT.get(label, label.lower())
-    message = f'No {what} matches "{value}" (in {path}).'
+    shown = value if len(value) <= 80 else value[:77] + "…"
+    message = f'No {what} matches "{shown}" (in {path}).'
     if suggestions:
         names = ", ".join(f"{s['name_en']} ({s['name_vi']}, key `{s['key']}`)" for s in suggestions)
         message += f" Did you mean: {names}?"
-    return api_error(
+    return api_error(message, "NOT_FOUND", argument=path, value=shown, suggestions=[s["key"] for s in suggestions])
+
+
+def error_body(message: str, code: str, request_id: str | None, **extensions: Any) -> dict[str, Any]:
+    """A GraphQL response body holding one error, for answers given before GraphQL runs."""
+    return {"errors": [{"message": message, "extensions": {"code": code, **extensions, "requestId": request_id}}]}
+
+
+class OutageLog:
+    """While Neo4j is away every request fails alike: log the first, then one summary line per
+    interval rather than hundreds of identical lines a second. One per app (in its state)."""
+
+    def __init__(self, interval: float = 10.0) -> None:
+        self.interval = interval
+        self.last = -interval
+        self.suppressed = 0
+
+    def note(self, request_id: str | None, error: Exception) -> None:
+        now = time.monotonic()
+        if now - self.last >= self.interval:
+            more = f" ({self.suppressed} more since the last report)" if self.suppressed else ""
+            log.warning("request %s: Neo4j unavailable: %s%s", request_id, error, more)
+            self.last, self.suppressed = now, 0
+        else:
+            self.suppressed += 1
+
+
+def classify(error: GraphQLError, request_id: str | None, outages: OutageLog | None) -> GraphQLError:
+    """The error as the client may see it."""
+    original = error.original_error
+    extensions = dict(error.extensions or {})
+    if isinstance(original, CommitOutcomeUnknown):
+        log.warning("request %s: %s", request_id, original)
+        message, extensions = (
+            "Neo4j went away while committing this change: it may or may not have been saved. "
+            "Check `changes` (or the data) before you try again.",
+            {"code": "SERVICE_UNAVAILABLE", "outcome": "UNKNOWN"},
+        )
+    elif isinstance(original, DatabaseUnavailable):
+        if outages is not None:
+            outages.note(request_id, original)
+        message, extensions = "Neo4j is unavailable right now; try again shortly.", {"code": "SERVICE_UNAVAILABLE"}
+    elif isinstance(original, QueryTimeout):
+        message, extensions = "The request took too long and was stopped.", {"code": "TIMEOUT"}
+    elif isinstance(original, NameNotFound):
+        found = not_found(original.use.label, original.use.where, original.value, original.suggestions)
+        message, extensions = found.message, dict(found.extensions or {})
+    elif isinstance(original, ReadError):
+        message, extensions = str(original), {"code": original.code, **original.details}
+    elif extensions.get("code") in KNOWN_CODES:
+        message = error.message  # one of ours
+    elif error.path is None and (isinstance(original, GraphQLError) or "invalid value" in error.message):
+        # Variables that do not fit their types: the client's input is at fault.
+        message, extensions = error.message, {"code": "BAD_USER_INPUT", **_input_field(error.message)}
+    elif original is None:
+        message = error.message  # a validation error
+        extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_USER_INPUT")
+    else:
+        log.error("request %s: unexpected error in %s", request_id, error.path, exc_info=original)
+        message, extensions = "Internal server error.", {"code": "INTERNAL_SERVER_ERROR"}
+    return GraphQLError(
         message,
-        "NOT_FOUND",
-        argument=path,
-        value=value,
-        suggestions=[s["key"] for s in suggestions],
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={**extensions, "requestId": request_id},
     )
+
+
+def _input_field(message: str) -> dict[str, str]:
+    """The input field a variable-coercion message points at, e.g. `input.text.en`."""
+    variable = re.search(r"Variable '\$(\w+)'", message)
+    if variable is None:
+        return {}
+    at = re.search(r"invalid value at ([^\s:]+)", message)
+    missing = re.search(r"required field '(\w+)'", message)
+    where = variable.group(1) + (at.group(1) if at else "") + (f".{missing.group(1)}" if missing else "")
+    return {"field": where}
+
+
+class ErrorPolicy(SchemaExtension):
+    """Every error leaves with a code and the request id; unexpected ones are masked and logged."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not getattr(result, "errors", None):
+            return
+        context = self.execution_context.context
+        request_id = getattr(context, "request_id", None)
+        outages = getattr(context, "outages", None)
+        result.errors = [classify(error, request_id, outages) for error in result.errors or []]
+
+    def on_execute(self) -> Iterator[None]:
+        record = getattr(self.execution_context.context, "record", None)
+        if record is not None:  # for the access log and the metrics
+            record.operation = self.execution_context.operation_name
+        yield
+
+
+def codes_of(errors: Sequence[dict[str, Any]]) -> list[str]:
+    """The codes of a response's errors (for the access log and the metrics)."""
+    return [str((error.get("extensions") or {}).get("code")) for error in errors]

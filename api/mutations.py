@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from api.answer import read_back
 from api.auth import Role
 from api.context import Context
 from api.errors import api_error
@@ -28,10 +29,10 @@ from api.inputs import (
     TopicInput,
     validated,
 )
-from api.selection import wanted_by
 from api.types import Department, Flow, Participant, Principle, Relationship, Scenario, Statement, Topic
-from graph import reads, writes
+from graph import writes
 from graph.model import Link, NodeRecord
+from graph.shape import Label
 from graph.store import StoredNode
 from graph.writes import Change, Reference
 from seed import knowledge as k
@@ -80,10 +81,10 @@ async def _commit(info: Info[Context, None], change: Change) -> list[writes.Chan
 
 
 async def _read_back(info: Info[Context, None], label: str, key: str) -> dict[str, Any]:
-    result = await reads.read_root(info.context.database, f"{label}ByKey", {"key": key}, wanted_by(info))
-    if result.value is None:
+    found = await read_back(info, Label(label), key)
+    if found is None:
         raise api_error(f"{label} '{key}' vanished right after it was written.", "CONFLICT")
-    return dict(result.value)
+    return dict(found)
 
 
 def _same_key(key: str, given: str) -> None:
@@ -224,7 +225,7 @@ class Mutation:
         actor = await _editor(info, "createDepartment")
         item = validated(k.Department, input)
         await _commit(info, _named_change("createDepartment", actor, "Department", item, None))
-        return Department(data=await _read_back(info, "Department", item.key))
+        return await _read_back(info, "Department", item.key)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Rename a department or change its aliases.")
     async def update_department(
@@ -238,7 +239,7 @@ class Mutation:
         item = validated(k.Department, input)
         _same_key(key, item.key)
         await _commit(info, _named_change("updateDepartment", actor, "Department", item, expected_version))
-        return Department(data=await _read_back(info, "Department", key))
+        return await _read_back(info, "Department", key)  # type: ignore[return-value]
 
     @strawberry.mutation(
         description="Delete a department. Refused while relationships, flows, roles, examples or statements "
@@ -260,7 +261,7 @@ class Mutation:
         actor = await _editor(info, "createParty")
         item = validated(k.Party, input)
         await _commit(info, _named_change("createParty", actor, "Party", item, None))
-        return Participant(data=await _read_back(info, "Party", item.key))
+        return await _read_back(info, "Party", item.key)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Rename an outside party or change its aliases.")
     async def update_party(
@@ -274,7 +275,7 @@ class Mutation:
         item = validated(k.Party, input)
         _same_key(key, item.key)
         await _commit(info, _named_change("updateParty", actor, "Party", item, expected_version))
-        return Participant(data=await _read_back(info, "Party", key))
+        return await _read_back(info, "Party", key)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Delete an outside party (cascade: with the examples it acts in).")
     async def delete_party(
@@ -292,7 +293,7 @@ class Mutation:
         actor = await _editor(info, "createTopic")
         item = validated(k.Topic, input)
         await _commit(info, _named_change("createTopic", actor, "Topic", item, None))
-        return Topic(data=await _read_back(info, "Topic", item.key))
+        return await _read_back(info, "Topic", item.key)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Rename a topic or change its aliases.")
     async def update_topic(
@@ -306,7 +307,7 @@ class Mutation:
         item = validated(k.Topic, input)
         _same_key(key, item.key)
         await _commit(info, _named_change("updateTopic", actor, "Topic", item, expected_version))
-        return Topic(data=await _read_back(info, "Topic", key))
+        return await _read_back(info, "Topic", key)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Delete a topic (cascade: unlink it from everything about it first).")
     async def delete_topic(
@@ -349,7 +350,7 @@ class Mutation:
         rel = validated(k.Relationship, input)
         _unique_parts(k.Knowledge(relationships=[rel]))
         await _commit(info, _relationship_change("createRelationship", actor, rel, None))
-        return Relationship(data=await _read_back(info, "Relationship", rel.key))
+        return await _read_back(info, "Relationship", rel.key)  # type: ignore[return-value]
 
     @strawberry.mutation(
         description="Change a relationship's title, summary, goals, roles or activities (its two departments stay)."
@@ -373,7 +374,7 @@ class Mutation:
             )  # fmt: skip
         change = _relationship_change("updateRelationship", actor, rel, expected_version)
         await _commit(info, change)
-        return Relationship(data=await _read_back(info, "Relationship", key))
+        return await _read_back(info, "Relationship", key)  # type: ignore[return-value]
 
     @strawberry.mutation(
         description="Delete a relationship with its goals, roles and activities. Refused while it has flows or "
@@ -407,7 +408,7 @@ class Mutation:
             checks=_flow_checks(relationship, flow),
         )  # fmt: skip
         await _commit(info, change)
-        return Flow(data=await _read_back(info, "Flow", flow.key))
+        return await _read_back(info, "Flow", flow.key)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Change a flow: its texts, purpose, direction or topics.")
     async def update_flow(
@@ -426,7 +427,7 @@ class Mutation:
             references=_topic_refs(flow.topics, "input.topics"), checks=_flow_checks(relationship, flow),
         )  # fmt: skip
         await _commit(info, change)
-        return Flow(data=await _read_back(info, "Flow", key))
+        return await _read_back(info, "Flow", key)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Delete a flow.")
     async def delete_flow(self, info: Info[Context, None], key: KeyArg, expected_version: VersionArg) -> Deletion:
@@ -443,7 +444,7 @@ class Mutation:
         actor = await _editor(info, "createScenario")
         scenario = validated(k.Scenario, input)
         await _commit(info, await _scenario_change(info, "createScenario", actor, relationship, scenario, None))
-        return Scenario(data=await _read_back(info, "Scenario", scenario.key))
+        return await _read_back(info, "Scenario", scenario.key)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Change an example: its title, text or steps.")
     async def update_scenario(
@@ -461,7 +462,7 @@ class Mutation:
             info,
             await _scenario_change(info, "updateScenario", actor, relationship, scenario, expected_version),
         )
-        return Scenario(data=await _read_back(info, "Scenario", key))
+        return await _read_back(info, "Scenario", key)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Retire an example (with its steps).")
     async def delete_scenario(self, info: Info[Context, None], key: KeyArg, expected_version: VersionArg) -> Deletion:
@@ -477,7 +478,7 @@ class Mutation:
         await _commit(
             info, Change("createPrinciple", actor, "Principle", item.key, [records.principle_record(item, 0)])
         )
-        return Principle(data=await _read_back(info, "Principle", item.key))
+        return await _read_back(info, "Principle", item.key)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Reword a principle.")
     async def update_principle(
@@ -501,7 +502,7 @@ class Mutation:
                 expected_version,
             ),
         )
-        return Principle(data=await _read_back(info, "Principle", key))
+        return await _read_back(info, "Principle", key)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Delete a principle.")
     async def delete_principle(self, info: Info[Context, None], key: KeyArg, expected_version: VersionArg) -> Deletion:
@@ -514,7 +515,7 @@ class Mutation:
         actor = await _editor(info, "createStatement")
         item = validated(k.Statement, input)
         await _commit(info, await _statement_change(info, "createStatement", actor, item, None))
-        return Statement(data=await _read_back(info, "Statement", item.key))
+        return await _read_back(info, "Statement", item.key)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Reword a sentence of the introduction or conclusion.")
     async def update_statement(
@@ -528,7 +529,7 @@ class Mutation:
         item = validated(k.Statement, input)
         _same_key(key, item.key)
         await _commit(info, await _statement_change(info, "updateStatement", actor, item, expected_version))
-        return Statement(data=await _read_back(info, "Statement", key))
+        return await _read_back(info, "Statement", key)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Delete a sentence of the introduction or conclusion.")
     async def delete_statement(self, info: Info[Context, None], key: KeyArg, expected_version: VersionArg) -> Deletion:
@@ -572,7 +573,7 @@ async def _link(info: Info[Context, None], op: str, topic: str, kind: TopicOwner
         transform=_relinked(kind.value, key, topic, add),
     )  # fmt: skip
     await _commit(info, change)
-    result = await reads.read_root(info.context.database, "TopicByKey", {"key": topic}, wanted_by(info))
-    if result.value is None:
+    found = await read_back(info, Label.TOPIC, topic)
+    if found is None:
         raise api_error(f"No topic has the key '{topic}'.", "NOT_FOUND", field="topic")
-    return Topic(data=result.value)
+    return found  # type: ignore[no-any-return]

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.middleware import record_of
 from graph.database import Database
 
 log = logging.getLogger("deptgraph.access")
@@ -151,21 +152,21 @@ class AccessLog:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
-            state: dict[str, Any] = scope.get("state") or {}
+            record = record_of(scope)
             route = route_label(scope["path"])
             self.metrics.http.labels(route, str(status)).inc()
             fields: dict[str, Any] = {
-                "request_id": state.get("request_id"),
+                "request_id": record.request_id if record else None,
                 "method": scope["method"],
                 "path": scope["path"],
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
             }
-            if "operation" in state:
+            if record is not None and record.graphql:
                 fields |= {
-                    "operation": state["operation"],
-                    "round_trips": state.get("round_trips", 0),
-                    "error_codes": state.get("error_codes", []),
+                    "operation": record.operation,
+                    "round_trips": record.round_trips,
+                    "error_codes": record.error_codes,
                 }
             if route != "/metrics":
                 log.info("%s %s %s", scope["method"], scope["path"], status, extra=fields)

@@ -1,28 +1,24 @@
 """The GraphQL schema: the Query root, and the rules every request runs under.
 
-Each root field is answered by one Cypher query (graph.reads) shaped by the selection, so a
-request costs one Neo4j round trip per root field. The contract internal tools rely on is
-exported to `api/schema.graphql` (`deptgraph schema`), and a test keeps the two in step.
+Each root field declares where it starts in the graph (`graph.mapping.Root`) and is answered by
+one Cypher query compiled from the selection (`graph.compiler`), so a request costs one Neo4j
+round trip per root field. The contract internal tools rely on is exported to
+`api/schema.graphql` (`deptgraph schema`), and a test keeps the two in step.
 """
 
 from __future__ import annotations
 
-import logging
-import re
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, is_object_type
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
-    SchemaExtension,
     ValidationCache,
 )
 from strawberry.extensions.disable_introspection import DisableIntrospection
@@ -30,13 +26,16 @@ from strawberry.scalars import JSON
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
+from api.answer import answer, may_read
 from api.auth import Role
 from api.context import Context
-from api.errors import KNOWN_CODES, api_error, not_found
+from api.errors import ErrorPolicy, api_error
+from api.fields import GRAPH, AfterArg, FirstArg, mapping_of
 from api.limits import max_directives, max_repeats
 from api.mutations import Mutation
-from api.selection import wanted_by
+from api.selection import UnmappedField, unmapped_fields
 from api.types import (
+    Connection,
     Department,
     Flow,
     Participant,
@@ -51,35 +50,21 @@ from api.types import (
 from deptgraph import __version__
 from deptgraph.settings import Settings
 from graph import reads, writes
-from graph.database import CommitOutcomeUnknown, DatabaseUnavailable, QueryTimeout
+from graph.mapping import EVERY, AllOf, Derived, Named, Page, Related, Root
+from graph.shape import Label
 
-log = logging.getLogger("deptgraph.api")
-
-MAX_SEARCH_RESULTS = 50
 MAX_CHANGES = 1000
 
 NameArg = strawberry.argument(
     description="A department: its key or any name or alias, in Vietnamese or English, with or "
     "without diacritics (e.g. `accounting`, 'Kế toán', 'ke toan', 'CSKH')."
 )
+TopicArg = strawberry.argument(description="A topic: its key or any name or alias, in Vietnamese or English.")
 
 
-async def _answer(info: Info[Context, None], field: str, args: dict[str, Any], missing_is_null: bool = False) -> Any:
-    """Run the root field's one query; turn names that matched nothing into NOT_FOUND."""
-    await _may_read(info)
-    db = info.context.database
-    result = await reads.read_root(db, field, args, wanted_by(info))
-    if result.missing:
-        if missing_is_null and all(use.path.startswith(f"{field}(") for use in result.missing):
-            return None  # e.g. department(key:) naming no department; nested names still fail
-        use = next(use for use in result.missing if not use.path.startswith(f"{field}(") or not missing_is_null)
-        raise not_found(use.label, use.path, use.value, await reads.closest_names(db, use.label, use.value))
-    return result.value
-
-
-async def _may_read(info: Info[Context, None]) -> None:
-    if info.context.auth is not None:
-        await info.context.auth.may_read()
+def root_field(root: Root, description: str) -> Any:
+    """A Query field answered by the read compiler from `root`."""
+    return strawberry.field(description=description, metadata={GRAPH: root})
 
 
 @strawberry.type(
@@ -108,18 +93,30 @@ class About:
     "takes `lang: VI | EN` (default: the request's Accept-Language, else Vietnamese)."
 )
 class Query:
-    @strawberry.field(description="All departments, in the document's order.")
+    @root_field(Root(AllOf(Label.DEPARTMENT)), "All departments, in the document's order.")
     async def departments(self, info: Info[Context, None]) -> list[Department]:
-        return [Department(data=d) for d in await _answer(info, "departments", {})]
+        return await answer(info)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="One department, by key or by any of its names; null when nothing matches.")
+    @root_field(
+        Root(AllOf(Label.DEPARTMENT), Page(EVERY)),
+        "All departments, a page at a time, with the total count — for organisations too large for one answer.",
+    )
+    async def departments_connection(
+        self, info: Info[Context, None], first: FirstArg = 100, after: AfterArg = None
+    ) -> Connection[Department]:
+        return await answer(info)  # type: ignore[no-any-return]
+
+    @root_field(
+        Root(Named("key", Label.DEPARTMENT, optional=True)),
+        "One department, by key or by any of its names; null when nothing matches.",
+    )
     async def department(self, info: Info[Context, None], key: Annotated[str, NameArg]) -> Department | None:
-        found = await _answer(info, "department", {"key": key}, missing_is_null=True)
-        return None if found is None else Department(data=found)
+        return await answer(info)  # type: ignore[no-any-return]
 
-    @strawberry.field(
-        description="How two departments work together (in either order); null when they have no "
-        "relationship. An unknown department is a NOT_FOUND error with suggestions."
+    @root_field(
+        Root(Named("between", Label.DEPARTMENT), reads.RELATIONSHIP_BETWEEN),
+        "How two departments work together (in either order); null when they have no relationship. An "
+        "unknown department is a NOT_FOUND error with suggestions.",
     )
     async def relationship(
         self,
@@ -127,27 +124,26 @@ class Query:
         between: Annotated[str, NameArg],
         and_: Annotated[str, strawberry.argument(name="and", description="The other department (key or any name).")],
     ) -> Relationship | None:
-        found = await _answer(info, "relationship", {"between": between, "and": and_})
-        return None if found is None else Relationship(data=found)
+        return await answer(info)  # type: ignore[no-any-return]
 
-    @strawberry.field(
-        description="What flows INTO a department (`of`): what it needs or gets — from one "
-        'department (`from`) or from all. E.g. needs(of: "sales", from: "Kế toán").'
+    @root_field(
+        Root(Named("of", Label.DEPARTMENT), reads.NEEDS),
+        "What flows INTO a department (`of`): what it needs or gets — from one department (`from`) or "
+        'from all. E.g. needs(of: "sales", from: "Kế toán").',
     )
     async def needs(
         self,
         info: Info[Context, None],
         of: Annotated[str, NameArg],
         from_: Annotated[
-            str | None,
-            strawberry.argument(name="from", description="Only from this department (key or any name)."),
+            str | None, strawberry.argument(name="from", description="Only from this department (key or any name).")
         ] = None,
     ) -> list[Flow]:
-        return [Flow(data=d) for d in await _answer(info, "needs", {"of": of, "from": from_})]
+        return await answer(info)  # type: ignore[no-any-return]
 
-    @strawberry.field(
-        description="What flows OUT of a department (`of`): what it contributes or provides — to "
-        "one department (`to`) or to all."
+    @root_field(
+        Root(Named("of", Label.DEPARTMENT), reads.CONTRIBUTIONS),
+        "What flows OUT of a department (`of`): what it contributes or provides — to one department (`to`) or to all.",
     )
     async def contributions(
         self,
@@ -155,73 +151,70 @@ class Query:
         of: Annotated[str, NameArg],
         to: Annotated[str | None, strawberry.argument(description="Only to this department (key or any name).")] = None,
     ) -> list[Flow]:
-        return [Flow(data=d) for d in await _answer(info, "contributions", {"of": of, "to": to})]
+        return await answer(info)  # type: ignore[no-any-return]
 
-    @strawberry.field(
-        description="Who gets things about a topic (e.g. 'khiếu nại', 'complaints', 'pricing'): "
-        "the department that handles it first, then those informed, then those who cooperate on it."
+    @root_field(
+        Root(Named("topic", Label.TOPIC), reads.TOPIC_RECIPIENTS),
+        "Who gets things about a topic (e.g. 'khiếu nại', 'complaints', 'pricing'): the department that "
+        "handles it first, then those informed, then those who cooperate on it.",
     )
-    async def recipients(
-        self,
-        info: Info[Context, None],
-        topic: Annotated[
-            str,
-            strawberry.argument(description="A topic: its key or any name or alias, in Vietnamese or English."),
-        ],
-    ) -> list[Recipient]:
-        return [Recipient(data=d) for d in await _answer(info, "recipients", {"topic": topic})]
+    async def recipients(self, info: Info[Context, None], topic: Annotated[str, TopicArg]) -> list[Recipient]:
+        return await answer(info)  # type: ignore[no-any-return]
 
-    @strawberry.field(
-        description="Full-text search over every name and text, in both languages, with or "
-        "without diacritics ('ke toan' finds 'Kế toán'). Best matches first."
+    @root_field(
+        Root(reads.SEARCH),
+        "Full-text search over every name and text, in both languages, with or without diacritics "
+        "('ke toan' finds 'Kế toán'). Best matches first.",
     )
     async def search(
         self,
         info: Info[Context, None],
-        text: Annotated[str, strawberry.argument(description="Words to look for; any text is accepted.")],
+        text: Annotated[str, strawberry.argument(description="Words to look for (at most 1,000 characters).")],
         limit: Annotated[int | None, strawberry.argument(description="At most this many hits (1–50).")] = 10,
     ) -> list[SearchHit]:
-        await _may_read(info)
-        limit = 10 if limit is None else limit
-        if not 1 <= limit <= MAX_SEARCH_RESULTS:
-            raise api_error(
-                f"limit must be between 1 and {MAX_SEARCH_RESULTS}, not {limit}.", "BAD_USER_INPUT",
-                argument="limit",
-            )  # fmt: skip
-        return [SearchHit(data=d) for d in await reads.search(info.context.database, text, limit)]
+        return await answer(info)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="The principles that make cooperation between departments work.")
+    @root_field(Root(AllOf(Label.PRINCIPLE)), "The principles that make cooperation between departments work.")
     async def principles(self, info: Info[Context, None]) -> list[Principle]:
-        return [Principle(data=d) for d in await _answer(info, "principles", {})]
+        return await answer(info)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="All topics things can be about.")
+    @root_field(Root(AllOf(Label.TOPIC)), "All topics things can be about.")
     async def topics(self, info: Info[Context, None]) -> list[Topic]:
-        return [Topic(data=d) for d in await _answer(info, "topics", {})]
+        return await answer(info)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="The outside parties that take part, such as customers.")
+    @root_field(Root(AllOf(Label.TOPIC), Page(EVERY)), "All topics, a page at a time, with the total count.")
+    async def topics_connection(
+        self, info: Info[Context, None], first: FirstArg = 100, after: AfterArg = None
+    ) -> Connection[Topic]:
+        return await answer(info)  # type: ignore[no-any-return]
+
+    @root_field(Root(AllOf(Label.PARTY)), "The outside parties that take part, such as customers.")
     async def parties(self, info: Info[Context, None]) -> list[Participant]:
-        return [Participant(data=d) for d in await _answer(info, "parties", {})]
+        return await answer(info)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="One topic, by key or by any of its names or aliases; null when nothing matches.")
+    @root_field(
+        Root(Named("name", Label.TOPIC, optional=True)),
+        "One topic, by key or by any of its names or aliases; null when nothing matches.",
+    )
     async def topic(
         self,
         info: Info[Context, None],
         name: Annotated[
-            str,
-            strawberry.argument(description="Key or any name or alias, e.g. 'chiết khấu' or 'discounts'."),
+            str, strawberry.argument(description="Key or any name or alias, e.g. 'chiết khấu' or 'discounts'.")
         ],
     ) -> Topic | None:
-        found = await _answer(info, "topic", {"name": name}, missing_is_null=True)
-        return None if found is None else Topic(data=found)
+        return await answer(info)  # type: ignore[no-any-return]
 
-    @strawberry.field(description="The document's introduction and conclusion, sentence by sentence.")
+    @root_field(
+        Root(AllOf(Label.STATEMENT, where=(("section", "section"),))),
+        "The document's introduction and conclusion, sentence by sentence.",
+    )
     async def statements(
         self,
         info: Info[Context, None],
         section: Annotated[Section | None, strawberry.argument(description="Only this section.")] = None,
     ) -> list[Statement]:
-        args = {"section": section.value if section else None}
-        return [Statement(data=d) for d in await _answer(info, "statements", args)]
+        return await answer(info)  # type: ignore[no-any-return]
 
     @strawberry.field(
         description="The audit trail, newest first: every change made through the API (editors and admins only)."
@@ -265,99 +258,9 @@ class Query:
 
     @strawberry.field(description="Which deptgraph and which Neo4j answer these questions.")
     async def about(self, info: Info[Context, None]) -> About:
-        await _may_read(info)
+        await may_read(info)
         server = await info.context.database.server_info()
         return About(version=__version__, neo4j_version=server["version"], neo4j_edition=server["edition"])
-
-
-class _OutageLog:
-    """While Neo4j is away every request fails alike: log the first, then one summary line per
-    interval rather than hundreds of identical lines a second."""
-
-    def __init__(self, interval: float = 10.0) -> None:
-        self.interval = interval
-        self.last = 0.0
-        self.suppressed = 0
-
-    def note(self, request_id: str | None, error: Exception) -> None:
-        now = time.monotonic()
-        if now - self.last >= self.interval:
-            more = f" ({self.suppressed} more since the last report)" if self.suppressed else ""
-            log.warning("request %s: Neo4j unavailable: %s%s", request_id, error, more)
-            self.last, self.suppressed = now, 0
-        else:
-            self.suppressed += 1
-
-
-_outages = _OutageLog()
-
-
-class ErrorPolicy(SchemaExtension):
-    """Every error leaves with a code and the request id; unexpected ones are masked and logged."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        request = getattr(self.execution_context.context, "request", None)
-        if request is not None:
-            request.state.operation = self.execution_context.operation_name
-        result = self.execution_context.result
-        if result is None or not getattr(result, "errors", None):
-            return
-        context = self.execution_context.context
-        request_id = getattr(context, "request_id", None)
-        result.errors = [self._policy(error, request_id) for error in result.errors or []]
-        request = getattr(context, "request", None)
-        if request is not None:  # for the access log and the metrics
-            request.state.error_codes = [str((e.extensions or {}).get("code")) for e in result.errors]
-
-    def _policy(self, error: GraphQLError, request_id: str | None) -> GraphQLError:
-        original = error.original_error
-        extensions = dict(error.extensions or {})
-        if isinstance(original, CommitOutcomeUnknown):
-            log.warning("request %s: %s", request_id, original)
-            message, extensions = (
-                "Neo4j went away while committing this change: it may or may not have been saved. "
-                "Check `changes` (or the data) before you try again.",
-                {"code": "SERVICE_UNAVAILABLE", "outcome": "UNKNOWN"},
-            )
-        elif isinstance(original, DatabaseUnavailable):
-            _outages.note(request_id, original)
-            message, extensions = (
-                "Neo4j is unavailable right now; try again shortly.",
-                {"code": "SERVICE_UNAVAILABLE"},
-            )
-        elif isinstance(original, QueryTimeout):
-            message, extensions = "The request took too long and was stopped.", {"code": "TIMEOUT"}
-        elif extensions.get("code") in KNOWN_CODES:
-            message = error.message  # one of ours
-        elif error.path is None and (isinstance(original, GraphQLError) or "invalid value" in error.message):
-            # Variables that do not fit their types: the client's input is at fault.
-            message, extensions = error.message, {"code": "BAD_USER_INPUT", **_input_field(error.message)}
-        elif original is None or extensions.get("code") in KNOWN_CODES:
-            message = error.message  # a validation error, or one of ours
-            extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_USER_INPUT")
-        else:
-            log.error("request %s: unexpected error in %s", request_id, error.path, exc_info=original)
-            message, extensions = "Internal server error.", {"code": "INTERNAL_SERVER_ERROR"}
-        return GraphQLError(
-            message,
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            extensions={**extensions, "requestId": request_id},
-        )
-
-
-def _input_field(message: str) -> dict[str, str]:
-    """The input field a variable-coercion message points at, e.g. `input.text.en`."""
-    variable = re.search(r"Variable '\$(\w+)'", message)
-    if variable is None:
-        return {}
-    at = re.search(r"invalid value at ([^\s:]+)", message)
-    missing = re.search(r"required field '(\w+)'", message)
-    where = variable.group(1) + (at.group(1) if at else "") + (f".{missing.group(1)}" if missing else "")
-    return {"field": where}
 
 
 class DeptgraphSchema(strawberry.Schema):
@@ -384,12 +287,31 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
-    return DeptgraphSchema(
+    schema = DeptgraphSchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.development),
     )
+    assert schema._schema.query_type is not None
+    missing = unmapped_fields(schema._schema, schema._schema.query_type)
+    if missing:
+        raise UnmappedField(f"these fields do not declare what they read from the graph: {', '.join(missing)}")
+    return schema
+
+
+def measured_relations() -> list[Related]:
+    """Every relation the read types declare, whose largest fan-out the cost estimate needs."""
+    schema = strawberry.Schema(query=Query)._schema
+    found: list[Related] = []
+    for graphql_type in schema.type_map.values():
+        for field in getattr(graphql_type, "fields", {}).values() if is_object_type(graphql_type) else ():
+            mapping = mapping_of(field)
+            relation = mapping.of if isinstance(mapping, Page) else mapping
+            relation = relation.bound if isinstance(relation, Derived) else relation
+            if isinstance(relation, Related) and relation.via and not relation.single:
+                found.append(relation)
+    return list(dict.fromkeys(found))
 
 
 def sdl(settings: Settings | None = None) -> str:

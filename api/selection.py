@@ -1,71 +1,155 @@
-"""What a request selected, as the plain tree of `Want`s that graph.reads compiles to Cypher."""
+"""What a request selected under a root field, as the tree of `Select`s `graph.compiler` compiles.
+
+Read straight from the GraphQL document (fragments flattened, `@skip` / `@include` applied,
+fields that share a response key merged, variables and defaults applied), with each field's
+graph mapping taken from the field itself (`api.fields.graph_field`). A field without a mapping
+is a bug in the schema, reported as such.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import Enum
 from typing import Any
 
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLIncludeDirective,
+    GraphQLObjectType,
+    GraphQLSkipDirective,
+    InlineFragmentNode,
+    SelectionSetNode,
+    get_named_type,
+    is_non_null_type,
+    is_object_type,
+)
+from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
 from strawberry.types import Info
-from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
-from graph.reads import Want
+from api.fields import mapping_of
+from graph.compiler import Select
+from graph.mapping import Computed, Const, Root, Text, Texts
 
-# Arguments that only shape how a resolver presents data, never what is fetched.
-_PRESENTATION_ARGUMENTS = {"lang"}
-
-
-def _included(directives: dict[str, dict[str, Any]]) -> bool:
-    if "skip" in directives and directives["skip"].get("if") is True:
-        return False
-    return not ("include" in directives and directives["include"].get("if") is False)
+_TEXTS = (Text, Texts, Computed)
 
 
-def _freeze(value: Any) -> Any:
-    if isinstance(value, dict):
-        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
-    if isinstance(value, list):
-        return tuple(_freeze(v) for v in value)
-    return value
+class UnmappedField(TypeError):
+    """A field of a read type that does not say what it reads from the graph."""
 
 
-def _fields(selections: Iterable[Selection]) -> Iterable[SelectedField]:
-    """The fields selected, with fragments flattened and @skip / @include applied."""
-    for selection in selections:
-        if not _included(selection.directives):
-            continue
-        if isinstance(selection, (FragmentSpread, InlineFragment)):
-            yield from _fields(selection.selections)
-        else:
-            yield selection
+class SelectionReader:
+    def __init__(
+        self, fragments: dict[str, FragmentDefinitionNode], variables: dict[str, Any] | VariableValues, lang: str
+    ) -> None:
+        self.fragments = fragments
+        # The executor hands resolvers the coerced values; argument coercion wants them wrapped.
+        self.variables = variables if isinstance(variables, VariableValues) else VariableValues({}, dict(variables))
+        self.lang = lang
 
+    def root(self, parent: GraphQLObjectType, nodes: list[FieldNode]) -> tuple[Root, Select]:
+        select = self._select(parent, nodes[0].alias.value if nodes[0].alias else nodes[0].name.value, nodes, "")
+        assert isinstance(select.mapping, Root)
+        return select.mapping, select
 
-def wants(selections: Iterable[Selection]) -> tuple[Want, ...]:
-    """Merge fields that share a response key (GraphQL guarantees they agree) into one Want."""
-    merged: dict[str, tuple[SelectedField, list[Selection]]] = {}
-    for field in _fields(selections):
-        key = field.alias or field.name
-        if key in merged:
-            merged[key][1].extend(field.selections)
-        else:
-            merged[key] = (field, list(field.selections))
-    return tuple(
-        Want(
-            field=field.name,
-            key=key,
-            args=tuple(
-                sorted(
-                    (name, _freeze(value))
-                    for name, value in field.arguments.items()
-                    if name not in _PRESENTATION_ARGUMENTS and value is not None
-                )
-            ),
-            children=wants(children),
+    def _included(self, node: Any) -> bool:
+        skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
+        if skip and skip.get("if") is True:
+            return False
+        include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
+        return not (include and include.get("if") is False)
+
+    def _collect(self, sets: Iterable[SelectionSetNode | None], into: dict[str, list[FieldNode]]) -> None:
+        for selection_set in sets:
+            if selection_set is None:
+                continue
+            for selection in selection_set.selections:
+                if not self._included(selection):
+                    continue
+                if isinstance(selection, FieldNode):
+                    key = selection.alias.value if selection.alias else selection.name.value
+                    into.setdefault(key, []).append(selection)
+                elif isinstance(selection, FragmentSpreadNode):
+                    fragment = self.fragments.get(selection.name.value)
+                    if fragment is not None:
+                        self._collect([fragment.selection_set], into)
+                elif isinstance(selection, InlineFragmentNode):
+                    self._collect([selection.selection_set], into)
+
+    def _select(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode], path: str) -> Select:
+        name = nodes[0].name.value
+        where = f"{path}.{name}" if path else name
+        if name == "__typename":
+            return Select(key, Const(parent.name), nullable=False, path=where)
+        field = parent.fields[name]
+        mapping = mapping_of(field)
+        if mapping is None:
+            raise UnmappedField(f"{parent.name}.{name} does not declare what it reads from the graph")
+        args = {
+            arg: value.value if isinstance(value, Enum) else value
+            for arg, value in get_argument_values(field, nodes[0], self.variables).items()
+        }
+        lang = ""
+        if isinstance(mapping, _TEXTS):
+            lang = args.pop("lang", None) or self.lang
+        children: tuple[Select, ...] = ()
+        named = get_named_type(field.type)
+        if is_object_type(named):
+            fields: dict[str, list[FieldNode]] = {}
+            self._collect([node.selection_set for node in nodes], fields)
+            children = tuple(self._select(named, k, ns, where) for k, ns in fields.items())
+        return Select(
+            key,
+            mapping,
+            lang,
+            frozenset(arg for arg, value in args.items() if value is not None),
+            children,
+            not is_non_null_type(field.type),
+            where,
+            args,
         )
-        for key, (field, children) in merged.items()
-    )
 
 
-def wanted_by(info: Info[Any, Any]) -> tuple[Want, ...]:
-    """The selection under the field being resolved."""
-    selected = info.selected_fields
-    return wants(selected[0].selections) if selected else ()
+def root_selection(info: Info[Any, Any]) -> tuple[Root, Select]:
+    """The root field being resolved, with its selection."""
+    raw = info._raw_info
+    reader = SelectionReader(raw.fragments, raw.variable_values, info.context.lang.value)
+    return reader.root(raw.parent_type, list(raw.field_nodes))
+
+
+def selection_as(info: Info[Any, Any], root: Root, args: dict[str, Any]) -> Select:
+    """The selection of the field being resolved (a mutation's answer), read as if it were the
+    root field `root` with `args` — to read back what a mutation wrote with the read compiler."""
+    raw = info._raw_info
+    reader = SelectionReader(raw.fragments, raw.variable_values, info.context.lang.value)
+    named = get_named_type(raw.return_type)
+    assert isinstance(named, GraphQLObjectType)
+    fields: dict[str, list[FieldNode]] = {}
+    reader._collect([node.selection_set for node in raw.field_nodes], fields)
+    children = tuple(reader._select(named, k, ns, raw.field_name) for k, ns in fields.items())
+    return Select(raw.field_name, root, "", frozenset(args), children, True, raw.field_name, args)
+
+
+def unmapped_fields(schema: Any, root: GraphQLObjectType) -> list[str]:
+    """Fields reachable from the mapped root fields that do not say what they read (should be none)."""
+    missing: list[str] = []
+    seen: set[str] = set()
+    stack: list[GraphQLObjectType] = []
+    for field in root.fields.values():
+        if isinstance(mapping_of(field), Root):
+            named = get_named_type(field.type)
+            if is_object_type(named):
+                stack.append(named)
+    while stack:
+        object_type = stack.pop()
+        if object_type.name in seen:
+            continue
+        seen.add(object_type.name)
+        for name, field in object_type.fields.items():
+            if mapping_of(field) is None:
+                missing.append(f"{object_type.name}.{name}")
+            named = get_named_type(field.type)
+            if is_object_type(named):
+                stack.append(named)
+    return sorted(missing)

@@ -66,6 +66,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=100_000, ge=1_000)
     max_directives: int = Field(default=20, ge=0)
     max_repeated_fields: int = Field(default=20, ge=1)
+    # Every query is costed before it runs (the values its answer may hold, from the graph's
+    # real list sizes) and refused above this.
+    max_cost: int = Field(default=50_000, ge=100)
+    # Caps enforced while an answer is built: the longest list, and values in all.
+    max_list_items: int = Field(default=5_000, ge=10)
+    max_values: int = Field(default=200_000, ge=100)
+    # The largest page a …Connection field gives (`first`).
+    max_page_size: int = Field(default=1_000, ge=1)
     # Reads are open to anyone who can reach the service unless this is set.
     reads_need_token: bool = False
     # GraphiQL and introspection: on in development; in production only when set to true.

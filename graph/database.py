@@ -70,6 +70,12 @@ def request_scope(timeout: float | None = None) -> Iterator[RequestStats]:
         _stats.reset(token)
 
 
+def request_deadline() -> float | None:
+    """The current request's deadline (a `time.monotonic()` value), if it has one."""
+    stats = _stats.get()
+    return None if stats is None else stats.deadline
+
+
 # Neo4j is asked to stop a bit before the request's own deadline, so that the database, not a
 # cancelled coroutine, ends the transaction: it is rolled back there, and the client gets a clean
 # TIMEOUT error rather than a cut connection.

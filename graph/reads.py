@@ -1,432 +1,242 @@
-"""Read queries: each GraphQL root field becomes ONE Cypher query, shaped by what was asked.
+"""The read side's own vocabulary, and answering a root field.
 
-The API hands over the selection of a root field as a tree of `Want`s (field, response key,
-arguments, children). `compile_root` turns it into a single query whose map projections nest
-exactly as the selection does (COLLECT subqueries per relation), so the number of round trips
-per request is the number of root fields, whatever the size of the graph — no N+1.
+`graph.mapping` has the general declarations (a property, a text, a path along relationships);
+this module holds the ones that say something about this domain and need Cypher of their own —
+the recipients of a topic and how each is involved, a step told as a sentence, what a search
+hit concerns — as named declarations the GraphQL fields use (the `@cypher` of this project).
 
-Names people type ("Kế toán", "ke toan", "CSKH", "complaints") are resolved in the same query:
-each is folded (graph.names.fold) and matched against the `lookup` list of the departments or
-topics, and the query reports which names matched nothing.
-
-Everything here is Cypher; nothing here knows about GraphQL types beyond the view names.
+`read` answers one root field: it checks the cost of the selection against the graph's real
+list sizes, runs the compiled query, turns names that matched nothing into `NameNotFound` (with
+suggestions taken from an index, never from a scan) and finishes the answer.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import lru_cache
+import time
+from dataclasses import dataclass
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
+from graph.compiler import (
+    BadArgument,
+    Finishing,
+    Limits,
+    NameUse,
+    Select,
+    TooCostly,
+    compile_root,
+    finish,
+)
+from graph.cost import GraphStats, estimate
 from graph.database import Database
+from graph.mapping import Computed, Derived, FullText, NameFilter, Order, Related, Root, into, out
 from graph.names import fold
-from graph.schema import NAMES_INDEX, SEARCH_INDEX
-
-
-@dataclass(frozen=True)
-class Want:
-    """One field of a selection: `key` is the response key (alias or name)."""
-
-    field: str
-    key: str
-    args: tuple[tuple[str, Any], ...] = ()
-    children: tuple[Want, ...] = ()
-
-    def arg(self, name: str) -> Any:
-        return dict(self.args).get(name)
-
-
-@dataclass(frozen=True)
-class Relation:
-    """How a view reaches related things. Templates use {p} (parent variable) and {c} (child
-    variable; also the prefix of any local variable, so nested levels never clash)."""
-
-    view: str
-    match: str
-    order: str = ""
-    single: bool = False
-    # argument name → (label its value names, WHERE condition with {c} and {n}, the name's variable)
-    filters: Mapping[str, tuple[str, str]] = field(default_factory=dict)
-    # For a GraphQL leaf backed by related nodes (Role.duties: [String!]!): what to fetch of them.
-    leaf: tuple[Want, ...] = ()
-
-
-# No computed entries: a view projects only the properties its selected fields need.
-ALL = ""
-
-# The node properties each scalar field reads (texts in both languages).
-_TEXTS = ("name", "aliases", "title", "summary", "text", "purpose", "statement", "action")
-SCALAR_PROPS: dict[str, tuple[str, ...]] = {
-    **{name: (f"{name}_vi", f"{name}_en") for name in _TEXTS},
-    **{name: (name,) for name in ("key", "kind", "position", "section", "version")},
-}
-# Where a view's field reads something else, or needs a computed entry beside its properties.
-SCALAR_OVERRIDES: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
-    ("Step", "text"): (
-        ("action_vi", "action_en", "purpose_vi", "purpose_en"),
-        "_actor: HEAD(COLLECT {{ MATCH ({c})-[:ACTOR]->({c}_who) RETURN {c}_who {{.key, .name_vi, .name_en}} }})",
-    ),
-    ("Participant", "kind"): ((), ""),
-    ("Recipient", "role"): ((), ""),
-    ("Recipient", "how"): ((), ""),
-}
-_topics = Relation("Topic", "MATCH ({p})-[{c}_a:ABOUT]->({c}:Topic)", "{c}_a.position")
-_evidence_texts = (
-    ".rank, _department_key: {c}.department.key, _evidence: [{c}_x IN {c}.evidence | {c}_x {{.*, _label: labels({c}_x)[0], "
-    "_actor: HEAD(COLLECT {{ MATCH ({c}_x)-[:ACTOR]->({c}_y) RETURN {c}_y {{.key, .name_vi, .name_en}} }}), "
-    "_provider: HEAD(COLLECT {{ MATCH ({c}_x)<-[:PROVIDES]-({c}_y) RETURN {c}_y {{.key, .name_vi, .name_en}} }}), "
-    "_partners: COLLECT {{ MATCH ({c}_x)<-[:COOPERATES_ON]-(:Relationship)-[:BETWEEN]->({c}_y) "
-    "RETURN {c}_y {{.key, .name_vi, .name_en}} ORDER BY {c}_y.position }} }}]"
+from graph.schema import SEARCH_INDEX
+from graph.shape import (
+    ABOUT,
+    ACTOR,
+    BETWEEN,
+    CONCERNS,
+    COOPERATES_ON,
+    HAS_DUTY,
+    HAS_EXAMPLE,
+    HAS_GOAL,
+    HAS_ROLE,
+    HAS_STEP,
+    INCLUDES,
+    MENTIONS,
+    OF,
+    PROVIDES,
+    RECIPIENT,
+    TO,
+    Label,
 )
 
-_flows_in = (
-    "MATCH ({p})<-[:TO]-({c}:Flow)<-[:PROVIDES]-({c}_other:Department) MATCH ({c}_rel:Relationship)-[:INCLUDES]->({c})"
-)
-_flows_out = (
-    "MATCH ({p})-[:PROVIDES]->({c}:Flow)-[:TO]->({c}_other:Department) MATCH ({c}_rel:Relationship)-[:INCLUDES]->({c})"
-)
-_by_relationship = "{c}_rel.position, {c}.position"
+# --- computed values -------------------------------------------------------------------------
 
-VIEWS: dict[str, tuple[str, dict[str, Relation]]] = {
-    "Department": (
-        ALL,
-        {
-            "relationships": Relation("Relationship", "MATCH ({p})<-[:BETWEEN]-({c}:Relationship)", "{c}.position"),
-            "needs": Relation("Flow", _flows_in, _by_relationship, filters={"from": ("Department", "{c}_other = {n}")}),
-            "contributions": Relation(
-                "Flow", _flows_out, _by_relationship, filters={"to": ("Department", "{c}_other = {n}")}
-            ),
-        },
-    ),
-    "Relationship": (
-        ALL,
-        {
-            "departments": Relation("Department", "MATCH ({p})-[{c}_b:BETWEEN]->({c}:Department)", "{c}_b.position"),
-            "sharedGoals": Relation("Goal", "MATCH ({p})-[:HAS_GOAL]->({c}:Goal)", "{c}.position"),
-            "roles": Relation("Role", "MATCH ({p})-[:HAS_ROLE]->({c}:Role)", "{c}.position"),
-            "activities": Relation("Activity", "MATCH ({p})-[:COOPERATES_ON]->({c}:Activity)", "{c}.position"),
-            "flows": Relation("Flow", "MATCH ({p})-[:INCLUDES]->({c}:Flow)", "{c}.position"),
-            "examples": Relation("Scenario", "MATCH ({p})-[:HAS_EXAMPLE]->({c}:Scenario)", "{c}.position"),
-        },
-    ),
-    "Flow": (
-        ALL,
-        {
-            "provider": Relation("Department", "MATCH ({p})<-[:PROVIDES]-({c}:Department)", single=True),
-            "receiver": Relation("Department", "MATCH ({p})-[:TO]->({c}:Department)", single=True),
-            "topics": _topics,
-            "relationship": Relation("Relationship", "MATCH ({p})<-[:INCLUDES]-({c}:Relationship)", single=True),
-        },
-    ),
-    "Goal": (ALL, {"topics": _topics}),
-    "Activity": (ALL, {"topics": _topics}),
-    "Duty": (ALL, {"topics": _topics}),
-    "Role": (
-        ALL,
-        {
-            "department": Relation("Department", "MATCH ({p})-[:OF]->({c}:Department)", single=True),
-            "duties": Relation(
-                "Duty", "MATCH ({p})-[:HAS_DUTY]->({c}:Duty)", "{c}.position", leaf=(Want("text", "text"),)
-            ),
-            "items": Relation("Duty", "MATCH ({p})-[:HAS_DUTY]->({c}:Duty)", "{c}.position"),
-        },
-    ),
-    "Scenario": (
-        ALL,
-        {
-            "steps": Relation("Step", "MATCH ({p})-[:HAS_STEP]->({c}:Step)", "{c}.position"),
-            "relationship": Relation("Relationship", "MATCH ({p})<-[:HAS_EXAMPLE]-({c}:Relationship)", single=True),
-        },
-    ),
-    "Step": (
-        ALL,
-        {
-            "actor": Relation("Participant", "MATCH ({p})-[:ACTOR]->({c})", single=True),
-            "recipient": Relation("Participant", "MATCH ({p})-[:RECIPIENT]->({c})", single=True),
-            "topics": _topics,
-        },
-    ),
-    "Participant": (
-        "_label: labels({c})[0]",
-        {
-            "department": Relation("Department", "UNWIND [{p}] AS {c} WITH {c} WHERE {c}:Department", single=True),
-            # For an outside party: the departments whose duties, goals, activities or examples involve it.
-            "departments": Relation(
-                "Department",
-                "CALL ({p}) {{ "
-                "MATCH ({p}:Party)<-[:CONCERNS]-(:Duty)<-[:HAS_DUTY]-(:Role)-[:OF]->({c}_d:Department) RETURN {c}_d "
-                "UNION MATCH ({p}:Party)<-[:CONCERNS]-(:Goal|Activity)<-[:HAS_GOAL|COOPERATES_ON]-(:Relationship)"
-                "-[:BETWEEN]->({c}_d:Department) RETURN {c}_d "
-                "UNION MATCH ({p}:Party)<-[:ACTOR|RECIPIENT]-(:Step)<-[:HAS_STEP]-(:Scenario)<-[:HAS_EXAMPLE]-"
-                "(:Relationship)-[:BETWEEN]->({c}_d:Department) RETURN {c}_d "
-                "UNION MATCH ({p}:Department) RETURN {p} AS {c}_d }} "
-                "WITH DISTINCT {c}_d AS {c}",
-                "{c}.position",
-            ),
-        },
-    ),
-    "Topic": (
-        ALL,
-        {
-            "flows": Relation(
-                "Flow",
-                "MATCH ({p})<-[:ABOUT]-({c}:Flow) MATCH ({c}_rel:Relationship)-[:INCLUDES]->({c})",
-                _by_relationship,
-                filters={
-                    "from": ("Department", "EXISTS {{ MATCH ({c})<-[:PROVIDES]-({n}) }}"),
-                    "to": ("Department", "EXISTS {{ MATCH ({c})-[:TO]->({n}) }}"),
-                },
-            ),
-            "recipients": Relation(
-                "Recipient",
-                # No aggregation functions here: inside a map projection Neo4j 5 would take them
-                # for the enclosing RETURN's. Subquery expressions do the grouping instead.
-                "UNWIND COLLECT {{ "
-                "MATCH ({p})<-[:ABOUT]-(:Step)-[:RECIPIENT]->({c}_x:Department) RETURN {c}_x "
-                "UNION MATCH ({p})<-[:ABOUT]-(:Flow)-[:TO]->({c}_x:Department) RETURN {c}_x "
-                "UNION MATCH ({p})<-[:ABOUT]-(:Activity)<-[:COOPERATES_ON]-(:Relationship)"
-                "-[:BETWEEN]->({c}_x:Department) RETURN {c}_x }} AS {c}_d "
-                "WITH {c}_d, "
-                "COLLECT {{ MATCH ({p})<-[:ABOUT]-({c}_s:Step)-[:RECIPIENT]->({c}_d) RETURN {c}_s }} AS {c}_steps, "
-                "COLLECT {{ MATCH ({p})<-[:ABOUT]-({c}_f:Flow)-[:TO]->({c}_d) RETURN {c}_f }} AS {c}_flows, "
-                "COLLECT {{ MATCH ({p})<-[:ABOUT]-({c}_a:Activity)<-[:COOPERATES_ON]-(:Relationship)"
-                "-[:BETWEEN]->({c}_d) RETURN {c}_a }} AS {c}_activities "
-                "WITH {{department: {c}_d, "
-                "rank: CASE WHEN any({c}_s IN {c}_steps WHERE {c}_s.purpose_vi IS NOT NULL) THEN 1 "
-                "WHEN size({c}_steps) + size({c}_flows) > 0 THEN 2 ELSE 3 END, "
-                "evidence: {c}_steps + {c}_flows + {c}_activities}} AS {c}",
-                "{c}.rank, {c}.department.position",
-            ),
-            "examples": Relation(
-                "Scenario",
-                "MATCH ({p})<-[:ABOUT]-(:Step)<-[:HAS_STEP]-({c}_s:Scenario) WITH DISTINCT {c}_s AS {c}",
-                "{c}.position",
-            ),
-        },
-    ),
-    "Recipient": (
-        _evidence_texts,
-        {
-            "department": Relation("Department", "UNWIND [{p}.department] AS {c}", single=True),
-            "flows": Relation("Flow", "UNWIND {p}.evidence AS {c} WITH {c} WHERE {c}:Flow"),
-            "steps": Relation("Step", "UNWIND {p}.evidence AS {c} WITH {c} WHERE {c}:Step"),
-            "activities": Relation("Activity", "UNWIND {p}.evidence AS {c} WITH {c} WHERE {c}:Activity"),
-        },
-    ),
-    "Principle": (ALL, {}),
-    "Statement": (
-        ALL,
-        {"about": Relation("Participant", "MATCH ({p})-[{c}_m:MENTIONS]->({c})", "{c}_m.position")},
-    ),
-}
+_SO_THAT = {"vi": "để", "en": "to"}
 
 
-@dataclass(frozen=True)
-class Root:
-    """A root field: the view it returns, the names it resolves, and how it starts."""
-
-    view: str
-    names: Mapping[str, str]  # argument → label whose lookup resolves it
-    relation: Relation | None = None  # applied to the first name's node (or to nothing)
-    many: bool = True
-
-
-ROOTS: dict[str, Root] = {
-    "departments": Root("Department", {}, Relation("Department", "MATCH ({c}:Department)", "{c}.position")),
-    "department": Root("Department", {"key": "Department"}, many=False),
-    "relationship": Root(
-        "Relationship",
-        {"between": "Department", "and": "Department"},
-        Relation(
-            "Relationship",
-            "MATCH ({n0})<-[:BETWEEN]-({c}:Relationship)-[:BETWEEN]->({n1})",
-            single=True,
-        ),
-        many=False,
-    ),
-    "needs": Root("Flow", {"of": "Department"}, VIEWS["Department"][1]["needs"]),
-    "contributions": Root("Flow", {"of": "Department"}, VIEWS["Department"][1]["contributions"]),
-    "recipients": Root("Recipient", {"topic": "Topic"}, VIEWS["Topic"][1]["recipients"]),
-    "principles": Root("Principle", {}, Relation("Principle", "MATCH ({c}:Principle)", "{c}.position")),
-    "topics": Root("Topic", {}, Relation("Topic", "MATCH ({c}:Topic)", "{c}.position")),
-    "parties": Root("Participant", {}, Relation("Participant", "MATCH ({c}:Party)", "{c}.position")),
-    "topic": Root("Topic", {"name": "Topic"}, many=False),
-    "statements": Root(
-        "Statement",
-        {},
-        Relation(
-            "Statement",
-            "MATCH ({c}:Statement) WHERE $arg_section IS NULL OR {c}.section = $arg_section",
-            "{c}.position",
-        ),
-    ),
-}
-# One thing by its exact key, for reading back what a mutation wrote (`<label>ByKey`).
-for _label, _view in {
-    "Department": "Department", "Party": "Participant", "Topic": "Topic", "Relationship": "Relationship",
-    "Flow": "Flow", "Scenario": "Scenario", "Principle": "Principle", "Statement": "Statement",
-}.items():  # fmt: skip
-    ROOTS[f"{_label}ByKey"] = Root(
-        _view, {}, Relation(_view, f"MATCH ({{c}}:{_label} {{{{key: $arg_key}}}})", single=True), many=False
+def _sentence(n: str, lang: str) -> str:
+    """A step as a sentence: actor, action and purpose ("Kinh doanh chuyển … để giải quyết.")."""
+    return (
+        f"coalesce(HEAD(COLLECT {{ MATCH ({n})-[:{ACTOR}]->({n}_a) RETURN {n}_a.name_{lang} }}) + ' ', '') "
+        f"+ {n}.action_{lang} + CASE WHEN {n}.purpose_{lang} IS NULL THEN '' "
+        f"ELSE ' {_SO_THAT[lang]} ' + {n}.purpose_{lang} END + '.'"
     )
 
 
-@dataclass(frozen=True)
-class NameUse:
-    """A name a query resolves: which argument, where, and which label it must name."""
+STEP_SENTENCE = Computed(_sentence, description="the step as a sentence")
+STEP_NUMBER = Computed(lambda n, _: f"{n}.position + 1", description="1 for the first step")
+ROLE_DUTY_TEXTS = Computed(
+    lambda n, lang: (
+        f"COLLECT {{ MATCH ({n})-[:{HAS_DUTY}]->({n}_d) RETURN {n}_d.text_{lang} ORDER BY {n}_d.position }}"
+    ),
+    description="the role's duties as texts",
+)
+PARTICIPANT_KIND = Computed(lambda n, _: f"CASE WHEN {n}:Department THEN 'DEPARTMENT' ELSE 'PARTY' END")
+VERSION = Computed(lambda n, _: f"coalesce({n}.version, 1)")
 
-    variable: str
-    label: str
-    argument: str
-    value: str
-    path: str  # e.g. "needs(from:)" or "department.needs(from:)"
+# --- relations along the shape ------------------------------------------------------------------
+
+NEEDS = Related(
+    (into(TO, Label.FLOW),),
+    order=(Order.CONTAINER_POSITION, Order.POSITION),
+    filters=(NameFilter("from", Label.DEPARTMENT, into(PROVIDES)),),
+)
+CONTRIBUTIONS = Related(
+    (out(PROVIDES, Label.FLOW),),
+    order=(Order.CONTAINER_POSITION, Order.POSITION),
+    filters=(NameFilter("to", Label.DEPARTMENT, out(TO)),),
+)
+RELATIONSHIPS_OF = Related((into(BETWEEN, Label.RELATIONSHIP),), order=(Order.POSITION,))
+PAIR = Related((out(BETWEEN, Label.DEPARTMENT),), order=(Order.EDGE_POSITION,))
+RELATIONSHIP_BETWEEN = Related(
+    (into(BETWEEN, Label.RELATIONSHIP),), single=True,
+    filters=(NameFilter("and", Label.DEPARTMENT, out(BETWEEN)),),
+)  # fmt: skip
+GOALS = Related((out(HAS_GOAL, Label.GOAL),), order=(Order.POSITION,))
+ROLES = Related((out(HAS_ROLE, Label.ROLE),), order=(Order.POSITION,))
+ACTIVITIES = Related((out(COOPERATES_ON, Label.ACTIVITY),), order=(Order.POSITION,))
+FLOWS = Related((out(INCLUDES, Label.FLOW),), order=(Order.POSITION,))
+EXAMPLES = Related((out(HAS_EXAMPLE, Label.SCENARIO),), order=(Order.POSITION,))
+PROVIDER = Related((into(PROVIDES, Label.DEPARTMENT),), single=True)
+RECEIVER = Related((out(TO, Label.DEPARTMENT),), single=True)
+TOPICS = Related((out(ABOUT, Label.TOPIC),), order=(Order.EDGE_POSITION,))
+RELATIONSHIP_OF_FLOW = Related((into(INCLUDES, Label.RELATIONSHIP),), single=True)
+RELATIONSHIP_OF_SCENARIO = Related((into(HAS_EXAMPLE, Label.RELATIONSHIP),), single=True)
+ROLE_DEPARTMENT = Related((out(OF, Label.DEPARTMENT),), single=True)
+DUTIES = Related((out(HAS_DUTY, Label.DUTY),), order=(Order.POSITION,))
+STEPS = Related((out(HAS_STEP, Label.STEP),), order=(Order.POSITION,))
+ACTOR_OF = Related((out(ACTOR),), single=True)
+RECIPIENT_OF = Related((out(RECIPIENT),), single=True)
+MENTIONED = Related((out(MENTIONS),), order=(Order.EDGE_POSITION,))
+TOPIC_FLOWS = Related(
+    (into(ABOUT, Label.FLOW),),
+    order=(Order.CONTAINER_POSITION, Order.POSITION),
+    filters=(
+        NameFilter("from", Label.DEPARTMENT, into(PROVIDES)),
+        NameFilter("to", Label.DEPARTMENT, out(TO)),
+    ),
+)
+TOPIC_EXAMPLES = Related(
+    (into(ABOUT, Label.STEP), into(HAS_STEP, Label.SCENARIO)), order=(Order.POSITION,), distinct=True
+)
+
+# --- derived relations (more than a path) -----------------------------------------------------
+
+# A department is a recipient of a topic when a step about it hands it to the department, a flow
+# about it goes to the department, or the department cooperates on an activity about it. It
+# HANDLES the topic (rank 1) when a step hands it over for a purpose, is INFORMED (2) by any
+# other step or flow, and COOPERATES (3) otherwise. No aggregation functions here: inside a map
+# projection Neo4j 5 would take them for the enclosing RETURN's; subquery expressions group.
+_RECIPIENTS = (
+    "UNWIND COLLECT {{ "
+    f"MATCH ({{p}})<-[:{ABOUT}]-(:Step)-[:{RECIPIENT}]->({{c}}_x:Department) RETURN {{c}}_x "
+    f"UNION MATCH ({{p}})<-[:{ABOUT}]-(:Flow)-[:{TO}]->({{c}}_x:Department) RETURN {{c}}_x "
+    f"UNION MATCH ({{p}})<-[:{ABOUT}]-(:Activity)<-[:{COOPERATES_ON}]-(:Relationship)"
+    f"-[:{BETWEEN}]->({{c}}_x:Department) RETURN {{c}}_x }}}} AS {{c}}_d "
+    "WITH {c}_d, "
+    f"COLLECT {{{{ MATCH ({{p}})<-[:{ABOUT}]-({{c}}_s:Step)-[:{RECIPIENT}]->({{c}}_d) RETURN {{c}}_s ORDER BY {{c}}_s.position }}}} AS {{c}}_steps, "
+    f"COLLECT {{{{ MATCH ({{p}})<-[:{ABOUT}]-({{c}}_f:Flow)-[:{TO}]->({{c}}_d) RETURN {{c}}_f ORDER BY {{c}}_f.position }}}} AS {{c}}_flows, "
+    f"COLLECT {{{{ MATCH ({{p}})<-[:{ABOUT}]-({{c}}_v:Activity)<-[:{COOPERATES_ON}]-(:Relationship)"
+    f"-[:{BETWEEN}]->({{c}}_d) RETURN {{c}}_v ORDER BY {{c}}_v.position }}}} AS {{c}}_activities "
+    "WITH {{department: {c}_d, "
+    "rank: CASE WHEN any({c}_s IN {c}_steps WHERE {c}_s.purpose_vi IS NOT NULL) THEN 1 "
+    "WHEN size({c}_steps) + size({c}_flows) > 0 THEN 2 ELSE 3 END, "
+    "evidence: {c}_steps + {c}_flows + {c}_activities}} AS {c}"
+)
+TOPIC_RECIPIENTS = Derived(
+    "recipients of a topic", _RECIPIENTS, order="{c}.rank, {c}.department.position", bound=Label.DEPARTMENT
+)
+RECIPIENT_DEPARTMENT = Derived("the recipient's department", "UNWIND [{p}.department] AS {c}", single=True)
+RECIPIENT_FLOWS = Derived("flows in the evidence", "UNWIND {p}.evidence AS {c} WITH {c} WHERE {c}:Flow",
+                          bound=Related((into(ABOUT, Label.FLOW),)))  # fmt: skip
+RECIPIENT_STEPS = Derived("steps in the evidence", "UNWIND {p}.evidence AS {c} WITH {c} WHERE {c}:Step",
+                          bound=Related((into(ABOUT, Label.STEP),)))  # fmt: skip
+RECIPIENT_ACTIVITIES = Derived(
+    "activities in the evidence", "UNWIND {p}.evidence AS {c} WITH {c} WHERE {c}:Activity",
+    bound=Related((into(ABOUT, Label.ACTIVITY),)),
+)  # fmt: skip
+RECIPIENT_ROLE = Computed(lambda n, _: f"['HANDLES', 'INFORMED', 'COOPERATES'][{n}.rank - 1]")
 
 
-@dataclass(frozen=True)
-class Compiled:
-    cypher: str
-    params: dict[str, Any]
-    names: tuple[NameUse, ...]
-
-
-class _Compiler:
-    def __init__(self) -> None:
-        self.children = 0
-        self.names: list[NameUse] = []
-
-    def name(self, label: str, argument: str, value: str, path: str) -> str:
-        variable = f"n{len(self.names)}"
-        self.names.append(NameUse(variable, label, argument, value, path))
-        return variable
-
-    def projection(self, view: str, var: str, wants: tuple[Want, ...], path: str) -> str:
-        base, relations = VIEWS[view]
-        props: dict[str, None] = {}
-        parts = [base.format(c=var)] if base else []
-        for want in wants:
-            relation = relations.get(want.field)
-            if relation is not None:
-                expr = self.relation(relation, var, want, f"{path}.{want.field}")
-                parts.append(f"_r_{want.key}: {expr}")
-                continue
-            names, extra = SCALAR_OVERRIDES.get((view, want.field), (SCALAR_PROPS.get(want.field, ()), ""))
-            props.update(dict.fromkeys(names))
-            if extra and extra.format(c=var) not in parts:
-                parts.append(extra.format(c=var))
-        items = [f".{name}" for name in props] + parts
-        return f"{var} {{{', '.join(items or ['.key'])}}}"
-
-    def relation(self, relation: Relation, parent: str, want: Want, path: str) -> str:
-        self.children += 1
-        child = f"c{self.children}"
-        conditions = []
-        for argument, (label, condition) in relation.filters.items():
-            value = want.arg(argument)
-            if value is not None:
-                name = self.name(label, argument, value, f"{path}({argument}:)")
-                conditions.append(condition.format(c=child, n=name))
-        match = relation.match.format(p=parent, c=child, n0="n0", n1="n1")
-        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-        # Ordered before projecting: ORDER BY then reads the nodes, not the projected maps, and
-        # Neo4j does not take the projection's nested aggregations for the RETURN's own.
-        order = f" WITH * ORDER BY {relation.order.format(c=child)}" if relation.order else ""
-        projection = self.projection(relation.view, child, want.children or relation.leaf, path)
-        subquery = f"COLLECT {{ {match}{where}{order} RETURN {projection} AS item }}"
-        return f"HEAD({subquery})" if relation.single else subquery
-
-
-@lru_cache(maxsize=1024)
-def _compile(field_name: str, root_args: tuple[tuple[str, Any], ...], wants: tuple[Want, ...]) -> Compiled:
-    root = ROOTS[field_name]
-    compiler = _Compiler()
-    args = dict(root_args)
-    for argument, label in root.names.items():
-        if args.get(argument) is not None:
-            compiler.name(label, argument, args[argument], f"{field_name}({argument}:)")
-    # A root relation sees the root's own filter arguments (needs(from:)) like a nested one.
-    want = Want(field_name, field_name, root_args, wants)
-    if root.relation is not None:
-        parent = compiler.names[0].variable if compiler.names else ""
-        result = compiler.relation(root.relation, parent, want, field_name)
-    else:
-        result = compiler.projection(root.view, "n0", wants, field_name)
-    prologue = " ".join(
-        f"OPTIONAL CALL () {{ CALL db.index.fulltext.queryNodes('{NAMES_INDEX}', ${use.variable}) "
-        f"YIELD node WHERE node:{use.label} "
-        f"RETURN node AS {use.variable} ORDER BY node.position LIMIT 1 }}"
-        for use in compiler.names
+def _evidence(n: str, lang: str) -> str:
+    """What `recipient_how` needs to say how a department is involved (both languages)."""
+    return (
+        f"{{rank: {n}.rank, department: {n}.department.key, evidence: [{n}_x IN {n}.evidence | {n}_x {{.*, "
+        f"label: labels({n}_x)[0], "
+        f"actor: HEAD(COLLECT {{ MATCH ({n}_x)-[:{ACTOR}]->({n}_y) RETURN {n}_y {{.key, .name_vi, .name_en}} }}), "
+        f"provider: HEAD(COLLECT {{ MATCH ({n}_x)<-[:{PROVIDES}]-({n}_y) RETURN {n}_y {{.key, .name_vi, .name_en}} }}), "
+        f"partners: COLLECT {{ MATCH ({n}_x)<-[:{COOPERATES_ON}]-(:Relationship)-[:{BETWEEN}]->({n}_y) "
+        f"RETURN {n}_y {{.key, .name_vi, .name_en}} ORDER BY {n}_y.position }} }}]}}"
     )
-    found = ", ".join(f"{use.variable}: {use.variable} IS NOT NULL" for use in compiler.names)
-    cypher = f"{prologue} RETURN {result} AS result, {{{found}}} AS found".strip()
-    return Compiled(cypher, {}, tuple(compiler.names))
 
 
-def compile_root(field_name: str, args: Mapping[str, Any], wants: tuple[Want, ...]) -> Compiled:
-    """The one query that answers root field `field_name` with the selection `wants`."""
-    root_args = tuple(sorted((k, v) for k, v in args.items() if v is not None))
-    compiled = _compile(field_name, root_args, wants)
-    params: dict[str, Any] = {use.variable: name_query(str(use.value)) for use in compiled.names}
-    params |= {f"arg_{name}": value for name, value in args.items()}
-    return Compiled(compiled.cypher, params, compiled.names)
+_HOW = {
+    "vi": ("Xử lý", "Được thông tin", "Phối hợp", "từ", "cùng"),
+    "en": ("Handles it", "Is informed", "Cooperates", "from", "with"),
+}
 
 
-def name_query(typed: str) -> str:
-    """The exact-match query for a typed name in the names index. Folding leaves only letters,
-    digits and single spaces, so the quoted phrase needs no escaping; an empty fold gets a
-    token no lookup entry can hold (folding removes underscores)."""
-    return f'"{fold(typed) or "__nothing__"}"'
+def step_sentence(step: dict[str, Any], lang: str) -> str:
+    actor = (step.get("actor") or {}).get(f"name_{lang}", "")
+    sentence = f"{actor} {step.get(f'action_{lang}', '')}".strip()
+    purpose = step.get(f"purpose_{lang}")
+    if purpose:
+        sentence += f" {_SO_THAT[lang]} {purpose}"
+    return sentence + "."
 
 
-@dataclass(frozen=True)
-class RootResult:
-    value: Any
-    missing: tuple[NameUse, ...]  # names that matched nothing
+def recipient_how(recipient: dict[str, Any], lang: str) -> str:
+    """One sentence on how a department gets involved, from its strongest piece of evidence."""
+    handles, informed, cooperates, source, together = _HOW[lang]
+    rank = int(recipient["rank"])
+    evidence = recipient.get("evidence") or []
+    steps = [e for e in evidence if e["label"] == "Step"]
+    if rank == 1:
+        step = next(s for s in steps if s.get("purpose_vi"))
+        return f"{handles}: {step_sentence(step, lang)}"
+    if rank == 2:
+        flow = next((e for e in evidence if e["label"] == "Flow"), None)
+        if flow is not None:
+            provider = (flow.get("provider") or {}).get(f"name_{lang}", "")
+            return f"{informed}: {flow[f'text_{lang}']} ({source} {provider})"
+        return f"{informed}: {step_sentence(steps[0], lang)}"
+    activity = next(e for e in evidence if e["label"] == "Activity")
+    partners = [p[f"name_{lang}"] for p in activity.get("partners", []) if p["key"] != recipient["department"]]
+    return f"{cooperates}: {activity[f'text_{lang}']} ({together} {', '.join(partners)})"
 
 
-async def read_root(db: Database, field_name: str, args: Mapping[str, Any], wants: tuple[Want, ...]) -> RootResult:
-    """Answer one root field in one round trip."""
-    compiled = compile_root(field_name, args, wants)
-    rows = await db.read(compiled.cypher, **compiled.params)
-    row = rows[0]
-    missing = tuple(use for use in compiled.names if not row["found"][use.variable])
-    return RootResult(row["result"], missing)
+RECIPIENT_HOW = Computed(_evidence, finish=recipient_how, description="how the department is involved")
 
+# For an outside party such as customers: the departments whose duties, goals, activities or
+# examples involve it. For a department: itself.
+PARTICIPANT_DEPARTMENT = Derived(
+    "the participant, if a department", "UNWIND [{p}] AS {c} WITH {c} WHERE {c}:Department", single=True
+)
+PARTICIPANT_DEPARTMENTS = Derived(
+    "departments a participant involves",
+    "CALL ({p}) {{ "
+    f"MATCH ({{p}}:Party)<-[:{CONCERNS}]-(:Duty)<-[:{HAS_DUTY}]-(:Role)-[:{OF}]->({{c}}_d:Department) RETURN {{c}}_d "
+    f"UNION MATCH ({{p}}:Party)<-[:{CONCERNS}]-(:Goal|Activity)<-[:{HAS_GOAL}|{COOPERATES_ON}]-(:Relationship)"
+    f"-[:{BETWEEN}]->({{c}}_d:Department) RETURN {{c}}_d "
+    f"UNION MATCH ({{p}}:Party)<-[:{ACTOR}|{RECIPIENT}]-(:Step)<-[:{HAS_STEP}]-(:Scenario)<-[:{HAS_EXAMPLE}]-"
+    f"(:Relationship)-[:{BETWEEN}]->({{c}}_d:Department) RETURN {{c}}_d "
+    "UNION MATCH ({p}:Department) RETURN {p} AS {c}_d }} "
+    "WITH DISTINCT {c}_d AS {c}",
+    order="{c}.position, {c}.key",
+    bound=Label.DEPARTMENT,
+)
 
-# --- names: suggestions for what did not match ------------------------------------------------
-
-
-async def closest_names(db: Database, label: str, typed: str, limit: int = 3) -> list[dict[str, str]]:
-    """The things of `label` whose names are closest to what was typed (for NOT_FOUND errors)."""
-    import difflib
-
-    rows = await db.read(
-        "MATCH (x) WHERE $label IN labels(x) "
-        "RETURN x.key AS key, x.name_vi AS name_vi, x.name_en AS name_en, x.lookup AS lookup",
-        label=label,
-    )
-    wanted = fold(typed)
-    scored = []
-    for row in rows:
-        best = max(
-            (difflib.SequenceMatcher(None, wanted, form).ratio() for form in row["lookup"] or [row["key"]]),
-            default=0.0,
-        )
-        scored.append((best, row))
-    scored.sort(key=lambda item: -item[0])
-    best = scored[0][0] if scored else 0.0
-    return [
-        {"key": row["key"], "name_vi": row["name_vi"], "name_en": row["name_en"]}
-        for score, row in scored[:limit]
-        if score >= max(0.5, best - 0.15)
-    ]
-
-
-# --- search -------------------------------------------------------------------------------------
+# --- search -----------------------------------------------------------------------------------
 
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
 MAX_TERMS = 16
+MAX_SEARCH_TEXT = 1000
+MAX_SEARCH_RESULTS = 50
 
 
 def lucene_terms(text: str) -> list[str]:
@@ -457,66 +267,173 @@ def _field_query(terms: list[str], required: bool) -> str:
     return " ".join(clauses)
 
 
-async def search(db: Database, text: str, limit: int) -> list[dict[str, Any]]:
-    """Full-text search over every name and text, accent-insensitive, best first.
+def _checked_text(text: Any, where: str) -> list[str]:
+    text = str(text)
+    if len(text) > MAX_SEARCH_TEXT:
+        raise BadArgument(f"{where}: search text is at most {MAX_SEARCH_TEXT} characters; this one has {len(text)}.",
+                          argument=where)  # fmt: skip
+    return lucene_terms(text)
 
-    All words must match (a phrase match ranks higher); if nothing matches all of them,
-    any word may."""
-    terms = lucene_terms(text)
-    if not terms:
-        return []
-    queries = [_field_query(terms, required=True)]
-    if len(terms) > 1:
-        queries.append(_field_query(terms, required=False))
-    for query in queries:
-        rows = await db.read(
-            "CALL db.index.fulltext.queryNodes($index, $query, {limit: $limit}) YIELD node, score "
-            "WITH node, score, labels(node)[0] AS kind "
-            # A topic concerns its recipients, the department that handles it first.
-            "CALL (node, kind) { "
-            "  CALL (node, kind) { "
-            "    MATCH (node)<-[:ABOUT]-(s:Step)-[:RECIPIENT]->(d:Department) WHERE kind = 'Topic' "
-            "    RETURN d, CASE WHEN s.purpose_vi IS NULL THEN 2 ELSE 1 END AS rank "
-            "    UNION ALL MATCH (node)<-[:ABOUT]-(:Flow)-[:TO]->(d:Department) WHERE kind = 'Topic' RETURN d, 2 AS rank "
-            "    UNION ALL MATCH (node)<-[:ABOUT]-(:Activity)<-[:COOPERATES_ON]-(:Relationship)-[:BETWEEN]->(d:Department) "
-            "      WHERE kind = 'Topic' RETURN d, 3 AS rank } "
-            "  WITH d, min(rank) AS rank ORDER BY rank, d.position "
-            "  RETURN collect(d {.key, .name_vi, .name_en}) AS recipients } "
-            "RETURN kind, node.key AS key, score, "
-            "coalesce(node.name_vi, node.title_vi, node.text_vi, node.action_vi) AS text_vi, "
-            "coalesce(node.name_en, node.title_en, node.text_en, node.action_en) AS text_en, "
-            "CASE "
-            "  WHEN kind = 'Flow' THEN HEAD(COLLECT { MATCH (p)-[:PROVIDES]->(node)-[:TO]->(r) "
-            "       RETURN {vi: p.name_vi + ' → ' + r.name_vi, en: p.name_en + ' → ' + r.name_en} }) "
-            "  WHEN kind = 'Step' THEN HEAD(COLLECT { MATCH (s:Scenario)-[:HAS_STEP]->(node) "
-            "       RETURN {vi: s.title_vi, en: s.title_en} }) "
-            "  WHEN kind = 'Duty' THEN HEAD(COLLECT { "
-            "       MATCH (r:Relationship)-[:HAS_ROLE]->()-[:HAS_DUTY]->(node) "
-            "       RETURN {vi: r.title_vi, en: r.title_en} }) "
-            "  WHEN kind IN ['Goal', 'Activity', 'Scenario'] THEN HEAD(COLLECT { "
-            "       MATCH (r:Relationship)-->(node) RETURN {vi: r.title_vi, en: r.title_en} }) "
-            "END AS context, "
-            "CASE "
-            "  WHEN kind = 'Department' THEN [node {.key, .name_vi, .name_en}] "
-            "  WHEN kind = 'Topic' THEN recipients "
-            "  WHEN kind = 'Flow' THEN COLLECT { MATCH (d:Department)-[:PROVIDES]->(node) RETURN d {.key, .name_vi, .name_en} } "
-            "       + COLLECT { MATCH (node)-[:TO]->(d:Department) RETURN d {.key, .name_vi, .name_en} } "
-            "  WHEN kind = 'Duty' THEN COLLECT { MATCH (d:Department)<-[:OF]-(:Role)-[:HAS_DUTY]->(node) RETURN d {.key, .name_vi, .name_en} } "
-            "  WHEN kind = 'Step' THEN COLLECT { MATCH (node)-[r:ACTOR|RECIPIENT]->(d:Department) "
-            "       RETURN d {.key, .name_vi, .name_en} ORDER BY type(r) } "
-            "  WHEN kind = 'Statement' THEN COLLECT { MATCH (node)-[m:MENTIONS]->(d:Department) "
-            "       RETURN d {.key, .name_vi, .name_en} ORDER BY m.position } "
-            "  WHEN kind = 'Relationship' THEN COLLECT { MATCH (node)-[b:BETWEEN]->(d) "
-            "       RETURN d {.key, .name_vi, .name_en} ORDER BY b.position } "
-            "  WHEN kind IN ['Goal', 'Activity', 'Scenario'] THEN COLLECT { "
-            "       MATCH (node)<--(:Relationship)-[b:BETWEEN]->(d) RETURN d {.key, .name_vi, .name_en} ORDER BY b.position } "
-            "  ELSE [] "
-            "END AS departments "
-            "ORDER BY score DESC, kind, key",
-            index=SEARCH_INDEX,
-            query=query,
-            limit=limit,
+
+def strict_query(text: Any, where: str) -> str | None:
+    """Every word must match (a phrase match ranks higher)."""
+    terms = _checked_text(text, where)
+    return _field_query(terms, required=True) if terms else None
+
+
+def loose_query(text: Any, where: str) -> str | None:
+    """Any word may match: asked only when nothing matches every word."""
+    terms = _checked_text(text, where)
+    return _field_query(terms, required=False) if len(terms) > 1 else None
+
+
+def search_limit(limit: Any, where: str) -> int:
+    count = 10 if limit is None else int(limit)
+    if not 1 <= count <= MAX_SEARCH_RESULTS:
+        raise BadArgument(f"limit must be between 1 and {MAX_SEARCH_RESULTS}, not {count}.", argument="limit")
+    return count
+
+
+SEARCH = FullText(SEARCH_INDEX, strict_query, loose_query, search_limit)
+
+# A search hit is the node found, with its score in `<node>_score` (see graph.compiler).
+HIT_KIND = Computed(lambda n, _: f"labels({n})[0]")
+HIT_KEY = Computed(lambda n, _: f"{n}.key")
+HIT_SCORE = Computed(lambda n, _: f"{n}_score")
+HIT_TEXT = Computed(lambda n, lang: f"coalesce({n}.name_{lang}, {n}.title_{lang}, {n}.text_{lang}, {n}.action_{lang})")
+HIT_CONTEXT = Computed(
+    lambda n, lang: (
+        f"CASE "
+        f"WHEN {n}:Flow THEN HEAD(COLLECT {{ MATCH ({n}_p)-[:{PROVIDES}]->({n})-[:{TO}]->({n}_r) "
+        f"RETURN {n}_p.name_{lang} + ' → ' + {n}_r.name_{lang} }}) "
+        f"WHEN {n}:Step THEN HEAD(COLLECT {{ MATCH ({n}_s:Scenario)-[:{HAS_STEP}]->({n}) RETURN {n}_s.title_{lang} }}) "
+        f"WHEN {n}:Duty THEN HEAD(COLLECT {{ MATCH ({n}_r:Relationship)-[:{HAS_ROLE}]->()-[:{HAS_DUTY}]->({n}) "
+        f"RETURN {n}_r.title_{lang} }}) "
+        f"WHEN {n}:Goal OR {n}:Activity OR {n}:Scenario THEN HEAD(COLLECT {{ MATCH ({n}_r:Relationship)-->({n}) "
+        f"RETURN {n}_r.title_{lang} }}) "
+        "END"
+    )
+)
+_TOPIC_RECIPIENTS_OF_HIT = _RECIPIENTS.replace("{c}", "{c}_t").replace("{p}", "{p}")
+# What a hit concerns, most relevant first: a flow's provider and receiver, a relationship's pair,
+# a topic's recipients (the one that handles it first), …
+HIT_DEPARTMENTS = Derived(
+    "departments a search hit concerns",
+    # Candidates in order, then the first of each (no aggregation inside a projection: see above).
+    "UNWIND [COLLECT {{ CALL ({p}) {{ "
+    "  WITH {p} WHERE {p}:Department RETURN {p} AS {c}_d, 0 AS {c}_o, 0 AS {c}_i "
+    f"  UNION MATCH ({{p}}:Flow)<-[:{PROVIDES}]-({{c}}_d:Department) RETURN {{c}}_d, 0 AS {{c}}_o, 0 AS {{c}}_i "
+    f"  UNION MATCH ({{p}}:Flow)-[:{TO}]->({{c}}_d:Department) RETURN {{c}}_d, 1 AS {{c}}_o, 0 AS {{c}}_i "
+    f"  UNION MATCH ({{p}}:Duty)<-[:{HAS_DUTY}]-(:Role)-[:{OF}]->({{c}}_d:Department) "
+    "    RETURN {c}_d, 0 AS {c}_o, 0 AS {c}_i "
+    f"  UNION MATCH ({{p}}:Step)-[{{c}}_r:{ACTOR}|{RECIPIENT}]->({{c}}_d:Department) "
+    f"    RETURN {{c}}_d, CASE type({{c}}_r) WHEN '{ACTOR}' THEN 0 ELSE 1 END AS {{c}}_o, 0 AS {{c}}_i "
+    f"  UNION MATCH ({{p}}:Statement)-[{{c}}_m:{MENTIONS}]->({{c}}_d:Department) "
+    "    RETURN {c}_d, {c}_m.position AS {c}_o, 0 AS {c}_i "
+    f"  UNION MATCH ({{p}}:Relationship)-[{{c}}_b:{BETWEEN}]->({{c}}_d:Department) "
+    "    RETURN {c}_d, {c}_b.position AS {c}_o, 0 AS {c}_i "
+    f"  UNION MATCH ({{p}}:Goal|Activity|Scenario)<--(:Relationship)-[{{c}}_b:{BETWEEN}]->({{c}}_d:Department) "
+    "    RETURN {c}_d, {c}_b.position AS {c}_o, 0 AS {c}_i "
+    "  UNION WITH {p} WHERE {p}:Topic "
+    f"{_TOPIC_RECIPIENTS_OF_HIT} "
+    "    RETURN {c}_t.department AS {c}_d, {c}_t.rank AS {c}_o, {c}_t.department.position AS {c}_i "
+    "}} RETURN {c}_d ORDER BY {c}_o, {c}_i }}] AS {c}_l "
+    "UNWIND range(0, size({c}_l) - 1) AS {c}_n "
+    "WITH {c}_l[{c}_n] AS {c}, {c}_n, {c}_l WHERE NOT {c}_l[{c}_n] IN {c}_l[0..{c}_n]",
+    order="{c}_n",
+    bound=Label.DEPARTMENT,
+)
+
+# --- answering --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NameNotFound(Exception):
+    """A name in the request matched nothing; `suggestions` are the closest things it may mean."""
+
+    use: NameUse
+    value: str
+    suggestions: tuple[dict[str, str], ...]
+
+
+async def read(
+    db: Database,
+    root: Root,
+    select: Select,
+    *,
+    limits: Limits,
+    stats: GraphStats,
+    max_cost: int,
+    deadline: float | None = None,
+) -> Any:
+    """Answer one root field in one round trip, or refuse it before it runs."""
+    compiled = compile_root(root, select, limits)
+    params = compiled.params(select, limits)  # checks the arguments first
+    cost = estimate(root, select, stats)
+    if cost > max_cost:
+        raise TooCostly(
+            f"This query may produce about {cost:,} values, more than the {max_cost:,} allowed. Select fewer "
+            "nested lists, or page through long lists with their …Connection(first:, after:) fields.",
+            cost=cost,
+            limit=max_cost,
         )
-        if rows:
-            return rows
-    return []
+    rows = await db.read(compiled.cypher, **params)
+    row = rows[0]
+    missing = [use for use in compiled.names if not row["found"][use.variable]]
+    if missing:
+        if all(use.optional for use in missing):
+            return None  # e.g. department(key:) naming no department
+        use = next(use for use in missing if not use.optional)
+        value = use.value(select)
+        raise NameNotFound(use, value, tuple(await closest_names(db, use.label, value)))
+    return finish(compiled, row["result"], params, Finishing(limits, deadline))
+
+
+# --- names: suggestions for what did not match ------------------------------------------------
+
+SUGGESTION_CANDIDATES = 20
+SUGGESTION_THRESHOLD = 60.0
+
+
+def _suggestion_query(typed: str) -> str | None:
+    terms = lucene_terms(fold(typed))
+    if not terms:
+        return None
+    fuzzy = " ".join(f"{term}~" if len(term) > 2 else term for term in terms)
+    return " ".join(f"{name}:({fuzzy})" for name in ("name_vi", "name_en", "aliases_vi", "aliases_en"))
+
+
+async def closest_names(db: Database, label: Label, typed: str, limit: int = 3) -> list[dict[str, str]]:
+    """The things of `label` whose names are closest to what was typed (for NOT_FOUND errors).
+
+    Candidates come from the search index (fuzzy terms, at most SUGGESTION_CANDIDATES of them),
+    and only those are scored here: the cost does not grow with the graph or the aliases."""
+    query = _suggestion_query(typed[:200])
+    if query is None:
+        return []
+    rows = await db.read(
+        "CALL db.index.fulltext.queryNodes($index, $query, {limit: $limit}) YIELD node "
+        "WHERE $label IN labels(node) "
+        "RETURN node.key AS key, node.name_vi AS name_vi, node.name_en AS name_en, node.lookup[0..50] AS lookup",
+        index=SEARCH_INDEX,
+        query=query,
+        limit=SUGGESTION_CANDIDATES * 3,
+        label=str(label),
+    )
+    wanted = fold(typed)[:200]
+    scored = []
+    for row in rows[:SUGGESTION_CANDIDATES]:
+        forms = row["lookup"] or [row["key"]]
+        best = process.extractOne(wanted, forms, scorer=fuzz.WRatio)
+        scored.append((best[1] if best else 0.0, row))
+    scored.sort(key=lambda item: -item[0])
+    top = scored[0][0] if scored else 0.0
+    return [
+        {"key": row["key"], "name_vi": row["name_vi"], "name_en": row["name_en"]}
+        for score, row in scored[:limit]
+        if score >= max(SUGGESTION_THRESHOLD, top - 15)
+    ]
+
+
+def monotonic_deadline(seconds_left: float | None) -> float | None:
+    return None if seconds_left is None else time.monotonic() + seconds_left

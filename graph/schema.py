@@ -7,7 +7,8 @@ its definition (labels, properties, analyzer) changed between versions of deptgr
 from __future__ import annotations
 
 from graph.database import Database
-from graph.model import LABELS, SEARCHABLE_LABELS, SEARCHABLE_PROPERTIES, identifier
+from graph.model import SEARCHABLE_LABELS, SEARCHABLE_PROPERTIES, identifier
+from graph.shape import LABELS
 
 SEARCH_INDEX = "knowledge_search"
 # "standard-folding" folds diacritics (ế → e, đ → d), so "ke toan" finds "kế toán".

@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 from neo4j import AsyncManagedTransaction
 
 from graph.database import Database
-from graph.model import LABELS, OWNED, SYSTEM_PROPERTIES, Link, NodeRecord, identifier
+from graph.model import OWNED, SYSTEM_PROPERTIES, Link, NodeRecord, identifier
+from graph.shape import LABELS
 
 BATCH_SIZE = 10_000
 

@@ -29,14 +29,16 @@ from neo4j.exceptions import ConstraintError
 
 from graph.database import Database
 from graph.model import OWNED, SYSTEM_PROPERTIES, Link, NodeRecord, identifier
+from graph.shape import CHILD_EDGES, PART_EDGES, REFERENCES, Label, OnDelete, Owner, container_of, is_part, types
 from graph.store import Plan, StoredNode, write_plan
 
-# What belongs to an entity besides its root node (deleted and rewritten with it).
-_SUBTREE = {
-    "Relationship": "MATCH (root)-[:HAS_GOAL|HAS_ROLE|COOPERATES_ON]->(x) RETURN x AS n "
-    "UNION MATCH (root)-[:HAS_ROLE]->()-[:HAS_DUTY]->(x) RETURN x AS n",
-    "Scenario": "MATCH (root)-[:HAS_STEP]->(x) RETURN x AS n",
-}
+# An entity is its root node and every part below it (a relationship's goals, roles, duties and
+# activities; a scenario's steps): part relationships always point from the container down.
+_PARTS = types(PART_EDGES)
+_CHILDREN = types(CHILD_EDGES)
+# A reference whose target goes takes its owner's entity with it (a flow without a provider).
+_CASCADING_OUT = types(e for e in REFERENCES if e.on_delete is OnDelete.CASCADE and e.owner is Owner.START)
+_CASCADING_IN = types(e for e in REFERENCES if e.on_delete is OnDelete.CASCADE and e.owner is Owner.END)
 
 
 class WriteError(Exception):
@@ -153,16 +155,45 @@ async def _read_nodes(tx: AsyncManagedTransaction, idents: Sequence[tuple[str, s
     return nodes
 
 
-async def _idents(tx: AsyncManagedTransaction, label: str, key: str, subquery: str) -> list[tuple[str, str]]:
-    """(label, key) of the nodes `subquery` returns as `n` from `root`, root included."""
-    call = f"CALL (root) {{ RETURN root AS n UNION {subquery} }}" if subquery else "WITH root, root AS n"
+async def _entity(tx: AsyncManagedTransaction, label: str, key: str) -> list[tuple[str, str]]:
+    """(label, key) of an entity's nodes: its root and every part below it."""
     result = await tx.run(
-        f"MATCH (root:{identifier(label)} {{key: $key}}) {call} "
+        f"MATCH (root:{identifier(label)} {{key: $key}})-[:{_PARTS}*0..]->(n) "
         "RETURN DISTINCT [l IN labels(n) WHERE l IN $labels][0] AS label, n.key AS key",
         key=key,
         labels=list(OWNED),
     )
     return [(row["label"], row["key"]) async for row in result]
+
+
+async def _dependents(tx: AsyncManagedTransaction, doomed: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """What a cascading delete of `doomed` takes with it: the entities inside it (a relationship's
+    flows and examples) and those that cannot exist without it (a flow without its provider, an
+    example without its actor), each whole, until nothing more depends on what goes."""
+    found: set[tuple[str, str]] = set()
+    frontier = set(doomed)
+    while frontier:
+        by_label: dict[str, list[str]] = {}
+        for label, key in frontier:
+            by_label.setdefault(label, []).append(key)
+        reached: set[tuple[str, str]] = set()
+        for label, keys in by_label.items():
+            result = await tx.run(
+                f"UNWIND $keys AS key MATCH (x:{identifier(label)} {{key: key}}) "
+                "CALL (x) { "
+                f"  MATCH (x)-[:{_CHILDREN}]->(d) RETURN d "
+                f"  UNION MATCH (d)-[:{_CASCADING_OUT}]->(x) RETURN d "
+                f"  UNION MATCH (x)-[:{_CASCADING_IN}]->(d) RETURN d }} "
+                f"MATCH (root)-[:{_PARTS}*0..]->(d) WHERE NOT EXISTS {{ ()-[:{_PARTS}]->(root) }} "
+                f"MATCH (root)-[:{_PARTS}*0..]->(n) "
+                "RETURN DISTINCT [l IN labels(n) WHERE l IN $labels][0] AS label, n.key AS key",
+                keys=keys,
+                labels=list(OWNED),
+            )
+            reached |= {(row["label"], row["key"]) async for row in result}
+        frontier = reached - found - doomed
+        found |= frontier
+    return found
 
 
 async def _owners_of_links_into(tx: AsyncManagedTransaction, idents: set[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -227,33 +258,6 @@ async def _check_references(tx: AsyncManagedTransaction, references: Sequence[Re
         raise InvalidInput(f"These do not exist: {names}.", field=first.field, missing=[m.key for m in missing])
 
 
-def _dependents_query(label: str) -> str:
-    """What a cascade delete of `label` removes besides the entity (as `n`, from `root`)."""
-    if label == "Department":
-        # Its relationships with everything in them, its flows, and the examples it acts in.
-        return (
-            "MATCH (root)<-[:BETWEEN]-(rel:Relationship) "
-            "CALL (rel) { RETURN rel AS n UNION MATCH (rel)-[:HAS_GOAL|HAS_ROLE|COOPERATES_ON|INCLUDES|HAS_EXAMPLE]->(n) RETURN n "
-            "UNION MATCH (rel)-[:HAS_ROLE]->()-[:HAS_DUTY]->(n) RETURN n "
-            "UNION MATCH (rel)-[:HAS_EXAMPLE]->()-[:HAS_STEP]->(n) RETURN n } RETURN n "
-            "UNION MATCH (root)-[:PROVIDES|TO]-(n:Flow) RETURN n "
-            "UNION MATCH (root)<-[:ACTOR|RECIPIENT]-(:Step)<-[:HAS_STEP]-(s:Scenario) "
-            "CALL (s) { RETURN s AS n UNION MATCH (s)-[:HAS_STEP]->(n) RETURN n } RETURN n "
-            "UNION MATCH (root)<-[:OF]-(role:Role) CALL (role) { RETURN role AS n UNION MATCH (role)-[:HAS_DUTY]->(n) RETURN n } RETURN n"
-        )
-    if label == "Relationship":
-        return (
-            "MATCH (root)-[:INCLUDES|HAS_EXAMPLE]->(n) RETURN n "
-            "UNION MATCH (root)-[:HAS_EXAMPLE]->()-[:HAS_STEP]->(n) RETURN n"
-        )
-    if label == "Party":
-        return (
-            "MATCH (root)<-[:ACTOR|RECIPIENT]-(:Step)<-[:HAS_STEP]-(s:Scenario) "
-            "CALL (s) { RETURN s AS n UNION MATCH (s)-[:HAS_STEP]->(n) RETURN n } RETURN n"
-        )
-    return ""  # topics: their links are cut, nothing else is deleted
-
-
 def _without_links_to(node: StoredNode, doomed: set[tuple[str, str]]) -> NodeRecord:
     links = tuple(link for link in node.record.links if (link.target_label, link.target_key) not in doomed)
     return NodeRecord(node.record.label, node.record.key, node.record.props, links)
@@ -279,7 +283,7 @@ async def _keys_are_free(tx: AsyncManagedTransaction, records: Sequence[NodeReco
 async def _next_position(tx: AsyncManagedTransaction, record: NodeRecord) -> int:
     """New things go last among their siblings (in their relationship, or of their label)."""
     parent = next(
-        (link for link in record.links if not link.outgoing and link.type in ("INCLUDES", "HAS_EXAMPLE")),
+        (link for link in record.links if not link.outgoing and link.type in {e.type for e in CHILD_EDGES}),
         None,
     )
     if parent is not None:
@@ -315,7 +319,7 @@ async def apply_change(db: Database, change: Change) -> list[ChangeRecord]:
             before: list[StoredNode] = []
         else:
             await _lock_and_check_version(tx, change)
-            before = await _read_nodes(tx, await _idents(tx, change.label, change.key, _SUBTREE.get(change.label, "")))
+            before = await _read_nodes(tx, await _entity(tx, change.label, change.key))
         await _check_references(tx, change.references)
         for cypher, params, message, field_name in change.checks:
             row = await (await tx.run(cypher, **params)).single()
@@ -338,8 +342,7 @@ async def apply_change(db: Database, change: Change) -> list[ChangeRecord]:
                     references=[f"{label}:{key}" for label, key in sorted(referrers)],
                 )
             if referrers:
-                dependents = set(await _idents(tx, change.label, change.key, _dependents_query(change.label))) - entity
-                deleted = await _read_nodes(tx, sorted(dependents))
+                deleted = await _read_nodes(tx, sorted(await _dependents(tx, entity)))
             doomed = entity | {(n.record.label, n.record.key) for n in deleted}
             # Survivors that pointed at something deleted only lose that link (a MENTIONS, an ABOUT).
             touched = await _read_nodes(tx, sorted(await _owners_of_links_into(tx, doomed)))
@@ -457,20 +460,18 @@ async def relationship_departments(db: Database, key: str) -> list[str] | None:
 
 
 async def owner(db: Database, label: str, key: str) -> tuple[str, str] | None:
-    """The entity a part belongs to: (label, key) of a flow's or a scenario's relationship, a
-    step's scenario, a goal's, duty's or activity's relationship; the thing itself otherwise."""
-    queries = {
-        "Flow": "MATCH (o:Relationship)-[:INCLUDES]->(:Flow {key: $key}) RETURN 'Relationship' AS label, o.key AS key",
-        "Scenario": "MATCH (o:Relationship)-[:HAS_EXAMPLE]->(:Scenario {key: $key}) RETURN 'Relationship' AS label, o.key AS key",
-        "Step": "MATCH (o:Scenario)-[:HAS_STEP]->(:Step {key: $key}) RETURN 'Scenario' AS label, o.key AS key",
-        "Goal": "MATCH (o:Relationship)-[:HAS_GOAL]->(:Goal {key: $key}) RETURN 'Relationship' AS label, o.key AS key",
-        "Duty": "MATCH (o:Relationship)-[:HAS_ROLE]->()-[:HAS_DUTY]->(:Duty {key: $key}) "
-        "RETURN 'Relationship' AS label, o.key AS key",
-        "Activity": "MATCH (o:Relationship)-[:COOPERATES_ON]->(:Activity {key: $key}) "
-        "RETURN 'Relationship' AS label, o.key AS key",
-    }
-    rows = await db.read(queries[label], key=key)
-    return (rows[0]["label"], rows[0]["key"]) if rows else None
+    """The entity a part or child belongs to: (label, key) of a flow's or a scenario's
+    relationship, a step's scenario, a goal's, duty's or activity's relationship."""
+    pattern, near = f"(:{identifier(label)} {{key: $key}})", Label(label)
+    if container_of(near) is None:
+        raise ValueError(f"a {label} belongs to no other entity")
+    while (edge := container_of(near)) is not None:
+        near = next(iter(edge.start))
+        pattern = f"({'o' if not is_part(near) else ''}:{near})-[:{edge.type}]->{pattern}"
+        if not is_part(near):
+            break
+    rows = await db.read(f"MATCH {pattern} RETURN o.key AS key", key=key)
+    return (str(near), rows[0]["key"]) if rows else None
 
 
 async def current_version(db: Database, label: str, key: str) -> int | None:

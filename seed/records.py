@@ -13,6 +13,26 @@ from typing import Any
 
 from graph.model import Link, NodeRecord
 from graph.names import lookup_forms
+from graph.shape import (
+    ABOUT,
+    ACTOR,
+    BETWEEN,
+    CONCERNS,
+    COOPERATES_ON,
+    HAS_DUTY,
+    HAS_EXAMPLE,
+    HAS_GOAL,
+    HAS_ROLE,
+    HAS_STEP,
+    INCLUDES,
+    MENTIONS,
+    OF,
+    PROVIDES,
+    RECIPIENT,
+    TO,
+    Edge,
+)
+from graph.shape import Label as L
 from seed.knowledge import (
     Activity,
     Department,
@@ -37,12 +57,12 @@ def texts(name: str, text: Text | None) -> dict[str, str]:
     return {} if text is None else {f"{name}_vi": text.vi, f"{name}_en": text.en}
 
 
-def _links(rel_type: str, label: str, keys: Iterable[str]) -> list[Link]:
-    return [Link(rel_type, True, label, key, position) for position, key in enumerate(keys)]
+def _links(edge: Edge, label: str, keys: Iterable[str]) -> list[Link]:
+    return [Link(edge.type, True, label, key, position) for position, key in enumerate(keys)]
 
 
-def _parent(rel_type: str, label: str, key: str) -> Link:
-    return Link(rel_type, False, label, key)
+def _parent(edge: Edge, label: str, key: str) -> Link:
+    return Link(edge.type, False, label, key)
 
 
 def named_record(label: str, item: Department | Party | Topic, position: int) -> NodeRecord:
@@ -61,26 +81,26 @@ def named_record(label: str, item: Department | Party | Topic, position: int) ->
 
 
 def _tagged(item: Goal | Duty | Activity) -> list[Link]:
-    return _links("ABOUT", "Topic", item.topics) + _links("CONCERNS", "Party", item.concerns)
+    return _links(ABOUT, L.TOPIC, item.topics) + _links(CONCERNS, L.PARTY, item.concerns)
 
 
 def relationship_records(rel: Relationship, position: int, participants: Mapping[str, str]) -> list[NodeRecord]:
     """The relationship node and everything nested in it. `participants`: key → label."""
     records = [
         NodeRecord(
-            "Relationship",
+            L.RELATIONSHIP,
             rel.key,
             {"position": position, **texts("title", rel.title), **texts("summary", rel.summary)},
-            tuple(_links("BETWEEN", "Department", rel.departments)),
+            tuple(_links(BETWEEN, L.DEPARTMENT, rel.departments)),
         )
     ]
     for i, goal in enumerate(rel.goals):
         records.append(
             NodeRecord(
-                "Goal",
+                L.GOAL,
                 goal.key,
                 {"position": i, **texts("text", goal.text)},
-                (_parent("HAS_GOAL", "Relationship", rel.key), *_tagged(goal)),
+                (_parent(HAS_GOAL, L.RELATIONSHIP, rel.key), *_tagged(goal)),
             )
         )
     for i, role in enumerate(rel.roles):
@@ -88,10 +108,10 @@ def relationship_records(rel: Relationship, position: int, participants: Mapping
     for i, activity in enumerate(rel.activities):
         records.append(
             NodeRecord(
-                "Activity",
+                L.ACTIVITY,
                 activity.key,
                 {"position": i, **texts("text", activity.text)},
-                (_parent("COOPERATES_ON", "Relationship", rel.key), *_tagged(activity)),
+                (_parent(COOPERATES_ON, L.RELATIONSHIP, rel.key), *_tagged(activity)),
             )
         )
     for i, flow in enumerate(rel.flows):
@@ -105,22 +125,22 @@ def role_records(relationship: str, role: Role, position: int) -> list[NodeRecor
     key = role_key(relationship, role.department)
     records = [
         NodeRecord(
-            "Role",
+            L.ROLE,
             key,
             {"position": position},
             (
-                _parent("HAS_ROLE", "Relationship", relationship),
-                Link("OF", True, "Department", role.department),
+                _parent(HAS_ROLE, L.RELATIONSHIP, relationship),
+                Link(OF.type, True, L.DEPARTMENT, role.department),
             ),
         )
     ]
     for i, duty in enumerate(role.duties):
         records.append(
             NodeRecord(
-                "Duty",
+                L.DUTY,
                 duty.key,
                 {"position": i, **texts("text", duty.text)},
-                (_parent("HAS_DUTY", "Role", key), *_tagged(duty)),
+                (_parent(HAS_DUTY, L.ROLE, key), *_tagged(duty)),
             )
         )
     return records
@@ -128,7 +148,7 @@ def role_records(relationship: str, role: Role, position: int) -> list[NodeRecor
 
 def flow_record(relationship: str, flow: Flow, position: int) -> NodeRecord:
     return NodeRecord(
-        "Flow",
+        L.FLOW,
         flow.key,
         {
             "position": position,
@@ -138,10 +158,10 @@ def flow_record(relationship: str, flow: Flow, position: int) -> NodeRecord:
             **texts("statement", flow.statement),
         },
         (
-            _parent("INCLUDES", "Relationship", relationship),
-            _parent("PROVIDES", "Department", flow.provider),
-            Link("TO", True, "Department", flow.receiver),
-            *_links("ABOUT", "Topic", flow.topics),
+            _parent(INCLUDES, L.RELATIONSHIP, relationship),
+            _parent(PROVIDES, L.DEPARTMENT, flow.provider),
+            Link(TO.type, True, L.DEPARTMENT, flow.receiver),
+            *_links(ABOUT, L.TOPIC, flow.topics),
         ),
     )
 
@@ -151,27 +171,27 @@ def scenario_records(
 ) -> list[NodeRecord]:
     records = [
         NodeRecord(
-            "Scenario",
+            L.SCENARIO,
             scenario.key,
             {
                 "position": position,
                 **texts("title", scenario.title),
                 **texts("text", scenario.text),
             },
-            (_parent("HAS_EXAMPLE", "Relationship", relationship),),
+            (_parent(HAS_EXAMPLE, L.RELATIONSHIP, relationship),),
         )
     ]
     for i, step in enumerate(scenario.steps):
         links = [
-            _parent("HAS_STEP", "Scenario", scenario.key),
-            Link("ACTOR", True, participants[step.actor], step.actor),
-            *_links("ABOUT", "Topic", step.topics),
+            _parent(HAS_STEP, L.SCENARIO, scenario.key),
+            Link(ACTOR.type, True, participants[step.actor], step.actor),
+            *_links(ABOUT, L.TOPIC, step.topics),
         ]
         if step.recipient is not None:
-            links.append(Link("RECIPIENT", True, participants[step.recipient], step.recipient))
+            links.append(Link(RECIPIENT.type, True, participants[step.recipient], step.recipient))
         records.append(
             NodeRecord(
-                "Step",
+                L.STEP,
                 step_key(scenario.key, i + 1),
                 {"position": i, **texts("action", step.action), **texts("purpose", step.purpose)},
                 tuple(links),
@@ -182,7 +202,7 @@ def scenario_records(
 
 def principle_record(principle: Principle, position: int) -> NodeRecord:
     return NodeRecord(
-        "Principle",
+        L.PRINCIPLE,
         principle.key,
         {"position": position, **texts("title", principle.title), **texts("text", principle.text)},
     )
@@ -190,20 +210,20 @@ def principle_record(principle: Principle, position: int) -> NodeRecord:
 
 def statement_record(statement: Statement, position: int, participants: Mapping[str, str]) -> NodeRecord:
     return NodeRecord(
-        "Statement",
+        L.STATEMENT,
         statement.key,
         {"position": position, "section": statement.section.value, **texts("text", statement.text)},
-        tuple(Link("MENTIONS", True, participants[key], key, i) for i, key in enumerate(statement.about)),
+        tuple(Link(MENTIONS.type, True, participants[key], key, i) for i, key in enumerate(statement.about)),
     )
 
 
 def to_records(knowledge: Knowledge) -> list[NodeRecord]:
     """Every node record of a (validated) document."""
-    participants = {d.key: "Department" for d in knowledge.departments} | {p.key: "Party" for p in knowledge.parties}
+    participants = {d.key: L.DEPARTMENT for d in knowledge.departments} | {p.key: L.PARTY for p in knowledge.parties}
     records: list[NodeRecord] = []
-    records += [named_record("Department", d, i) for i, d in enumerate(knowledge.departments)]
-    records += [named_record("Party", p, i) for i, p in enumerate(knowledge.parties)]
-    records += [named_record("Topic", t, i) for i, t in enumerate(knowledge.topics)]
+    records += [named_record(L.DEPARTMENT, d, i) for i, d in enumerate(knowledge.departments)]
+    records += [named_record(L.PARTY, p, i) for i, p in enumerate(knowledge.parties)]
+    records += [named_record(L.TOPIC, t, i) for i, t in enumerate(knowledge.topics)]
     for i, rel in enumerate(knowledge.relationships):
         records += relationship_records(rel, i, participants)
     records += [principle_record(p, i) for i, p in enumerate(knowledge.principles)]
@@ -219,17 +239,17 @@ def _text(props: Mapping[str, Any], name: str) -> dict[str, Any] | None:
     return None if vi is None and en is None else {"vi": vi, "en": en}
 
 
-def _targets(record: NodeRecord, rel_type: str) -> list[str]:
+def _targets(record: NodeRecord, edge: Edge) -> list[str]:
     return [
         link.target_key
         for link in sorted(record.links, key=lambda link: link.position)
-        if link.type == rel_type and link.outgoing
+        if link.type == edge.type and link.outgoing
     ]
 
 
-def _target(record: NodeRecord, rel_type: str, outgoing: bool = True) -> str | None:
+def _target(record: NodeRecord, edge: Edge, outgoing: bool = True) -> str | None:
     return next(
-        (link.target_key for link in record.links if link.type == rel_type and link.outgoing == outgoing),
+        (link.target_key for link in record.links if link.type == edge.type and link.outgoing == outgoing),
         None,
     )
 
@@ -253,8 +273,8 @@ def from_records(records: Iterable[NodeRecord]) -> Knowledge:
                 if not link.outgoing:
                     index[(label, link.type, link.target_key)].append(record)
 
-    def children(label: str, rel_type: str, parent: str) -> list[NodeRecord]:
-        return index.get((label, rel_type, parent), [])
+    def children(label: str, edge: Edge, parent: str) -> list[NodeRecord]:
+        return index.get((label, edge.type, parent), [])
 
     def named(record: NodeRecord) -> dict[str, Any]:
         aliases = _clean({"vi": record.props.get("aliases_vi"), "en": record.props.get("aliases_en")})
@@ -265,33 +285,33 @@ def from_records(records: Iterable[NodeRecord]) -> Knowledge:
             {
                 "key": record.key,
                 "text": _text(record.props, "text"),
-                "topics": _targets(record, "ABOUT"),
-                "concerns": _targets(record, "CONCERNS"),
+                "topics": _targets(record, ABOUT),
+                "concerns": _targets(record, CONCERNS),
             }
         )
 
     def relationship(r: NodeRecord) -> dict[str, Any]:
         roles = [
             {
-                "department": _target(role, "OF"),
-                "duties": [tagged(d) for d in children("Duty", "HAS_DUTY", role.key)],
+                "department": _target(role, OF),
+                "duties": [tagged(d) for d in children(L.DUTY, HAS_DUTY, role.key)],
             }
-            for role in children("Role", "HAS_ROLE", r.key)
+            for role in children(L.ROLE, HAS_ROLE, r.key)
         ]
         flows = [
             _clean(
                 {
                     "key": f.key,
                     "kind": f.props.get("kind"),
-                    "provider": _target(f, "PROVIDES", outgoing=False),
-                    "receiver": _target(f, "TO"),
+                    "provider": _target(f, PROVIDES, outgoing=False),
+                    "receiver": _target(f, TO),
                     "text": _text(f.props, "text"),
                     "purpose": _text(f.props, "purpose"),
                     "statement": _text(f.props, "statement"),
-                    "topics": _targets(f, "ABOUT"),
+                    "topics": _targets(f, ABOUT),
                 }
             )
-            for f in children("Flow", "INCLUDES", r.key)
+            for f in children(L.FLOW, INCLUDES, r.key)
         ]
         examples = [
             {
@@ -301,27 +321,27 @@ def from_records(records: Iterable[NodeRecord]) -> Knowledge:
                 "steps": [
                     _clean(
                         {
-                            "actor": _target(step, "ACTOR"),
+                            "actor": _target(step, ACTOR),
                             "action": _text(step.props, "action"),
-                            "recipient": _target(step, "RECIPIENT"),
+                            "recipient": _target(step, RECIPIENT),
                             "purpose": _text(step.props, "purpose"),
-                            "topics": _targets(step, "ABOUT"),
+                            "topics": _targets(step, ABOUT),
                         }
                     )
-                    for step in children("Step", "HAS_STEP", s.key)
+                    for step in children(L.STEP, HAS_STEP, s.key)
                 ],
             }
-            for s in children("Scenario", "HAS_EXAMPLE", r.key)
+            for s in children(L.SCENARIO, HAS_EXAMPLE, r.key)
         ]
         return _clean(
             {
                 "key": r.key,
-                "departments": _targets(r, "BETWEEN"),
+                "departments": _targets(r, BETWEEN),
                 "title": _text(r.props, "title"),
                 "summary": _text(r.props, "summary"),
-                "goals": [tagged(g) for g in children("Goal", "HAS_GOAL", r.key)],
+                "goals": [tagged(g) for g in children(L.GOAL, HAS_GOAL, r.key)],
                 "roles": roles,
-                "activities": [tagged(a) for a in children("Activity", "COOPERATES_ON", r.key)],
+                "activities": [tagged(a) for a in children(L.ACTIVITY, COOPERATES_ON, r.key)],
                 "flows": flows,
                 "examples": examples,
             }
@@ -329,13 +349,13 @@ def from_records(records: Iterable[NodeRecord]) -> Knowledge:
 
     return Knowledge.model_validate(
         {
-            "departments": [named(d) for d in by_label["Department"]],
-            "parties": [named(p) for p in by_label["Party"]],
-            "topics": [named(t) for t in by_label["Topic"]],
-            "relationships": [relationship(r) for r in by_label["Relationship"]],
+            "departments": [named(d) for d in by_label[L.DEPARTMENT]],
+            "parties": [named(p) for p in by_label[L.PARTY]],
+            "topics": [named(t) for t in by_label[L.TOPIC]],
+            "relationships": [relationship(r) for r in by_label[L.RELATIONSHIP]],
             "principles": [
                 {"key": p.key, "title": _text(p.props, "title"), "text": _text(p.props, "text")}
-                for p in by_label["Principle"]
+                for p in by_label[L.PRINCIPLE]
             ],
             "statements": [
                 _clean(
@@ -343,10 +363,10 @@ def from_records(records: Iterable[NodeRecord]) -> Knowledge:
                         "key": s.key,
                         "section": s.props.get("section"),
                         "text": _text(s.props, "text"),
-                        "about": _targets(s, "MENTIONS"),
+                        "about": _targets(s, MENTIONS),
                     }
                 )
-                for s in by_label["Statement"]
+                for s in by_label[L.STATEMENT]
             ],
         }
     )

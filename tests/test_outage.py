@@ -17,8 +17,9 @@ import httpx
 import pytest
 import pytest_asyncio
 
-import api.schema as api_schema
 import graph.database
+from api.app import create_app
+from api.errors import OutageLog
 from api.health import READY_CHECK_TIMEOUT
 from deptgraph.settings import Settings
 from graph.connection import Neo4jTarget
@@ -162,11 +163,12 @@ async def test_neo4j_never_gets_more_queries_at_once_than_the_bulkhead_allows(ne
 async def test_an_outage_is_logged_once_per_interval_not_once_per_request(
     settings: Settings, stalled: Database, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(api_schema, "_outages", api_schema._OutageLog(interval=60))
-    async with app_client(settings, stalled) as http:
+    app = create_app(settings, database=stalled)
+    app.state.outages = OutageLog(interval=60)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://deptgraph.test") as http:
         with caplog.at_level(logging.WARNING, logger="deptgraph"):
             for _ in range(25):
                 assert code_of(await graphql(http, "{ departments { key } }")) == "SERVICE_UNAVAILABLE"
     reports = [r.getMessage() for r in caplog.records if "Neo4j unavailable" in r.getMessage()]
     assert len(reports) == 1, reports  # the first failure, then silence until the interval is over
-    assert api_schema._outages.suppressed == 24
+    assert app.state.outages.suppressed == 24

@@ -7,10 +7,12 @@ from typing import Any
 import httpx
 import pytest
 
-from api.context import Context, Lang
+from api.context import Context, Lang, Reading
 from api.queries import load_queries
 from api.schema import build_schema
 from deptgraph.settings import Settings
+from graph.compiler import Limits
+from graph.cost import GraphStats
 from graph.database import Database, request_scope
 from seed.knowledge import Knowledge
 from seed.loader import load
@@ -59,7 +61,10 @@ async def test_internal_tools_can_list_the_named_queries(api: httpx.AsyncClient)
 
 
 async def round_trips(schema: Any, db: Database, text: str) -> tuple[int, Any]:
-    context = Context(request=None, response=None, database=db, request_id="n-plus-one", lang=Lang.EN)  # type: ignore[arg-type]
+    stats = GraphStats()
+    await stats.measure(db)
+    reading = Reading(Limits(), stats, max_cost=1_000_000)
+    context = Context(request=None, response=None, database=db, request_id="n-plus-one", reading=reading, lang=Lang.EN)  # type: ignore[arg-type]
     with request_scope(30) as stats:
         result = await schema.execute(text, context_value=context)
     assert not result.errors, result.errors

@@ -1,0 +1,43 @@
+"""Answering a field with the read compiler: a Query field, or what a mutation wrote."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.types import Info
+
+from api.context import Context
+from api.selection import root_selection, selection_as
+from graph import reads
+from graph.database import request_deadline
+from graph.mapping import ByKey, Root
+from graph.shape import Label
+
+
+async def may_read(info: Info[Context, None]) -> None:
+    """Reads are open unless tokens are required; a token that is presented must be good."""
+    if info.context.auth is not None:
+        await info.context.auth.may_read()
+
+
+async def answer(info: Info[Context, None]) -> Any:
+    """The root field's answer, in one query (refused first if it would cost too much)."""
+    await may_read(info)
+    root, select = root_selection(info)
+    return await _read(info, root, select)
+
+
+async def read_back(info: Info[Context, None], label: Label, key: str) -> Any:
+    """The node `label`/`key` as the mutation's selection asks for it (None if it is gone)."""
+    root = Root(ByKey(label))
+    return await _read(info, root, selection_as(info, root, {"key": key}))
+
+
+async def _read(info: Info[Context, None], root: Root, select: Any) -> Any:
+    context = info.context
+    reading = context.reading
+    await reading.stats.fresh(context.database, reading.stats_max_age)
+    return await reads.read(
+        context.database, root, select, limits=reading.limits, stats=reading.stats, max_cost=reading.max_cost,
+        deadline=request_deadline(),
+    )  # fmt: skip

@@ -1,0 +1,94 @@
+"""How a GraphQL field carries its graph mapping: `graph_field(mapping, description, args=…)`.
+
+The mapping (a `graph.mapping` declaration) sits in the field's metadata, where
+`api.selection` finds it to tell the compiler what the field reads. The query that answers a
+root field already returns its answer in the response's shape, keyed by response keys, so
+every nested field's resolver only picks its value by its own response key — the arguments it
+declares (the language, a filter, a page) shaped that query, not this resolver.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from graphql import GraphQLField
+from strawberry.types import Info
+
+from api.context import Lang
+
+GRAPH = "deptgraph.graph"  # the metadata key holding a field's mapping
+
+LangArg = Annotated[Lang | None, strawberry.argument(description="The language: VI (Vietnamese) or EN (English).")]
+FromArg = Annotated[
+    str | None, strawberry.argument(name="from", description="Only from this department (key or any name).")
+]
+ToArg = Annotated[str | None, strawberry.argument(description="Only to this department (key or any name).")]
+FirstArg = Annotated[int | None, strawberry.argument(description="At most this many items (1–1000; default 100).")]
+AfterArg = Annotated[
+    str | None, strawberry.argument(description="Only items after this cursor (an `endCursor` or edge `cursor`).")
+]
+
+
+def _pick(root: Any, info: Info) -> Any:
+    return root[info.path.key]
+
+
+def _pick_lang(root: Any, info: Info, lang: LangArg = None) -> Any:
+    return root[info.path.key]
+
+
+def _pick_from(root: Any, info: Info, from_: FromArg = None) -> Any:
+    return root[info.path.key]
+
+
+def _pick_to(root: Any, info: Info, to: ToArg = None) -> Any:
+    return root[info.path.key]
+
+
+def _pick_from_to(root: Any, info: Info, from_: FromArg = None, to: ToArg = None) -> Any:
+    return root[info.path.key]
+
+
+def _pick_page(root: Any, info: Info, first: FirstArg = 100, after: AfterArg = None) -> Any:
+    return root[info.path.key]
+
+
+def _pick_page_from(root: Any, info: Info, first: FirstArg = 100, after: AfterArg = None, from_: FromArg = None) -> Any:
+    return root[info.path.key]
+
+
+def _pick_page_to(root: Any, info: Info, first: FirstArg = 100, after: AfterArg = None, to: ToArg = None) -> Any:
+    return root[info.path.key]
+
+
+def _pick_page_from_to(
+    root: Any, info: Info, first: FirstArg = 100, after: AfterArg = None, from_: FromArg = None, to: ToArg = None
+) -> Any:
+    return root[info.path.key]
+
+
+class Args(Enum):
+    """The arguments a field offers."""
+
+    NONE = (_pick,)
+    LANG = (_pick_lang,)
+    FROM = (_pick_from,)
+    TO = (_pick_to,)
+    FROM_TO = (_pick_from_to,)
+    PAGE = (_pick_page,)
+    PAGE_FROM = (_pick_page_from,)
+    PAGE_TO = (_pick_page_to,)
+    PAGE_FROM_TO = (_pick_page_from_to,)
+
+
+def graph_field(mapping: Any, description: str, *, args: Args = Args.NONE) -> Any:
+    """A field that reads `mapping` from the graph."""
+    return strawberry.field(resolver=args.value[0], description=description, metadata={GRAPH: mapping})
+
+
+def mapping_of(field: GraphQLField) -> Any:
+    """The graph mapping a GraphQL field carries, or None."""
+    definition = field.extensions.get("strawberry-definition")
+    return None if definition is None else definition.metadata.get(GRAPH)

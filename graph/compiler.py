@@ -1,0 +1,603 @@
+"""A selection of declared fields in, one Cypher query and the shape of its answer out.
+
+The API hands over what a request selected under one root field as a tree of `Select`s — the
+response key, the field's declaration (`graph.mapping`), its language and arguments — and
+`compile_root` turns it into ONE query whose map projections nest exactly as the selection
+does (a COLLECT subquery per relation). So a request costs one Neo4j round trip per root
+field, whatever the size of the graph: no N+1.
+
+The query returns the answer in the response's own shape: maps keyed by response keys, texts
+already in the asked language. `Compiled.finish` then applies the few Python finishes (cursors,
+sentences built from evidence), keeps the selection's order and counts the values, so that no
+answer grows past the caps. Names people type are resolved inside the same query (the names
+index); the query reports the ones that matched nothing.
+
+Argument values are parameters, never Cypher text: a compiled query is cached by the shape of
+the selection and reused whatever the values.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import orjson
+
+from graph.mapping import (
+    AllOf,
+    ByKey,
+    Computed,
+    Const,
+    Derived,
+    FullText,
+    Mapping,
+    Named,
+    NameFilter,
+    Order,
+    Page,
+    PagePart,
+    Prop,
+    Related,
+    Root,
+    Text,
+    Texts,
+)
+from graph.model import identifier
+from graph.names import fold
+from graph.schema import NAMES_INDEX
+from graph.shape import Label, container_of
+
+# --- input -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Select:
+    """One selected field. Equal selections compile to the same Cypher: argument values are not
+    compared (they become parameters), only which arguments were given."""
+
+    key: str  # the response key (alias or field name)
+    mapping: Mapping | Root
+    lang: str = ""  # "vi" or "en" where the mapping reads texts
+    given: frozenset[str] = frozenset()
+    children: tuple[Select, ...] = ()
+    nullable: bool = True
+    path: str = ""  # where it stands, for messages: "departments.needs"
+    args: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def arg(self, name: str) -> Any:
+        return self.args.get(name)
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+class ReadError(Exception):
+    """A read that cannot be answered as asked; `code` says why (an API error code)."""
+
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.details = details
+
+
+class BadArgument(ReadError):
+    code = "BAD_USER_INPUT"
+
+
+class TooCostly(ReadError):
+    code = "QUERY_TOO_COSTLY"
+
+
+class OutOfTime(ReadError):
+    code = "TIMEOUT"
+
+
+# --- limits ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one answer may hold. `max_items`: the longest list (longer ones are refused and
+    point to the paginated field); `max_values`: values in the whole answer; `max_name_length`:
+    the longest name an argument may carry; `max_first`: the largest page."""
+
+    max_items: int = 5_000
+    max_values: int = 200_000
+    max_name_length: int = 200
+    max_first: int = 1_000
+
+
+DEFAULT_FIRST = 100
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NameUse:
+    """A name the query resolves: its Cypher variable, what it must name, and where it is."""
+
+    variable: str
+    label: Label
+    argument: str
+    path: tuple[int, ...]  # child indices from the root select to the select carrying it
+    where: str  # e.g. "needs(from:)" or "department.needs(from:)"
+    optional: bool = False  # a root that answers null, not NOT_FOUND, when nothing matches
+
+    def value(self, root: Select) -> str:
+        return str(_at(root, self.path).arg(self.argument))
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A parameter whose value comes from an argument of the request: as given ("value"), as a
+    page size ("first"), a cursor ("after"), a name to look up ("name"), or through `transform`."""
+
+    name: str
+    path: tuple[int, ...]
+    argument: str
+    kind: str
+    transform: Callable[[Any, str], Any] | None = None
+
+
+@dataclass
+class _Shape:
+    key: str
+    kind: str  # "value", "object", "list", "page"
+    nullable: bool = True
+    finish: Callable[[Any, str], Any] | None = None
+    lang: str = ""
+    children: tuple[_Shape, ...] = ()
+    # pages: the response keys of each part and the nested selections of nodes / edges
+    parts: tuple[tuple[str, PagePart | None, tuple[_Shape, ...]], ...] = ()
+    first_slot: str = ""
+    path: str = ""
+    part: PagePart | None = None
+
+
+@dataclass(frozen=True)
+class Compiled:
+    cypher: str
+    slots: tuple[Slot, ...]
+    names: tuple[NameUse, ...]
+    shape: _Shape
+
+    def params(self, root: Select, limits: Limits) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        for slot in self.slots:
+            select = _at(root, slot.path)
+            value = select.arg(slot.argument)
+            where = f"{select.path}({slot.argument}:)"
+            if slot.kind == "name":
+                params[slot.name] = name_query(_checked_name(value, where, limits))
+            elif slot.kind == "first":
+                first = DEFAULT_FIRST if value is None else value
+                if not 1 <= first <= limits.max_first:
+                    raise BadArgument(f"{where}: first must be between 1 and {limits.max_first}, not {first}.",
+                                      argument=where)  # fmt: skip
+                params[slot.name] = first
+            elif slot.kind == "after":
+                params[slot.name] = None if value is None else decode_cursor(value, where)
+            elif slot.transform is not None:
+                params[slot.name] = slot.transform(value, where)
+            else:
+                params[slot.name] = value
+        return params
+
+
+def _at(root: Select, path: tuple[int, ...]) -> Select:
+    select = root
+    for index in path:
+        select = select.children[index]
+    return select
+
+
+def _checked_name(value: Any, where: str, limits: Limits) -> str:
+    text = str(value)
+    if len(text) > limits.max_name_length:
+        raise BadArgument(
+            f"{where}: a name is at most {limits.max_name_length} characters; this one has {len(text)}.",
+            argument=where,
+        )
+    return text
+
+
+def name_query(typed: str) -> str:
+    """The exact-match query for a typed name in the names index. Folding leaves only letters,
+    digits and single spaces, so the quoted phrase needs no escaping; an empty fold gets a
+    token no lookup entry can hold (folding removes underscores)."""
+    return f'"{fold(typed) or "__nothing__"}"'
+
+
+def encode_cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(values)).decode().rstrip("=")
+
+
+def decode_cursor(cursor: Any, where: str) -> list[Any]:
+    try:
+        text = str(cursor)
+        values = orjson.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except (ValueError, orjson.JSONDecodeError):
+        values = None
+    if (
+        not isinstance(values, list)
+        or not values
+        or len(values) > 8
+        or not all(isinstance(v, (int, str)) and not isinstance(v, bool) for v in values)
+    ):
+        raise BadArgument(f"{where}: this is not a cursor from this list (use an endCursor or edge cursor).",
+                          argument=where)  # fmt: skip
+    return values
+
+
+# --- compiling -------------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.counter = 0
+        self.slots: list[Slot] = []
+        self.names: list[NameUse] = []
+
+    def var(self) -> str:
+        self.counter += 1
+        return f"c{self.counter}"
+
+    def param(
+        self, path: tuple[int, ...], argument: str, kind: str, transform: Callable[[Any, str], Any] | None = None
+    ) -> str:
+        name = f"p{len(self.slots)}"
+        self.slots.append(Slot(name, path, argument, kind, transform))
+        return name
+
+    def name(self, label: Label, argument: str, path: tuple[int, ...], where: str, optional: bool = False) -> str:
+        variable = f"n{len(self.names)}"
+        self.names.append(NameUse(variable, label, argument, path, where, optional))
+        return variable
+
+    # -- projections
+
+    def projection(
+        self, var: str, selects: tuple[Select, ...], path: tuple[int, ...]
+    ) -> tuple[str, tuple[_Shape, ...]]:
+        items, shapes = [], []
+        for index, select in enumerate(selects):
+            expression, shape = self.expression(var, select, (*path, index))
+            items.append(f"`{select.key}`: {expression}")
+            shapes.append(shape)
+        return "{" + ", ".join(items) + "}", tuple(shapes)
+
+    def expression(self, var: str, select: Select, path: tuple[int, ...]) -> tuple[str, _Shape]:
+        mapping = select.mapping
+        value = _Shape(select.key, "value", select.nullable, path=select.path)
+        if isinstance(mapping, Prop):
+            return f"{var}.{identifier(mapping.name, prop=True)}", value
+        if isinstance(mapping, Text):
+            return f"{var}.{identifier(mapping.name, prop=True)}_{_lang(select)}", value
+        if isinstance(mapping, Texts):
+            return f"coalesce({var}.{identifier(mapping.name, prop=True)}_{_lang(select)}, [])", value
+        if isinstance(mapping, Computed):
+            value.finish, value.lang = mapping.finish, select.lang
+            return mapping.cypher(var, select.lang or "vi"), value
+        if isinstance(mapping, Const):
+            return _literal(mapping.value), value
+        if isinstance(mapping, (Related, Derived)):
+            return self.relation(mapping, var, select, path)
+        if isinstance(mapping, Page):
+            return self.page(mapping.of, var, select, path)
+        raise TypeError(f"{select.path}: cannot compile a {type(mapping).__name__} here")
+
+    # -- relations
+
+    def _match(self, relation: Related, parent: str, child: str, select: Select, path: tuple[int, ...]) -> str:
+        """MATCH … WHERE … for a relation, without ordering or projection."""
+        hops = relation.via
+        names = [f"{child}_{i}" for i in range(len(hops) - 1)] + [child]
+        near, parts = parent, []
+        for i, hop in enumerate(hops):
+            edge_var = f"{child}_e" if i == len(hops) - 1 else ""
+            pattern = hop.pattern(near, names[i], edge_var)
+            parts.append(pattern if i == 0 else pattern[len(f"({near})") :])
+            near = names[i]
+        conditions = []
+        for name_filter in relation.filters:
+            if name_filter.argument in select.given:
+                conditions.append(self._filter(name_filter, parent, child, select, path))
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        match = f"MATCH {''.join(parts)}{where}"
+        return f"{match} WITH DISTINCT {child}" if relation.distinct else match
+
+    def _filter(self, name_filter: NameFilter, parent: str, child: str, select: Select, path: tuple[int, ...]) -> str:
+        where = f"{select.path}({name_filter.argument}:)"
+        named = self.name(name_filter.label, name_filter.argument, path, where)
+        target = f"{child}_f{len(self.names)}"
+        # The named thing is never the node the relation starts from ("Sales and Sales").
+        pattern = name_filter.hop.pattern(child, target)
+        return f"EXISTS {{ MATCH {pattern} WHERE {target} IN {named} AND {target} <> {parent} }}"
+
+    def _sort_key(self, relation: Related, child: str) -> str:
+        terms = []
+        for order in relation.order:
+            if order is Order.POSITION:
+                terms.append(f"{child}.position")
+            elif order is Order.EDGE_POSITION:
+                terms.append(f"{child}_e.position")
+            else:
+                container = container_of(next(iter(relation.target_labels)))
+                assert container is not None, relation
+                terms.append(
+                    f"HEAD(COLLECT {{ MATCH ({child})<-[:{container.type}]-({child}_h) RETURN {child}_h.position }})"
+                )
+        return "[" + ", ".join([*terms, f"{child}.key"]) + "]"
+
+    def relation(
+        self, relation: Related | Derived, parent: str, select: Select, path: tuple[int, ...]
+    ) -> tuple[str, _Shape]:
+        child = self.var()
+        if isinstance(relation, Related):
+            match = self._match(relation, parent, child, select, path)
+            order = (
+                f" WITH {child}, {self._sort_key(relation, child)} AS {child}_k ORDER BY {child}_k"
+                if relation.order
+                else ""
+            )
+        else:
+            match = relation.cypher.format(p=parent, c=child)
+            order = f" WITH {child} ORDER BY {relation.order.format(c=child)}" if relation.order else ""
+        projection, shapes = self.projection(child, select.children, path)
+        limit = " LIMIT 1" if relation.single else f" LIMIT {self.limits.max_items + 1}"
+        subquery = f"COLLECT {{ {match}{order} RETURN {projection} AS item{limit} }}"
+        kind = "object" if relation.single else "list"
+        shape = _Shape(select.key, kind, select.nullable, children=shapes, path=select.path)
+        return (f"HEAD({subquery})" if relation.single else subquery), shape
+
+    def page(self, relation: Related, parent: str, select: Select, path: tuple[int, ...]) -> tuple[str, _Shape]:
+        child = self.var()
+        match = self._match(relation, parent, child, select, path)
+        return self._page(match, self._sort_key(relation, child), child, select, path)
+
+    def _page(self, match: str, sort_key: str, child: str, select: Select, path: tuple[int, ...]) -> tuple[str, _Shape]:
+        first = self.param(path, "first", "first")
+        after = self.param(path, "after", "after")
+        items = []
+        parts: list[tuple[str, PagePart | None, tuple[_Shape, ...]]] = []
+        entries = [f"`_cursor`: {child}_k"]
+        for index, part_select in enumerate(select.children):
+            part = part_select.mapping
+            nested: tuple[_Shape, ...] = ()
+            if not isinstance(part, PagePart):  # __typename
+                parts.append((part_select.key, None, (_value_part(part_select),)))
+                continue
+            if part is PagePart.TOTAL_COUNT:
+                items.append(f"`{part_select.key}`: COUNT {{ {match} RETURN {child} }}")
+            elif part is PagePart.NODES:
+                projection, nested = self.projection(child, part_select.children, (*path, index))
+                entries.append(f"`e{index}`: {projection}")
+            elif part is PagePart.EDGES:
+                shapes = []
+                for j, edge_select in enumerate(part_select.children):
+                    if edge_select.mapping is PagePart.NODE:
+                        projection, node_shapes = self.projection(child, edge_select.children, (*path, index, j))
+                        entries.append(f"`e{index}_{j}`: {projection}")
+                        shapes.append(_Shape(edge_select.key, "object", False, children=node_shapes))
+                    else:  # the cursor, or __typename
+                        shapes.append(_value_part(edge_select))
+                nested = tuple(shapes)
+            elif part is PagePart.PAGE_INFO:
+                nested = tuple(_value_part(info) for info in part_select.children)
+            parts.append((part_select.key, part, nested))
+        keyed = f" WITH {child}, {sort_key} AS {child}_k"
+        window = f" WHERE ${after} IS NULL OR {child}_k > ${after} ORDER BY {child}_k LIMIT ${first} + 1"
+        items.append(f"`_page`: COLLECT {{ {match}{keyed}{window} RETURN {{{', '.join(entries)}}} AS item }}")
+        shape = _Shape(select.key, "page", select.nullable, parts=tuple(parts), first_slot=first, path=select.path)
+        return "{" + ", ".join(items) + "}", shape
+
+    # -- roots
+
+    def root(self, root: Root, select: Select) -> tuple[str, _Shape]:
+        start = root.start
+        if isinstance(start, AllOf):
+            conditions = [
+                f"c0.{identifier(prop, prop=True)} = ${self.param((), argument, 'value')}"
+                for prop, argument in start.where
+                if argument in select.given
+            ]
+            where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+            if isinstance(root.then, Page):
+                return self._page(f"MATCH (c0:{start.label}){where}", "[c0.position, c0.key]", "c0", select, ())
+            projection, shapes = self.projection("c0", select.children, ())
+            cypher = (
+                f"COLLECT {{ MATCH (c0:{start.label}){where} WITH c0 ORDER BY c0.position, c0.key "
+                f"RETURN {projection} AS item LIMIT {self.limits.max_items + 1} }}"
+            )
+            return cypher, _Shape(select.key, "list", select.nullable, children=shapes, path=select.path)
+        if isinstance(start, FullText):
+            return self.search(start, select)
+        if isinstance(start, Named):
+            variable = self.name(start.label, start.argument, (), f"{select.path}({start.argument}:)", start.optional)
+            source = f"UNWIND {variable} AS c0"
+        else:
+            assert isinstance(start, ByKey)
+            source = f"MATCH (c0:{start.label} {{key: ${self.param((), 'key', 'value')}}})"
+        if root.then is None:
+            projection, shapes = self.projection("c0", select.children, ())
+            cypher = f"HEAD(COLLECT {{ {source} RETURN {projection} AS item LIMIT 1 }})"
+            return cypher, _Shape(select.key, "object", select.nullable, children=shapes, path=select.path)
+        expression, shape = self.expression("c0", Select(select.key, root.then, select.lang, select.given,
+                                                            select.children, select.nullable, select.path,
+                                                            select.args), ())  # fmt: skip
+        return f"HEAD(COLLECT {{ {source} RETURN {expression} AS item LIMIT 1 }})", shape
+
+    def search(self, search: FullText, select: Select) -> tuple[str, _Shape]:
+        """Hits of a full-text index as `c0` (the node) and `c0_score`, best first. Every word
+        must match; when nothing does, any word may."""
+        strict = self.param((), "text", "call", search.strict)
+        loose = self.param((), "text", "call", search.loose)
+        limit = self.param((), "limit", "call", search.limit)
+        query = (
+            "CALL db.index.fulltext.queryNodes('{index}', ${q}, {{limit: ${limit}}}) YIELD node, score "
+            "RETURN collect([node, score]) AS {out}"
+        )
+        strict_hits = query.format(index=search.index, q=strict, limit=limit, out="c0_strict")
+        loose_hits = query.format(index=search.index, q=loose, limit=limit, out="c0_loose")
+        projection, shapes = self.projection("c0", select.children, ())
+        cypher = (
+            f"COLLECT {{ CALL () {{ WITH 1 AS c0_go WHERE ${strict} IS NOT NULL {strict_hits} }} "
+            f"CALL (c0_strict) {{ WITH 1 AS c0_go WHERE size(c0_strict) = 0 AND ${loose} IS NOT NULL {loose_hits} }} "
+            "UNWIND c0_strict + c0_loose AS c0_hit WITH c0_hit[0] AS c0, c0_hit[1] AS c0_score "
+            f"ORDER BY c0_score DESC, labels(c0)[0], c0.key RETURN {projection} AS item LIMIT ${limit} }}"
+        )
+        return cypher, _Shape(select.key, "list", select.nullable, children=shapes, path=select.path)
+
+
+def _lang(select: Select) -> str:
+    if select.lang not in ("vi", "en"):
+        raise ValueError(f"{select.path}: no language given for a text")
+    return select.lang
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, str) and all(c.isalnum() or c in "_ " for c in value):
+        return f"'{value}'"
+    raise ValueError(f"not a constant deptgraph writes into Cypher: {value!r}")
+
+
+def prologue(names: tuple[NameUse, ...]) -> str:
+    """Resolve every name in one index lookup each (folded exact match on `lookup`)."""
+    return " ".join(
+        f"CALL () {{ CALL db.index.fulltext.queryNodes('{NAMES_INDEX}', ${use.variable}) YIELD node "
+        f"WHERE node:{use.label} WITH node ORDER BY node.position, node.key LIMIT 1 "
+        f"RETURN collect(node) AS {use.variable} }}"
+        for use in names
+    )
+
+
+@lru_cache(maxsize=2048)
+def compile_root(root: Root, select: Select, limits: Limits = Limits()) -> Compiled:
+    """The one query that answers a root field with its selection (cached by shape)."""
+    builder = _Builder(limits)
+    expression, shape = builder.root(root, select)
+    names = tuple(builder.names)
+    found = ", ".join(f"{use.variable}: size({use.variable}) > 0" for use in names)
+    cypher = f"{prologue(names)} RETURN {expression} AS result, {{{found}}} AS found".strip()
+    slots = tuple(builder.slots) + tuple(Slot(use.variable, use.path, use.argument, "name") for use in names)
+    return Compiled(cypher, slots, names, shape)
+
+
+# --- finishing -------------------------------------------------------------------------------
+
+
+@dataclass
+class Finishing:
+    """What finishing an answer found: values counted, and nulls where the schema wants a value."""
+
+    limits: Limits
+    deadline: float | None = None  # time.monotonic()
+    values: int = 0
+    nulls: list[str] = field(default_factory=list)
+    page_sizes: dict[str, int] = field(default_factory=dict)
+
+    def count(self, n: int, path: str) -> None:
+        self.values += n
+        if self.values > self.limits.max_values:
+            raise TooCostly(
+                f"The answer holds more than {self.limits.max_values} values (at {path}); ask for less, "
+                "or page through long lists with their …Connection(first:, after:) fields.",
+                limit=self.limits.max_values,
+            )
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise OutOfTime("The request ran out of time while its answer was being built.")
+
+
+def finish(compiled: Compiled, value: Any, params: dict[str, Any], finishing: Finishing) -> Any:
+    """The root's answer in the response's shape and order, with Python finishes applied."""
+    return _finish(compiled.shape, value, params, finishing)
+
+
+def _finish(shape: _Shape, value: Any, params: dict[str, Any], ctx: Finishing) -> Any:
+    kind = shape.kind
+    if kind == "value":
+        ctx.count(1, shape.path)
+        if shape.finish is not None and value is not None:
+            value = shape.finish(value, shape.lang)
+    elif value is None:
+        pass
+    elif kind == "object":
+        ctx.count(1, shape.path)
+        value = {child.key: _finish(child, value.get(child.key), params, ctx) for child in shape.children}
+    elif kind == "list":
+        if len(value) > ctx.limits.max_items:
+            raise TooCostly(
+                f"{shape.path} has more than {ctx.limits.max_items} items; read it page by page with its "
+                "…Connection(first:, after:) field.",
+                limit=ctx.limits.max_items,
+            )
+        ctx.count(len(value), shape.path)
+        value = [{c.key: _finish(c, item.get(c.key), params, ctx) for c in shape.children} for item in value]
+    else:
+        value = _finish_page(shape, value, params, ctx)
+    if value is None and not shape.nullable:
+        ctx.nulls.append(shape.path)
+    return value
+
+
+def _finish_page(shape: _Shape, value: dict[str, Any], params: dict[str, Any], ctx: Finishing) -> dict[str, Any]:
+    first = params[shape.first_slot]
+    window = value["_page"]
+    page = window[:first]
+    ctx.count(len(page) + 1, shape.path)
+    out: dict[str, Any] = {}
+    for index, (key, part, nested) in enumerate(shape.parts):
+        if part is PagePart.TOTAL_COUNT:
+            out[key] = value[key]
+        elif part is PagePart.NODES:
+            out[key] = [{c.key: _finish(c, item[f"e{index}"].get(c.key), params, ctx) for c in nested} for item in page]
+        elif part is PagePart.EDGES:
+            out[key] = [_edge(item, index, nested, params, ctx) for item in page]
+        elif part is PagePart.PAGE_INFO:
+            out[key] = {
+                sub.key: (
+                    len(window) > first if sub.part is PagePart.HAS_NEXT_PAGE
+                    else (encode_cursor(page[-1]["_cursor"]) if page else None) if sub.part is PagePart.END_CURSOR
+                    else sub.finish(None, "") if sub.finish else None
+                )
+                for sub in nested
+            }  # fmt: skip
+        else:  # __typename
+            out[key] = nested[0].finish(None, "") if nested and nested[0].finish else None
+    return out
+
+
+def _edge(
+    item: dict[str, Any], index: int, nested: tuple[_Shape, ...], params: dict[str, Any], ctx: Finishing
+) -> dict[str, Any]:
+    edge: dict[str, Any] = {}
+    for j, shape in enumerate(nested):
+        if shape.kind == "object":
+            node = item[f"e{index}_{j}"]
+            edge[shape.key] = {c.key: _finish(c, node.get(c.key), params, ctx) for c in shape.children}
+        elif shape.part is PagePart.CURSOR:
+            edge[shape.key] = encode_cursor(item["_cursor"])
+        else:
+            edge[shape.key] = shape.finish(None, "") if shape.finish else None
+    return edge
+
+
+def _value_part(select: Select) -> _Shape:
+    """A scalar field of a connection, edge or page info; `__typename` is its constant."""
+    part = select.mapping if isinstance(select.mapping, PagePart) else None
+    constant = select.mapping.value if isinstance(select.mapping, Const) else None
+    finish = None if part else (lambda _value, _lang, constant=constant: constant)
+    return _Shape(select.key, "value", select.nullable, finish=finish, part=part)
+
+
+def walk(select: Select) -> Iterator[Select]:
+    yield select
+    for child in select.children:
+        yield from walk(child)
