@@ -184,7 +184,12 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
 
     metrics = Metrics([q.name for q in queries])
     reading = Reading(
-        Limits(max_items=settings.max_list_items, max_values=settings.max_values, max_first=settings.max_page_size),
+        Limits(
+            max_items=settings.max_list_items,
+            max_values=settings.max_values,
+            max_bytes=settings.max_response_bytes,
+            max_first=settings.max_page_size,
+        ),
         GraphStats(measured_relations()),
         settings.max_cost,
     )

@@ -23,7 +23,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from graph.compiler import ReadError
-from graph.database import CommitOutcomeUnknown, DatabaseUnavailable, QueryTimeout
+from graph.database import CommitOutcomeUnknown, DatabaseUnavailable, QueryTimeout, QueryTooLarge
 from graph.reads import NameNotFound
 
 log = logging.getLogger("deptgraph.api")
@@ -93,6 +93,13 @@ def classify(error: GraphQLError, request_id: str | None, outages: OutageLog | N
         message, extensions = "Neo4j is unavailable right now; try again shortly.", {"code": "SERVICE_UNAVAILABLE"}
     elif isinstance(original, QueryTimeout):
         message, extensions = "The request took too long and was stopped.", {"code": "TIMEOUT"}
+    elif isinstance(original, QueryTooLarge):
+        log.warning("request %s: %s", request_id, original)
+        message, extensions = (
+            "Neo4j stopped this query: its answer needs more memory than one query may use. Ask for less, "
+            "or page through long lists with their …Connection(first:, after:) fields.",
+            {"code": "QUERY_TOO_COSTLY"},
+        )
     elif isinstance(original, NameNotFound):
         found = not_found(original.use.label, original.use.where, original.value, original.suggestions)
         message, extensions = found.message, dict(found.extensions or {})

@@ -13,13 +13,16 @@ from enum import Enum
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLIncludeDirective,
     GraphQLObjectType,
+    GraphQLSchema,
     GraphQLSkipDirective,
     InlineFragmentNode,
+    OperationDefinitionNode,
     SelectionSetNode,
     get_named_type,
     is_non_null_type,
@@ -153,3 +156,26 @@ def unmapped_fields(schema: Any, root: GraphQLObjectType) -> list[str]:
             if is_object_type(named):
                 stack.append(named)
     return sorted(missing)
+
+
+def root_selections(
+    schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any], lang: str, operation: str | None = None
+) -> list[tuple[str, Root | None, Select | None]]:
+    """Every root field of a query operation, read from the document: (response key, its root
+    mapping and selection) — (key, None, None) for a root field the compiler does not answer."""
+    definitions = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = next(d for d in definitions if operation is None or (d.name and d.name.value == operation))
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    root_type = schema.query_type
+    assert root_type is not None
+    reader = SelectionReader(fragments, variables, lang)
+    fields: dict[str, list[FieldNode]] = {}
+    reader._collect([chosen.selection_set], fields)
+    found: list[tuple[str, Root | None, Select | None]] = []
+    for key, nodes in fields.items():
+        field = root_type.fields.get(nodes[0].name.value)
+        if field is None or not isinstance(mapping_of(field), Root):
+            found.append((key, None, None))
+        else:
+            found.append((key, *reader.root(root_type, nodes)))
+    return found

@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     neo4j_bolt_port: int = Field(default=7687, ge=1, le=65535)
     neo4j_heap: str = "1g"
     neo4j_pagecache: str = "512m"
+    neo4j_transaction_memory: str = "384m"
     neo4j_start_timeout: float = Field(default=120.0, gt=0)
 
     # --- The HTTP service. ---
@@ -72,6 +73,7 @@ class Settings(BaseSettings):
     # Caps enforced while an answer is built: the longest list, and values in all.
     max_list_items: int = Field(default=5_000, ge=10)
     max_values: int = Field(default=200_000, ge=100)
+    max_response_bytes: int = Field(default=10_000_000, ge=10_000)
     # The largest page a …Connection field gives (`first`).
     max_page_size: int = Field(default=1_000, ge=1)
     # Reads are open to anyone who can reach the service unless this is set.

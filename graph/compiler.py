@@ -103,11 +103,13 @@ class OutOfTime(ReadError):
 @dataclass(frozen=True)
 class Limits:
     """What one answer may hold. `max_items`: the longest list (longer ones are refused and
-    point to the paginated field); `max_values`: values in the whole answer; `max_name_length`:
-    the longest name an argument may carry; `max_first`: the largest page."""
+    point to the paginated field); `max_values`: values in the whole answer; `max_bytes`: about
+    how large it may grow (texts counted by length); `max_name_length`: the longest name an
+    argument may carry; `max_first`: the largest page."""
 
     max_items: int = 5_000
     max_values: int = 200_000
+    max_bytes: int = 10_000_000
     max_name_length: int = 200
     max_first: int = 1_000
 
@@ -500,8 +502,23 @@ class Finishing:
     limits: Limits
     deadline: float | None = None  # time.monotonic()
     values: int = 0
+    size: int = 0
     nulls: list[str] = field(default_factory=list)
-    page_sizes: dict[str, int] = field(default_factory=dict)
+
+    def text(self, value: Any, path: str) -> None:
+        """Count a scalar's size: texts by their length (lists of texts too), anything else as 8."""
+        if isinstance(value, str):
+            self.size += len(value) + 2
+        elif isinstance(value, list):
+            self.size += sum(len(v) + 3 if isinstance(v, str) else 8 for v in value)
+        else:
+            self.size += 8
+        if self.size > self.limits.max_bytes:
+            raise TooCostly(
+                f"The answer grows past {self.limits.max_bytes:,} bytes (at {path}); ask for less, or page "
+                "through long lists with their …Connection(first:, after:) fields.",
+                limit=self.limits.max_bytes,
+            )
 
     def count(self, n: int, path: str) -> None:
         self.values += n
@@ -526,6 +543,7 @@ def _finish(shape: _Shape, value: Any, params: dict[str, Any], ctx: Finishing) -
         ctx.count(1, shape.path)
         if shape.finish is not None and value is not None:
             value = shape.finish(value, shape.lang)
+        ctx.text(value, shape.path)
     elif value is None:
         pass
     elif kind == "object":

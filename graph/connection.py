@@ -28,6 +28,7 @@ def local_neo4j(settings: Settings) -> LocalNeo4j:
         instance=settings.neo4j_instance,
         heap=settings.neo4j_heap,
         pagecache=settings.neo4j_pagecache,
+        transaction_memory=settings.neo4j_transaction_memory,
         start_timeout=settings.neo4j_start_timeout,
     )
 

@@ -49,6 +49,11 @@ class QueryTimeout(RuntimeError):
     """A query ran past the time its request was allowed."""
 
 
+class QueryTooLarge(RuntimeError):
+    """Neo4j ended a query that needed more memory than one transaction may use: that query's
+    own fault, not an outage."""
+
+
 @dataclass
 class RequestStats:
     round_trips: int = 0
@@ -105,6 +110,11 @@ def _count(cypher: str) -> None:
         stats.queries.append(cypher)
 
 
+def _is_out_of_memory(exc: Neo4jError) -> bool:
+    """Neo4j refused the memory a transaction asked for (its own limit, or the shared pool)."""
+    return "OutOfMemory" in (exc.code or "") or "memory.transaction" in (exc.message or "")
+
+
 def _is_timeout(exc: Neo4jError) -> bool:
     """Neo4j ended the transaction because its time was up (even while it waited for a lock)."""
     code = exc.code or ""
@@ -126,6 +136,8 @@ def _translated_errors() -> Iterator[None]:
     except Neo4jError as exc:
         if _is_timeout(exc):
             raise QueryTimeout("Neo4j stopped the query: it ran out of time") from exc
+        if _is_out_of_memory(exc):
+            raise QueryTooLarge(f"Neo4j stopped the query: it needed too much memory ({exc.message})") from exc
         if isinstance(exc, TransientError) or (exc.code or "").startswith("Neo.TransientError"):
             # e.g. the database is starting or shutting down
             raise DatabaseUnavailable(f"Neo4j cannot run it right now: {exc.message}") from exc

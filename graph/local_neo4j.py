@@ -153,6 +153,9 @@ class LocalNeo4j:
     instance: str = "default"
     heap: str = "1g"
     pagecache: str = "512m"
+    # The most memory one transaction may use (Neo4j ends it with an error beyond): one costly
+    # query never takes the whole heap from everyone else.
+    transaction_memory: str = "384m"
     start_timeout: float = 120.0
 
     # --- layout ---------------------------------------------------------------------------
@@ -347,6 +350,7 @@ class LocalNeo4j:
             "server.threads.worker_count=4\n"
             # The app bounds each transaction itself; this is the server's backstop.
             "db.transaction.timeout=60s\n"
+            f"db.memory.transaction.max={self.transaction_memory}\n"
             "db.logs.query.enabled=OFF\n"
             # Small, growing transaction logs instead of 2 x 256 MiB preallocated files.
             "db.tx_log.preallocate=false\n"

@@ -68,13 +68,22 @@ class Text(Strict):
         return str(getattr(self, lang))
 
 
+# Names are what people type to find things: short, and few per thing, so that matching them
+# costs the same whatever a file or an admin puts in.
+MAX_NAME_LENGTH = 200
+MAX_ALIASES = 30
+NameText = Annotated[str, BeforeValidator(_nfc), StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH)]
+
+
 class Aliases(Strict):
     """Other names people use, per language; used to find things by name."""
 
-    vi: Annotated[list[NonEmptyText], AfterValidator(_unique)] = Field(
-        default=[], description="Other Vietnamese names."
+    vi: Annotated[list[NameText], AfterValidator(_unique)] = Field(
+        default=[], max_length=MAX_ALIASES, description=f"Other Vietnamese names (at most {MAX_ALIASES})."
     )
-    en: Annotated[list[NonEmptyText], AfterValidator(_unique)] = Field(default=[], description="Other English names.")
+    en: Annotated[list[NameText], AfterValidator(_unique)] = Field(
+        default=[], max_length=MAX_ALIASES, description=f"Other English names (at most {MAX_ALIASES})."
+    )
 
 
 KeyList = Annotated[list[Key], AfterValidator(_unique)]
@@ -90,13 +99,25 @@ class Section(StrEnum):
     CONCLUSION = "conclusion"
 
 
-class Department(Strict):
+class Named(Strict):
+    """Something people look up by name: its names are short."""
+
+    @model_validator(mode="after")
+    def _short_names(self) -> Named:
+        name = getattr(self, "name", None)
+        for lang in ("vi", "en"):
+            if name is not None and len(name[lang]) > MAX_NAME_LENGTH:
+                raise ValueError(f"name.{lang} is longer than {MAX_NAME_LENGTH} characters")
+        return self
+
+
+class Department(Named):
     key: Key
     name: Text = Field(description="Its name.")
     aliases: Aliases = Field(default=Aliases(), description="Other names people use.")
 
 
-class Party(Strict):
+class Party(Named):
     """Someone outside the company who takes part (customers)."""
 
     key: Key
@@ -104,7 +125,7 @@ class Party(Strict):
     aliases: Aliases = Field(default=Aliases(), description="Other names people use.")
 
 
-class Topic(Strict):
+class Topic(Named):
     """What flows and steps are about ("complaints", "pricing"), so "who gets X" is a traversal."""
 
     key: Key

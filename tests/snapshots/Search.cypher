@@ -1,0 +1,31 @@
+# search
+RETURN COLLECT {
+  CALL () {
+    WITH 1 AS c0_go
+    WHERE $p0 IS NOT NULL
+    CALL db.index.fulltext.queryNodes('knowledge_search', $p0, {limit: $p2}) YIELD node, score
+    RETURN collect([node, score]) AS c0_strict }
+  CALL (c0_strict) {
+    WITH 1 AS c0_go
+    WHERE size(c0_strict) = 0 AND $p1 IS NOT NULL
+    CALL db.index.fulltext.queryNodes('knowledge_search', $p1, {limit: $p2}) YIELD node, score
+    RETURN collect([node, score]) AS c0_loose }
+  UNWIND c0_strict + c0_loose AS c0_hit
+  WITH c0_hit[0] AS c0, c0_hit[1] AS c0_score
+  ORDER BY c0_score DESC, labels(c0)[0], c0.key
+  RETURN {`kind`: labels(c0)[0], `key`: c0.key, `text`: coalesce(c0.name_en, c0.title_en, c0.text_en, c0.action_en), `context`: CASE WHEN c0:Flow THEN HEAD(COLLECT {
+      MATCH (c0_p)-[:PROVIDES]->(c0)-[:TO]->(c0_r)
+      RETURN c0_p.name_en + ' → ' + c0_r.name_en }) WHEN c0:Step THEN HEAD(COLLECT {
+      MATCH (c0_s:Scenario)-[:HAS_STEP]->(c0)
+      RETURN c0_s.title_en }) WHEN c0:Duty THEN HEAD(COLLECT {
+      MATCH (c0_r:Relationship)-[:HAS_ROLE]->()-[:HAS_DUTY]->(c0)
+      RETURN c0_r.title_en }) WHEN c0:Goal OR c0:Activity OR c0:Scenario THEN HEAD(COLLECT {
+      MATCH (c0_r:Relationship)-->(c0)
+      RETURN c0_r.title_en }) END, `score`: c0_score} AS item
+  LIMIT $p2 } AS result, {} AS found
+# parameters
+{
+  "p0": "name_vi:(+ke +toan)^8 name_vi:\"ke toan\"^16 name_en:(+ke +toan)^8 name_en:\"ke toan\"^16 aliases_vi:(+ke +toan)^8 aliases_vi:\"ke toan\"^16 aliases_en:(+ke +toan)^8 aliases_en:\"ke toan\"^16 title_vi:(+ke +toan)^3 title_vi:\"ke toan\"^6 title_en:(+ke +toan)^3 title_en:\"ke toan\"^6 text_vi:(+ke +toan)^1 text_vi:\"ke toan\"^2 text_en:(+ke +toan)^1 text_en:\"ke toan\"^2 summary_vi:(+ke +toan)^1 summary_vi:\"ke toan\"^2 summary_en:(+ke +toan)^1 summary_en:\"ke toan\"^2 purpose_vi:(+ke +toan)^1 purpose_vi:\"ke toan\"^2 purpose_en:(+ke +toan)^1 purpose_en:\"ke toan\"^2 statement_vi:(+ke +toan)^1 statement_vi:\"ke toan\"^2 statement_en:(+ke +toan)^1 statement_en:\"ke toan\"^2 action_vi:(+ke +toan)^1 action_vi:\"ke toan\"^2 action_en:(+ke +toan)^1 action_en:\"ke toan\"^2",
+  "p1": "name_vi:(ke toan)^8 name_vi:\"ke toan\"^16 name_en:(ke toan)^8 name_en:\"ke toan\"^16 aliases_vi:(ke toan)^8 aliases_vi:\"ke toan\"^16 aliases_en:(ke toan)^8 aliases_en:\"ke toan\"^16 title_vi:(ke toan)^3 title_vi:\"ke toan\"^6 title_en:(ke toan)^3 title_en:\"ke toan\"^6 text_vi:(ke toan)^1 text_vi:\"ke toan\"^2 text_en:(ke toan)^1 text_en:\"ke toan\"^2 summary_vi:(ke toan)^1 summary_vi:\"ke toan\"^2 summary_en:(ke toan)^1 summary_en:\"ke toan\"^2 purpose_vi:(ke toan)^1 purpose_vi:\"ke toan\"^2 purpose_en:(ke toan)^1 purpose_en:\"ke toan\"^2 statement_vi:(ke toan)^1 statement_vi:\"ke toan\"^2 statement_en:(ke toan)^1 statement_en:\"ke toan\"^2 action_vi:(ke toan)^1 action_vi:\"ke toan\"^2 action_en:(ke toan)^1 action_en:\"ke toan\"^2",
+  "p2": 10
+}

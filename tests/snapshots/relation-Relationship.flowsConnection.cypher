@@ -1,0 +1,40 @@
+# relationship
+CALL () {
+  CALL db.index.fulltext.queryNodes('knowledge_names', $n0) YIELD node
+  WHERE node:Department
+  WITH node
+  ORDER BY node.position, node.key
+  LIMIT 1
+  RETURN collect(node) AS n0 }
+CALL () {
+  CALL db.index.fulltext.queryNodes('knowledge_names', $n1) YIELD node
+  WHERE node:Department
+  WITH node
+  ORDER BY node.position, node.key
+  LIMIT 1
+  RETURN collect(node) AS n1 }
+RETURN HEAD(COLLECT {
+  UNWIND n0 AS c0
+  RETURN HEAD(COLLECT {
+    MATCH (c0)<-[c1_e:BETWEEN]-(c1:Relationship)
+    WHERE EXISTS {
+      MATCH (c1)-[:BETWEEN]->(c1_f2)
+      WHERE c1_f2 IN n1 AND c1_f2 <> c0 }
+    RETURN {`flowsConnection`: {`totalCount`: COUNT {
+          MATCH (c1)-[c2_e:INCLUDES]->(c2:Flow)
+          RETURN c2 }, `_page`: COLLECT {
+          MATCH (c1)-[c2_e:INCLUDES]->(c2:Flow)
+          WITH c2, [c2.position, c2.key] AS c2_k
+          WHERE $p1 IS NULL OR c2_k > $p1
+          ORDER BY c2_k
+          LIMIT $p0 + 1
+          RETURN {`_cursor`: c2_k, `e2_1`: {`key`: c2.key}} AS item }}} AS item
+    LIMIT 1 }) AS item
+  LIMIT 1 }) AS result, {n0: size(n0) > 0, n1: size(n1) > 0} AS found
+# parameters
+{
+  "n0": "\"sales\"",
+  "n1": "\"accounting\"",
+  "p0": 100,
+  "p1": null
+}

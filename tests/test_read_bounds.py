@@ -1,0 +1,287 @@
+"""No legal request can hurt the service: every query is costed before it runs, answers are
+capped while they are built, names have lengths, long lists are paged, and a query Neo4j stops
+for its memory is that query's error, not an outage. Against the real app and Neo4j."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from typing import Any
+
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+from pydantic import SecretStr
+
+from api.app import create_app
+from deptgraph.settings import Settings
+from graph.connection import Neo4jTarget
+from graph.database import Database, QueryTooLarge
+from graph.tokens import create_token
+from seed.files import SeedValidationError, read_files
+
+from .conftest import app_client, data_of, graphql
+
+
+def nested() -> str:
+    """The 1 kB anonymous query that used to take the service down: departments › needs ›
+    provider › needs › … four needs deep (depth 8, no aliases), contributions beside each."""
+    flow = "key version kind text purpose statement"
+    inner = flow
+    for _ in range(3):
+        inner = (
+            f"{flow} provider {{ key version name aliases relationships {{ key title summary }} "
+            f"needs {{ {inner} }} contributions {{ {flow} }} }}"
+        )
+    return (
+        f"{{ departments {{ key version name aliases relationships {{ key title summary departments {{ key name }} }} "
+        f"needs {{ {inner} }} contributions {{ {flow} receiver {{ key name }} }} }} }}"
+    )
+
+
+def app_time(response: httpx.Response) -> float:
+    """The app's own time for a response, in ms (its Server-Timing header)."""
+    match = re.search(r"app;dur=([\d.]+)", response.headers["server-timing"])
+    assert match, response.headers
+    return float(match.group(1))
+
+
+def code_of(body: dict[str, Any]) -> str:
+    return str(body["errors"][0]["extensions"]["code"])
+
+
+def test_the_nested_query_is_about_one_kilobyte_and_legal() -> None:
+    query = nested()
+    assert 700 < len(query) < 1400 and query.count("needs") == 4
+    # depth: departments › needs › provider › needs › provider › needs › provider › needs
+    assert query.count("{") - query.count("}") == 0
+
+
+async def test_the_nested_query_is_refused_before_it_runs_with_its_cost(live_server: str, seeded: Database) -> None:
+    async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
+        response = await http.post("/graphql", json={"query": nested()})
+    body = response.json()
+    assert response.status_code == 200 and code_of(body) == "QUERY_TOO_COSTLY"
+    extensions = body["errors"][0]["extensions"]
+    assert extensions["cost"] > extensions["limit"] == Settings().max_cost
+    assert "Connection(first:, after:)" in body["errors"][0]["message"]
+    assert app_time(response) < 1000
+
+
+async def test_eight_clients_sending_it_leave_a_reader_and_an_editor_unharmed(
+    live_server: str, seeded: Database
+) -> None:
+    token = await create_token(seeded, "bounds-editor", "editor")
+    reader_query = '{ needs(of: "sales", from: "accounting") { key text purpose provider { key } } }'
+    async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
+
+        async def attacker() -> tuple[str, float]:
+            response = await http.post("/graphql", json={"query": nested()})
+            return code_of(response.json()), app_time(response)
+
+        async def reader() -> list[str]:
+            keys = []
+            for _ in range(5):
+                body = (await http.post("/graphql", json={"query": reader_query})).json()
+                assert "errors" not in body, body
+                keys.append(body["data"]["needs"][0]["key"])
+            return keys
+
+        async def editor() -> dict[str, Any]:
+            mutation = (
+                'mutation { createPrinciple(input: {key: "answer-on-time", title: {vi: "Trả lời kịp thời", '
+                'en: "Answer on time"}, text: {vi: "Các phòng ban trả lời kịp thời.", '
+                'en: "Departments answer on time."}}) { key version } }'
+            )
+            response = await http.post("/graphql", json={"query": mutation}, headers={"authorization": f"Bearer {token}"})
+            return response.json()  # type: ignore[no-any-return]
+
+        results = await asyncio.gather(*(attacker() for _ in range(8)), reader(), editor())
+        ready = await http.get("/readyz")
+    attacks, keys, written = results[:8], results[8], results[9]
+    assert {code for code, _ in attacks} == {"QUERY_TOO_COSTLY"}
+    assert max(took for _, took in attacks) < 1000
+    assert keys == ["accounting-to-sales-pricing-policy"] * 5
+    assert written == {"data": {"createPrinciple": {"key": "answer-on-time", "version": 1}}}
+    assert ready.status_code == 200  # the breaker never opened
+
+
+@pytest.mark.parametrize("field", ['recipients(topic: $x) { role }', 'needs(of: $x) { key }'])
+async def test_a_95_kb_name_is_refused_at_once_while_healthz_answers(
+    live_server: str, seeded: Database, field: str
+) -> None:
+    name = " ".join(f"word{i}" for i in range(12_000))[:95_000]
+    query = f"query($x: String!) {{ {field} }}"
+    async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
+        done = asyncio.Event()
+
+        async def probe() -> list[int]:
+            statuses = []
+            while not done.is_set():
+                statuses.append((await http.get("/healthz")).status_code)
+                await asyncio.sleep(0.01)
+            return statuses
+
+        prober = asyncio.create_task(probe())
+        times, bodies = [], []
+        for _ in range(3):
+            response = await http.post("/graphql", json={"query": query, "variables": {"x": name}})
+            times.append(app_time(response))
+            bodies.append(response.json())
+        done.set()
+        statuses = await prober
+    assert all(code_of(body) == "BAD_USER_INPUT" for body in bodies)
+    assert "at most 200 characters" in bodies[0]["errors"][0]["message"]
+    assert len(bodies[0]["errors"][0]["message"]) < 300  # the name is not echoed back
+    # The refusal is a length check: on a busy machine one of three is surely quick.
+    assert min(times) < 100, times
+    assert statuses and set(statuses) == {200}
+
+
+async def test_a_name_with_thousands_of_aliases_cannot_be_stored(
+    api: httpx.AsyncClient, seeded: Database, tmp_path: Path
+) -> None:
+    many = [f"tên khác số {i}" for i in range(5_000)]
+    path = tmp_path / "aliases.yaml"
+    path.write_text(yaml.safe_dump(
+        {"departments": [{"key": "legal", "name": {"vi": "Pháp chế", "en": "Legal"}, "aliases": {"vi": many}}]},
+        allow_unicode=True,
+    ), encoding="utf-8")  # fmt: skip
+    with pytest.raises(SeedValidationError, match="at most 30 items"):
+        read_files([path])
+    token = await create_token(seeded, "alias-editor", "editor")
+    aliases = many[:100]
+    mutation = "mutation($input: DepartmentInput!) { createDepartment(input: $input) { key } }"
+    variables = {"input": {"key": "legal", "name": {"vi": "Pháp chế", "en": "Legal"}, "aliases": {"vi": aliases}}}
+    response = await api.post(
+        "/graphql", json={"query": mutation, "variables": variables}, headers={"authorization": f"Bearer {token}"}
+    )
+    body = response.json()
+    assert code_of(body) == "BAD_USER_INPUT"
+    assert body["errors"][0]["extensions"]["field"] == "input.aliases.vi"
+    assert (await seeded.read("MATCH (d:Department {key: 'legal'}) RETURN count(d) AS n"))[0]["n"] == 0
+
+
+async def test_a_query_neo4j_stops_for_its_memory_is_its_own_error_not_an_outage(
+    neo4j_target: Neo4jTarget,
+) -> None:
+    database = Database.connect(neo4j_target)
+    try:
+        with pytest.raises(QueryTooLarge):
+            await database.read("UNWIND range(1, 60000000) AS x RETURN size(collect(x)) AS n")
+        assert database.breaker_state == "closed"
+        assert (await database.read("RETURN 1 AS one"))[0]["one"] == 1
+    finally:
+        await database.close()
+
+
+async def test_every_department_can_be_read_page_by_page(api: httpx.AsyncClient) -> None:
+    everything = [d["key"] for d in (await data_of(api, "{ departments { key } }"))["departments"]]
+    seen, after, pages = [], None, 0
+    while True:
+        data = await data_of(
+            api,
+            "query($after: String) { departmentsConnection(first: 2, after: $after) { totalCount "
+            "pageInfo { hasNextPage endCursor } edges { cursor node { key } } nodes { key name(lang: EN) } } }",
+            {"after": after},
+        )
+        page = data["departmentsConnection"]
+        assert page["totalCount"] == len(everything)
+        assert [e["node"]["key"] for e in page["edges"]] == [n["key"] for n in page["nodes"]]
+        assert page["pageInfo"]["endCursor"] == (page["edges"][-1]["cursor"] if page["edges"] else None)
+        seen += [n["key"] for n in page["nodes"]]
+        pages += 1
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == everything and pages == 3
+
+
+async def test_a_departments_flows_can_be_read_page_by_page_with_a_filter(api: httpx.AsyncClient) -> None:
+    flat = await data_of(api, '{ department(key: "sales") { needs { key } contributions(to: "accounting") { key } } }')
+    first = await data_of(
+        api,
+        '{ department(key: "sales") { needsConnection(first: 4) { totalCount pageInfo { hasNextPage endCursor } '
+        'nodes { key } } contributionsConnection(to: "Kế toán", first: 10) { totalCount nodes { key } } } }',
+    )
+    needs = first["department"]["needsConnection"]
+    assert needs["totalCount"] == len(flat["department"]["needs"]) > 4
+    assert [n["key"] for n in needs["nodes"]] == [n["key"] for n in flat["department"]["needs"][:4]]
+    assert needs["pageInfo"]["hasNextPage"] is True
+    contributions = first["department"]["contributionsConnection"]
+    assert [n["key"] for n in contributions["nodes"]] == [n["key"] for n in flat["department"]["contributions"]]
+    assert contributions["totalCount"] == len(flat["department"]["contributions"])
+    rest = await data_of(
+        api,
+        'query($after: String) { department(key: "sales") { needsConnection(first: 100, after: $after) { nodes { key } } } }',
+        {"after": needs["pageInfo"]["endCursor"]},
+    )
+    assert [n["key"] for n in rest["department"]["needsConnection"]["nodes"]] == [
+        n["key"] for n in flat["department"]["needs"][4:]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [("first: 0", "first must be between 1 and 1000"), ("first: 1001", "first must be between 1 and 1000"),
+     ('after: "not-a-cursor"', "not a cursor from this list"), ('after: "W10"', "not a cursor from this list")],
+)  # fmt: skip
+async def test_bad_pages_are_bad_user_input(api: httpx.AsyncClient, arguments: str, message: str) -> None:
+    body = await graphql(api, f"{{ departmentsConnection({arguments}) {{ totalCount }} }}")
+    assert code_of(body) == "BAD_USER_INPUT" and message in body["errors"][0]["message"], body
+
+
+def small(settings: Settings, **limits: Any) -> Settings:
+    return settings.model_copy(update=limits | {"neo4j_password": SecretStr(settings.neo4j_password.get_secret_value())})  # type: ignore[union-attr]
+
+
+async def test_a_list_longer_than_the_cap_is_refused_and_points_to_its_connection(
+    settings: Settings, seeded: Database
+) -> None:
+    async with app_client(small(settings, max_list_items=10), seeded) as http:
+        body = await graphql(http, "{ topics { key } }")
+        paged = await data_of(http, "{ topicsConnection(first: 10) { totalCount nodes { key } } }")
+    assert code_of(body) == "QUERY_TOO_COSTLY"
+    assert "topics has more than 10 items" in body["errors"][0]["message"]
+    assert "Connection(first:, after:)" in body["errors"][0]["message"]
+    assert paged["topicsConnection"]["totalCount"] > 10 and len(paged["topicsConnection"]["nodes"]) == 10
+
+
+async def test_an_answer_past_the_byte_cap_is_cut_off(settings: Settings, seeded: Database) -> None:
+    async with app_client(small(settings, max_response_bytes=10_000), seeded) as http:
+        body = await graphql(
+            http,
+            "{ topics { key name aliases flows { text purpose statement provider { name aliases } "
+            "receiver { name aliases } } recipients { how } } }",
+        )
+        fine = await data_of(http, "{ principles { key title } }")
+    assert code_of(body) == "QUERY_TOO_COSTLY" and "10,000 bytes" in body["errors"][0]["message"]
+    assert len(fine["principles"]) == 4
+
+
+async def test_the_cost_limit_is_a_setting(settings: Settings, seeded: Database) -> None:
+    query = "{ departments { key needs { key } } }"
+    async with app_client(small(settings, max_cost=100), seeded) as http:
+        body = await graphql(http, query)
+    extensions = body["errors"][0]["extensions"]
+    assert extensions["code"] == "QUERY_TOO_COSTLY" and extensions["limit"] == 100 and extensions["cost"] > 100
+    async with app_client(settings, seeded) as http:
+        assert len((await data_of(http, query))["departments"]) == 5
+
+
+async def test_the_whole_request_is_timed_including_what_follows_cypher(settings: Settings, seeded: Database) -> None:
+    """A request whose time is up while its answer is being built stops with TIMEOUT."""
+    app = create_app(small(settings, request_timeout=0.26), database=seeded)
+    started = time.perf_counter()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        response = await http.post(
+            "/graphql",
+            json={"query": "{ topics { key recipients { how department { needs { text provider { name } } } } } }"},
+        )
+    took = time.perf_counter() - started
+    body = response.json()
+    assert code_of(body) == "TIMEOUT", body
+    assert took < 5
