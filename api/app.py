@@ -38,7 +38,7 @@ from api.middleware import RequestLimits, RequestRecord
 from api.observability import AccessLog, Metrics
 from api.queries import NamedQuery, load_queries
 from api.schema import build_schema, measured_relations
-from deptgraph.settings import Settings
+from deptgraph.settings import Settings, settings_from_environment
 from graph.compiler import Limits
 from graph.connection import resolve_target
 from graph.cost import GraphStats
@@ -223,4 +223,4 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
 
 def app_from_environment() -> Starlette:
     """The app configured from environment variables (what `deptgraph serve` and uvicorn run)."""
-    return create_app(Settings())
+    return create_app(settings_from_environment())

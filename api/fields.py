@@ -31,42 +31,48 @@ AfterArg = Annotated[
 ]
 
 
+def _value(root: Any, info: Info) -> Any:
+    """What the compiled query put under this field's response key; for the few objects built
+    in Python (the audit trail's pages), the attribute."""
+    return root[info.path.key] if type(root) is dict else getattr(root, info.python_name)
+
+
 def _pick(root: Any, info: Info) -> Any:
-    return root[info.path.key]
+    return _value(root, info)
 
 
 def _pick_lang(root: Any, info: Info, lang: LangArg = None) -> Any:
-    return root[info.path.key]
+    return _value(root, info)
 
 
 def _pick_from(root: Any, info: Info, from_: FromArg = None) -> Any:
-    return root[info.path.key]
+    return _value(root, info)
 
 
 def _pick_to(root: Any, info: Info, to: ToArg = None) -> Any:
-    return root[info.path.key]
+    return _value(root, info)
 
 
 def _pick_from_to(root: Any, info: Info, from_: FromArg = None, to: ToArg = None) -> Any:
-    return root[info.path.key]
+    return _value(root, info)
 
 
 def _pick_page(root: Any, info: Info, first: FirstArg = 100, after: AfterArg = None) -> Any:
-    return root[info.path.key]
+    return _value(root, info)
 
 
 def _pick_page_from(root: Any, info: Info, first: FirstArg = 100, after: AfterArg = None, from_: FromArg = None) -> Any:
-    return root[info.path.key]
+    return _value(root, info)
 
 
 def _pick_page_to(root: Any, info: Info, first: FirstArg = 100, after: AfterArg = None, to: ToArg = None) -> Any:
-    return root[info.path.key]
+    return _value(root, info)
 
 
 def _pick_page_from_to(
     root: Any, info: Info, first: FirstArg = 100, after: AfterArg = None, from_: FromArg = None, to: ToArg = None
 ) -> Any:
-    return root[info.path.key]
+    return _value(root, info)
 
 
 class Args(Enum):

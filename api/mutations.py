@@ -31,6 +31,7 @@ from api.inputs import (
 )
 from api.types import Department, Flow, Participant, Principle, Relationship, Scenario, Statement, Topic
 from graph import writes
+from graph.audit import ChangeRecord
 from graph.model import Link, NodeRecord
 from graph.shape import Label
 from graph.store import StoredNode
@@ -73,7 +74,7 @@ async def _editor(info: Info[Context, None], action: str) -> str:
     return token.name
 
 
-async def _commit(info: Info[Context, None], change: Change) -> list[writes.ChangeRecord]:
+async def _commit(info: Info[Context, None], change: Change) -> list[ChangeRecord]:
     try:
         return await writes.apply_change(info.context.database, change)
     except writes.WriteError as exc:

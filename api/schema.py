@@ -8,7 +8,8 @@ round trip per root field. The contract internal tools rely on is exported to
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 import strawberry
@@ -48,8 +49,8 @@ from api.types import (
     Topic,
 )
 from deptgraph import __version__
-from deptgraph.settings import Settings
-from graph import reads, writes
+from deptgraph.settings import Settings, settings_from_environment
+from graph import audit, reads
 from graph.mapping import EVERY, AllOf, Derived, Named, Page, Related, Root
 from graph.shape import Label
 
@@ -79,6 +80,28 @@ class Change:
     key: str = strawberry.field(description="The key of the node that changed.")
     before: JSON | None = strawberry.field(description="Its state before (null when it was created).")
     after: JSON | None = strawberry.field(description="Its state after (null when it was deleted).")
+
+
+SinceArg = Annotated[datetime | None, strawberry.argument(description="Only changes at or after this time.")]
+TargetArg = Annotated[str | None, strawberry.argument(description="Only changes to the node with this key.")]
+
+
+async def _audit_trail(
+    info: Info[Context, None], since: datetime | None, target: str | None, first: int, after: str | None, count: bool
+) -> audit.ChangePage:
+    assert info.context.auth is not None
+    await info.context.auth.require(Role.EDITOR, "Reading the audit trail")
+    return await audit.changes(
+        info.context.database, since=audit.since_text(since), target=target, first=first, after=after, count=count
+    )
+
+
+def _change(c: audit.ChangeRecord) -> Change:
+    return Change(
+        id=c.id, at=c.at, actor=c.actor, operation=c.operation, label=c.label, key=c.key,
+        before=c.before,  # type: ignore[arg-type]  # any JSON value
+        after=c.after,  # type: ignore[arg-type]
+    )  # fmt: skip
 
 
 @strawberry.type(description="This deptgraph server and the Neo4j behind it.")
@@ -174,6 +197,19 @@ class Query:
     ) -> list[SearchHit]:
         return await answer(info)  # type: ignore[no-any-return]
 
+    @root_field(
+        Root(reads.SEARCH, Page(EVERY)),
+        "`search`, a page at a time: the best 1,000 hits at most, with their count.",
+    )
+    async def search_connection(
+        self,
+        info: Info[Context, None],
+        text: Annotated[str, strawberry.argument(description="Words to look for (at most 1,000 characters).")],
+        first: FirstArg = 10,
+        after: AfterArg = None,
+    ) -> Connection[SearchHit]:
+        return await answer(info)  # type: ignore[no-any-return]
+
     @root_field(Root(AllOf(Label.PRINCIPLE)), "The principles that make cooperation between departments work.")
     async def principles(self, info: Info[Context, None]) -> list[Principle]:
         return await answer(info)  # type: ignore[no-any-return]
@@ -222,39 +258,40 @@ class Query:
     async def changes(
         self,
         info: Info[Context, None],
-        since: Annotated[
-            datetime | None, strawberry.argument(description="Only changes at or after this time.")
-        ] = None,
-        target: Annotated[
-            str | None, strawberry.argument(description="Only changes to the node with this key.")
-        ] = None,
+        since: SinceArg = None,
+        target: TargetArg = None,
         limit: Annotated[int | None, strawberry.argument(description="At most this many (1–1000).")] = 50,
     ) -> list[Change]:
-        assert info.context.auth is not None
-        await info.context.auth.require(Role.EDITOR, "Reading the audit trail")
         limit = 50 if limit is None else limit
         if not 1 <= limit <= MAX_CHANGES:
             raise api_error(
                 f"limit must be between 1 and {MAX_CHANGES}, not {limit}.", "BAD_USER_INPUT", argument="limit"
             )
-        after = None
-        if since is not None:
-            moment = since if since.tzinfo else since.replace(tzinfo=UTC)
-            after = moment.astimezone(UTC).isoformat(timespec="microseconds")
-        found = await writes.changes(info.context.database, after, target, limit)
-        return [
-            Change(
-                id=c.id,
-                at=c.at,
-                actor=c.actor,
-                operation=c.operation,
-                label=c.label,
-                key=c.key,
-                before=c.before,  # type: ignore[arg-type]  # any JSON value
-                after=c.after,  # type: ignore[arg-type]
-            )
-            for c in found
-        ]
+        page = await _audit_trail(info, since, target, limit, None, count=False)
+        return [_change(record) for record in page.records]
+
+    @strawberry.field(
+        description="The audit trail, newest first, a page at a time with the total count (editors and admins only)."
+    )
+    async def changes_connection(
+        self,
+        info: Info[Context, None],
+        since: SinceArg = None,
+        target: TargetArg = None,
+        first: FirstArg = 100,
+        after: AfterArg = None,
+    ) -> Connection[Change]:
+        first = 100 if first is None else first
+        if not 1 <= first <= MAX_CHANGES:
+            raise api_error(f"first must be between 1 and {MAX_CHANGES}, not {first}.", "BAD_USER_INPUT",
+                            argument="first")  # fmt: skip
+        page = await _audit_trail(info, since, target, first, after, count=True)
+        # Built here, not by the compiler: the connection's fields read these attributes.
+        edges = [SimpleNamespace(cursor=c, node=_change(r)) for c, r in zip(page.cursors, page.records, strict=True)]
+        info_ = SimpleNamespace(has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None)
+        return SimpleNamespace(  # type: ignore[return-value]
+            total_count=page.total, page_info=info_, edges=edges, nodes=[e.node for e in edges]
+        )
 
     @strawberry.field(description="Which deptgraph and which Neo4j answer these questions.")
     async def about(self, info: Info[Context, None]) -> About:
@@ -316,4 +353,4 @@ def measured_relations() -> list[Related]:
 
 def sdl(settings: Settings | None = None) -> str:
     """The schema in SDL, as checked in at api/schema.graphql."""
-    return build_schema(settings or Settings()).as_str() + "\n"
+    return build_schema(settings or settings_from_environment()).as_str() + "\n"

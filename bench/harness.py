@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from deptgraph.settings import Settings
+from deptgraph.settings import settings_from_environment
 from graph.connection import Neo4jTarget, resolve_target
 from graph.database import Database
 from graph.local_neo4j import LocalNeo4j, free_port
@@ -24,7 +24,7 @@ from graph.local_neo4j import LocalNeo4j, free_port
 
 @asynccontextmanager
 async def bench_database() -> AsyncIterator[tuple[Database, Neo4jTarget]]:
-    settings = Settings()
+    settings = settings_from_environment()
     local: LocalNeo4j | None = None
     if settings.neo4j_uri:
         if os.environ.get("DEPTGRAPH_BENCH_WIPE") != "yes":

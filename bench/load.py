@@ -25,7 +25,7 @@ import psutil
 
 from api.queries import load_queries
 from bench.harness import serve_app, wait_until_ready
-from deptgraph.settings import Settings
+from deptgraph.settings import settings_from_environment
 from graph.connection import Neo4jTarget
 from graph.database import Database
 from graph.local_neo4j import LocalNeo4j, free_port
@@ -173,7 +173,7 @@ async def main() -> None:
     parser.add_argument("--warm-up", type=float, default=10, help="seconds of the same load before measuring")
     args = parser.parse_args()
 
-    settings = Settings()
+    settings = settings_from_environment()
     local = LocalNeo4j(
         home=settings.neo4j_home, version=settings.neo4j_version, instance="load", heap="1g", pagecache="256m"
     )

@@ -18,7 +18,7 @@ from rich.table import Table
 
 from api.observability import configure_logging
 from deptgraph import __version__
-from deptgraph.settings import Settings
+from deptgraph.settings import Settings, settings_from_environment
 from graph.connection import local_neo4j, resolve_target
 from graph.database import Database, DatabaseUnavailable
 from graph.local_neo4j import Neo4jProvisioningError, State, Status
@@ -102,7 +102,7 @@ def _external_notice(settings: Settings) -> bool:
 @neo4j_app.command("install")
 def neo4j_install() -> None:
     """Download the Neo4j server jars from Maven Central (once; later runs reuse them)."""
-    settings = Settings()
+    settings = settings_from_environment()
     if _external_notice(settings):
         return
     local = local_neo4j(settings)
@@ -124,7 +124,7 @@ def neo4j_start(
 ) -> None:
     """Install Neo4j if needed (first time: downloads ~125 MB with Maven), start it and wait until
     Bolt answers. Does nothing if it is already running."""
-    settings = Settings()
+    settings = settings_from_environment()
     if _external_notice(settings):
         return
     local = local_neo4j(settings)
@@ -148,7 +148,7 @@ def neo4j_stop(
     timeout: Annotated[float, typer.Option(help="Seconds to wait for a clean shutdown before killing it.")] = 60.0,
 ) -> None:
     """Stop the local Neo4j cleanly (SIGTERM; SIGKILL after --timeout)."""
-    settings = Settings()
+    settings = settings_from_environment()
     if _external_notice(settings):
         return
     local = local_neo4j(settings)
@@ -167,7 +167,7 @@ def neo4j_status() -> None:
     """Say whether the local Neo4j is running, starting or stopped, and where.
 
     Exit code: 0 running, 1 starting, 3 stopped (as LSB `status` does)."""
-    settings = Settings()
+    settings = settings_from_environment()
     if _external_notice(settings):
         return
     status = local_neo4j(settings).status()
@@ -248,7 +248,7 @@ def seed(
     (deleted only with --prune)."""
     from seed.loader import is_empty, load
 
-    settings = Settings()
+    settings = settings_from_environment()
     paths, knowledge = _read_seed_files(files)
 
     async def work(db: Database) -> None:
@@ -316,7 +316,7 @@ def export(
     Includes what admins changed through the API, so it can be committed back to seed/."""
     from seed.loader import export as export_graph
 
-    settings = Settings()
+    settings = settings_from_environment()
     text = _with_database(settings, export_graph)
     if output is None:
         typer.echo(text, nl=False)
@@ -356,7 +356,7 @@ def token_create(
         return await create_token(db, name, role.value)
 
     try:
-        token = _with_database(Settings(), work)
+        token = _with_database(settings_from_environment(), work)
     except TokenError as exc:
         raise _fail(str(exc)) from exc
     console.print(f"Token '{name}' ({role.value}) created. Keep it safe; it is not shown again:", highlight=False)
@@ -368,7 +368,7 @@ def token_list() -> None:
     """List tokens: name, role, created, revoked (never the tokens themselves)."""
     from graph.tokens import list_tokens
 
-    tokens = _with_database(Settings(), list_tokens)
+    tokens = _with_database(settings_from_environment(), list_tokens)
     table = Table("name", "role", "created", "revoked")
     for token in tokens:
         table.add_row(token.name, token.role, token.created_at, token.revoked_at or "·")
@@ -381,7 +381,7 @@ def token_revoke(name: Annotated[str, typer.Argument(help="The token's name.")])
     from graph.tokens import TokenError, revoke_token
 
     try:
-        token = _with_database(Settings(), lambda db: revoke_token(db, name))
+        token = _with_database(settings_from_environment(), lambda db: revoke_token(db, name))
     except TokenError as exc:
         raise _fail(str(exc)) from exc
     out.print(f"Token '{token.name}' is revoked (since {token.revoked_at}).")
@@ -476,7 +476,7 @@ def serve(
     """Serve the GraphQL API (GraphiQL at /graphql, probes at /healthz and /readyz) with uvicorn."""
     import uvicorn
 
-    settings = Settings()
+    settings = settings_from_environment()
     configure_logging(settings.log_level, settings.log_format)
     with _console_as_log(settings.log_format == "json"):
         if settings.uses_local_neo4j and start_neo4j:

@@ -9,6 +9,7 @@ The Neo4j connection variables are the ones the Neo4j tools use (`NEO4J_URI`, `N
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -107,3 +108,9 @@ class Settings(BaseSettings):
     def uses_local_neo4j(self) -> bool:
         """True when no external server is configured and deptgraph runs its own Neo4j."""
         return self.neo4j_uri is None
+
+
+@cache
+def settings_from_environment() -> Settings:
+    """The process's settings, read from the environment (and `.env`) once."""
+    return Settings()

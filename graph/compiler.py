@@ -115,6 +115,8 @@ class Limits:
 
 
 DEFAULT_FIRST = 100
+# A page of search hits is taken from this many best hits at most.
+SEARCH_WINDOW = 1000
 
 
 # --- output ----------------------------------------------------------------------------------
@@ -394,7 +396,7 @@ class _Builder:
             elif part is PagePart.PAGE_INFO:
                 nested = tuple(_value_part(info) for info in part_select.children)
             parts.append((part_select.key, part, nested))
-        keyed = f" WITH {child}, {sort_key} AS {child}_k"
+        keyed = f" WITH *, {sort_key} AS {child}_k"
         window = f" WHERE ${after} IS NULL OR {child}_k > ${after} ORDER BY {child}_k LIMIT ${first} + 1"
         items.append(f"`_page`: COLLECT {{ {match}{keyed}{window} RETURN {{{', '.join(entries)}}} AS item }}")
         shape = _Shape(select.key, "page", select.nullable, parts=tuple(parts), first_slot=first, path=select.path)
@@ -420,7 +422,7 @@ class _Builder:
             )
             return cypher, _Shape(select.key, "list", select.nullable, children=shapes, path=select.path)
         if isinstance(start, FullText):
-            return self.search(start, select)
+            return self.search(start, select, paged=isinstance(root.then, Page))
         if isinstance(start, Named):
             variable = self.name(start.label, start.argument, (), f"{select.path}({start.argument}:)", start.optional)
             source = f"UNWIND {variable} AS c0"
@@ -436,25 +438,31 @@ class _Builder:
                                                             select.args), ())  # fmt: skip
         return f"HEAD(COLLECT {{ {source} RETURN {expression} AS item LIMIT 1 }})", shape
 
-    def search(self, search: FullText, select: Select) -> tuple[str, _Shape]:
-        """Hits of a full-text index as `c0` (the node) and `c0_score`, best first. Every word
-        must match; when nothing does, any word may."""
+    def search(self, search: FullText, select: Select, paged: bool) -> tuple[str, _Shape]:
+        """Hits of a full-text index as `c0` (the node), `c0_score` and `c0_i` (its rank), best
+        first. Every word must match; when nothing does, any word may. A page reads the best
+        SEARCH_WINDOW hits."""
         strict = self.param((), "text", "call", search.strict)
         loose = self.param((), "text", "call", search.loose)
-        limit = self.param((), "limit", "call", search.limit)
+        limit = str(SEARCH_WINDOW) if paged else "$" + self.param((), "limit", "call", search.limit)
         query = (
-            "CALL db.index.fulltext.queryNodes('{index}', ${q}, {{limit: ${limit}}}) YIELD node, score "
+            "CALL db.index.fulltext.queryNodes('{index}', ${q}, {{limit: {limit}}}) YIELD node, score "
             "RETURN collect([node, score]) AS {out}"
         )
         strict_hits = query.format(index=search.index, q=strict, limit=limit, out="c0_strict")
         loose_hits = query.format(index=search.index, q=loose, limit=limit, out="c0_loose")
-        projection, shapes = self.projection("c0", select.children, ())
-        cypher = (
-            f"COLLECT {{ CALL () {{ WITH 1 AS c0_go WHERE ${strict} IS NOT NULL {strict_hits} }} "
+        hits = (
+            f"CALL () {{ WITH 1 AS c0_go WHERE ${strict} IS NOT NULL {strict_hits} }} "
             f"CALL (c0_strict) {{ WITH 1 AS c0_go WHERE size(c0_strict) = 0 AND ${loose} IS NOT NULL {loose_hits} }} "
-            "UNWIND c0_strict + c0_loose AS c0_hit WITH c0_hit[0] AS c0, c0_hit[1] AS c0_score "
-            f"ORDER BY c0_score DESC, labels(c0)[0], c0.key RETURN {projection} AS item LIMIT ${limit} }}"
+            "WITH COLLECT { UNWIND c0_strict + c0_loose AS c0_h "
+            "RETURN c0_h ORDER BY c0_h[1] DESC, labels(c0_h[0])[0], c0_h[0].key } AS c0_hits "
+            "UNWIND range(0, size(c0_hits) - 1) AS c0_i "
+            "WITH c0_hits[c0_i][0] AS c0, c0_hits[c0_i][1] AS c0_score, c0_i"
         )
+        if paged:
+            return self._page(hits, "[c0_i]", "c0", select, ())
+        projection, shapes = self.projection("c0", select.children, ())
+        cypher = f"COLLECT {{ {hits} ORDER BY c0_i RETURN {projection} AS item LIMIT {limit} }}"
         return cypher, _Shape(select.key, "list", select.nullable, children=shapes, path=select.path)
 
 

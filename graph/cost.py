@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Iterable
 
-from graph.compiler import DEFAULT_FIRST, Select
+from graph.compiler import DEFAULT_FIRST, SEARCH_WINDOW, Select
 from graph.database import Database, DatabaseUnavailable, QueryTimeout
 from graph.mapping import AllOf, ByKey, Derived, FullText, Named, Page, PagePart, Related, Root
 from graph.shape import LABELS, Label
@@ -100,6 +100,8 @@ def estimate(root: Root, select: Select, stats: GraphStats) -> int:
     start = root.start
     if isinstance(start, AllOf) and isinstance(root.then, Page):
         return _page_cost(select, 1, stats.count(start.label), stats)
+    if isinstance(start, FullText) and isinstance(root.then, Page):
+        return _page_cost(select, 1, SEARCH_WINDOW, stats)
     if isinstance(start, AllOf):
         many = stats.count(start.label)
     elif isinstance(start, FullText):

@@ -434,16 +434,16 @@ class LocalNeo4j:
         return before
 
     def log_tail(self, lines: int = 25) -> str:
-        """The last lines of neo4j.log and the console output, to quote in errors."""
+        """The last lines of neo4j.log and the console output, to quote in errors; the files
+        are named even when Neo4j had not written to them yet."""
         parts = []
         for path in (self.log_dir / "neo4j.log", self.console_log):
             try:
                 text = path.read_text(errors="replace").strip().splitlines()
             except OSError:
-                continue
-            if text:
-                parts.append(f"--- {path} ---\n" + "\n".join(text[-lines:]))
-        return "\n".join(parts) or f"(no log output in {self.log_dir})"
+                text = []
+            parts.append(f"--- {path} ---\n" + ("\n".join(text[-lines:]) if text else "(nothing written yet)"))
+        return "\n".join(parts)
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.home.resolve().rglob("*") if p.is_file())

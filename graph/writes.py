@@ -27,6 +27,7 @@ import orjson
 from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 
+from graph.audit import ChangeRecord
 from graph.database import Database
 from graph.model import OWNED, SYSTEM_PROPERTIES, Link, NodeRecord, identifier
 from graph.shape import CHILD_EDGES, PART_EDGES, REFERENCES, Label, OnDelete, Owner, container_of, is_part, types
@@ -90,18 +91,6 @@ class Change:
     checks: list[tuple[str, dict[str, Any], str, str]] = field(default_factory=list)
     # Instead of `after`: compute the new state from the current one, inside the transaction.
     transform: Callable[[list[StoredNode]], list[NodeRecord]] | None = None
-
-
-@dataclass(frozen=True)
-class ChangeRecord:
-    id: str
-    at: str
-    actor: str
-    operation: str
-    label: str
-    key: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
 
 
 def _record_json(record: NodeRecord | None, version: int | None) -> str | None:
@@ -415,29 +404,6 @@ async def apply_change(db: Database, change: Change) -> list[ChangeRecord]:
         return made
 
     return await db.write(work)
-
-
-async def changes(db: Database, since: str | None, target: str | None, limit: int) -> list[ChangeRecord]:
-    """Audit records, newest first."""
-    rows = await db.read(
-        "MATCH (c:Change) WHERE ($since IS NULL OR c.at >= $since) AND ($target IS NULL OR c.key = $target) "
-        "RETURN c {.*} AS c ORDER BY c.at DESC, c.seq DESC LIMIT $limit",
-        since=since,
-        target=target,
-        limit=limit,
-    )
-    found: list[ChangeRecord] = []
-    for row in rows:
-        c: dict[str, Any] = row["c"]
-        before, after = c.get("before"), c.get("after")
-        found.append(
-            ChangeRecord(
-                c["id"], c["at"], c["actor"], c["operation"], c["label"], c["key"],
-                orjson.loads(before) if before else None,
-                orjson.loads(after) if after else None,
-            )
-        )  # fmt: skip
-    return found
 
 
 async def participant_labels(db: Database, keys: Sequence[str]) -> dict[str, str]:

@@ -129,7 +129,9 @@ def test_every_relation_field_of_every_read_type_is_covered() -> None:
     declared = {
         (name, field_name)
         for name, graphql_type in SCHEMA.type_map.items()
-        if is_object_type(graphql_type) and name not in ("Query", "Mutation") and not name.endswith(("Connection", "Edge"))
+        if is_object_type(graphql_type)
+        and name not in ("Query", "Mutation")
+        and not name.endswith(("Connection", "Edge"))
         for field_name, field in graphql_type.fields.items()  # type: ignore[attr-defined]
         if isinstance(mapping_of(field), (Related, Derived, Page))
     }

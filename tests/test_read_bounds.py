@@ -7,9 +7,8 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -96,7 +95,9 @@ async def test_eight_clients_sending_it_leave_a_reader_and_an_editor_unharmed(
                 'en: "Answer on time"}, text: {vi: "Các phòng ban trả lời kịp thời.", '
                 'en: "Departments answer on time."}}) { key version } }'
             )
-            response = await http.post("/graphql", json={"query": mutation}, headers={"authorization": f"Bearer {token}"})
+            response = await http.post(
+                "/graphql", json={"query": mutation}, headers={"authorization": f"Bearer {token}"}
+            )
             return response.json()  # type: ignore[no-any-return]
 
         results = await asyncio.gather(*(attacker() for _ in range(8)), reader(), editor())
@@ -109,7 +110,7 @@ async def test_eight_clients_sending_it_leave_a_reader_and_an_editor_unharmed(
     assert ready.status_code == 200  # the breaker never opened
 
 
-@pytest.mark.parametrize("field", ['recipients(topic: $x) { role }', 'needs(of: $x) { key }'])
+@pytest.mark.parametrize("field", ["recipients(topic: $x) { role }", "needs(of: $x) { key }"])
 async def test_a_95_kb_name_is_refused_at_once_while_healthz_answers(
     live_server: str, seeded: Database, field: str
 ) -> None:
@@ -235,7 +236,9 @@ async def test_bad_pages_are_bad_user_input(api: httpx.AsyncClient, arguments: s
 
 
 def small(settings: Settings, **limits: Any) -> Settings:
-    return settings.model_copy(update=limits | {"neo4j_password": SecretStr(settings.neo4j_password.get_secret_value())})  # type: ignore[union-attr]
+    return settings.model_copy(
+        update=limits | {"neo4j_password": SecretStr(settings.neo4j_password.get_secret_value())}
+    )  # type: ignore[union-attr]
 
 
 async def test_a_list_longer_than_the_cap_is_refused_and_points_to_its_connection(
@@ -285,3 +288,63 @@ async def test_the_whole_request_is_timed_including_what_follows_cypher(settings
     body = response.json()
     assert code_of(body) == "TIMEOUT", body
     assert took < 5
+
+
+async def test_search_hits_can_be_read_page_by_page(api: httpx.AsyncClient) -> None:
+    best = [h["key"] for h in (await data_of(api, '{ search(text: "khach hang", limit: 50) { key } }'))["search"]]
+    seen, after = [], None
+    while True:
+        data = await data_of(
+            api,
+            'query($after: String) { searchConnection(text: "khach hang", first: 7, after: $after) { totalCount '
+            "pageInfo { hasNextPage endCursor } nodes { key kind score } } }",
+            {"after": after},
+        )
+        page = data["searchConnection"]
+        seen += [n["key"] for n in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert page["totalCount"] == len(seen) > 10
+    assert seen[: len(best)] == best
+
+
+async def test_the_audit_trail_can_be_read_page_by_page(api: httpx.AsyncClient, seeded: Database) -> None:
+    token = await create_token(seeded, "pager", "editor")
+    headers = {"authorization": f"Bearer {token}"}
+    for i in range(5):
+        body = (
+            await api.post(
+                "/graphql",
+                json={"query": 'mutation($i: PrincipleInput!) { createPrinciple(input: $i) { key } }',
+                      "variables": {"i": {"key": f"page-{i}", "title": {"vi": f"Trang {i}", "en": f"Page {i}"},
+                                          "text": {"vi": "Một trang.", "en": "A page."}}}},
+                headers=headers,
+            )
+        ).json()  # fmt: skip
+        assert "errors" not in body, body
+    newest_first = [f"page-{i}" for i in reversed(range(5))]
+    keys, after = [], None
+    while True:
+        body = (
+            await api.post(
+                "/graphql",
+                json={"query": "query($after: String) { changesConnection(first: 2, after: $after) { totalCount "
+                               "pageInfo { hasNextPage endCursor } edges { cursor node { key operation } } } }",
+                      "variables": {"after": after}},
+                headers=headers,
+            )
+        ).json()  # fmt: skip
+        page = body["data"]["changesConnection"]
+        assert page["totalCount"] == 5
+        keys += [e["node"]["key"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert keys == newest_first
+    flat = (await api.post("/graphql", json={"query": "{ changes(limit: 3) { key } }"}, headers=headers)).json()[
+        "data"
+    ]["changes"]
+    assert [c["key"] for c in flat] == newest_first[:3]
+    anonymous = await graphql(api, "{ changesConnection { totalCount } }")
+    assert code_of(anonymous) == "UNAUTHENTICATED"

@@ -90,9 +90,7 @@ def paths() -> Iterator[str]:
 def placeholders(value: Any, at: str = "") -> Iterator[str]:
     if isinstance(value, dict):
         for key, inner in value.items():
-            if key == "version" and inner == 0:
-                yield f"{at}.{key}"
-            elif inner == "":
+            if (key == "version" and inner == 0) or inner == "":
                 yield f"{at}.{key}"
             else:
                 yield from placeholders(inner, f"{at}.{key}")

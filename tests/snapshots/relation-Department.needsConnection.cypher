@@ -12,7 +12,7 @@ RETURN HEAD(COLLECT {
         MATCH (c0)<-[c1_e:TO]-(c1:Flow)
         RETURN c1 }, `_page`: COLLECT {
         MATCH (c0)<-[c1_e:TO]-(c1:Flow)
-        WITH c1, [HEAD(COLLECT {
+        WITH *, [HEAD(COLLECT {
           MATCH (c1)<-[:INCLUDES]-(c1_h)
           RETURN c1_h.position }), c1.position, c1.key] AS c1_k
         WHERE $p1 IS NULL OR c1_k > $p1

@@ -12,7 +12,7 @@ RETURN HEAD(COLLECT {
         MATCH (c0)<-[c1_e:BETWEEN]-(c1:Relationship)
         RETURN c1 }, `_page`: COLLECT {
         MATCH (c0)<-[c1_e:BETWEEN]-(c1:Relationship)
-        WITH c1, [c1.position, c1.key] AS c1_k
+        WITH *, [c1.position, c1.key] AS c1_k
         WHERE $p1 IS NULL OR c1_k > $p1
         ORDER BY c1_k
         LIMIT $p0 + 1

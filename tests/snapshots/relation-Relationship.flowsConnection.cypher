@@ -24,7 +24,7 @@ RETURN HEAD(COLLECT {
           MATCH (c1)-[c2_e:INCLUDES]->(c2:Flow)
           RETURN c2 }, `_page`: COLLECT {
           MATCH (c1)-[c2_e:INCLUDES]->(c2:Flow)
-          WITH c2, [c2.position, c2.key] AS c2_k
+          WITH *, [c2.position, c2.key] AS c2_k
           WHERE $p1 IS NULL OR c2_k > $p1
           ORDER BY c2_k
           LIMIT $p0 + 1

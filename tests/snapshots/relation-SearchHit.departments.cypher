@@ -10,9 +10,13 @@ RETURN COLLECT {
     WHERE size(c0_strict) = 0 AND $p1 IS NOT NULL
     CALL db.index.fulltext.queryNodes('knowledge_search', $p1, {limit: $p2}) YIELD node, score
     RETURN collect([node, score]) AS c0_loose }
-  UNWIND c0_strict + c0_loose AS c0_hit
-  WITH c0_hit[0] AS c0, c0_hit[1] AS c0_score
-  ORDER BY c0_score DESC, labels(c0)[0], c0.key
+  WITH COLLECT {
+    UNWIND c0_strict + c0_loose AS c0_h
+    RETURN c0_h
+    ORDER BY c0_h[1] DESC, labels(c0_h[0])[0], c0_h[0].key } AS c0_hits
+  UNWIND range(0, size(c0_hits) - 1) AS c0_i
+  WITH c0_hits[c0_i][0] AS c0, c0_hits[c0_i][1] AS c0_score, c0_i
+  ORDER BY c0_i
   RETURN {`departments`: COLLECT {
       UNWIND [COLLECT {
         CALL (c0) {
