@@ -94,6 +94,31 @@ def graph_field(mapping: Any, description: str, *, args: Args = Args.NONE) -> An
     return strawberry.field(resolver=args.value[0], description=description, metadata={GRAPH: mapping})
 
 
+def pick_directly(schema: Any) -> None:
+    """Let the executor read every graph field straight from its answer map, without
+    Strawberry's per-field resolver machinery: the value is already there, in the response's
+    shape, and the field's arguments shaped the query, not this step."""
+    for graphql_type in schema.type_map.values():
+        for field in getattr(graphql_type, "fields", {}).values() if hasattr(graphql_type, "interfaces") else ():
+            definition = field.extensions.get("strawberry-definition")
+            if definition is None or definition.metadata.get(GRAPH) is None or _is_root(definition):
+                continue
+            field.resolve = _direct(definition.python_name)
+
+
+def _is_root(definition: Any) -> bool:
+    from graph.mapping import Root  # the mapping vocabulary; imported here to keep this module light
+
+    return isinstance(definition.metadata.get(GRAPH), Root)
+
+
+def _direct(python_name: str) -> Any:
+    def resolve(root: Any, info: Any, **_: Any) -> Any:
+        return root[info.path.key] if type(root) is dict else getattr(root, python_name)
+
+    return resolve
+
+
 def mapping_of(field: GraphQLField) -> Any:
     """The graph mapping a GraphQL field carries, or None."""
     definition = field.extensions.get("strawberry-definition")

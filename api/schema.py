@@ -31,7 +31,7 @@ from api.answer import answer, may_read
 from api.auth import Role
 from api.context import Context
 from api.errors import ErrorPolicy, api_error
-from api.fields import GRAPH, AfterArg, FirstArg, mapping_of
+from api.fields import GRAPH, AfterArg, FirstArg, mapping_of, pick_directly
 from api.limits import max_directives, max_repeats
 from api.mutations import Mutation
 from api.selection import UnmappedField, unmapped_fields
@@ -334,6 +334,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     missing = unmapped_fields(schema._schema, schema._schema.query_type)
     if missing:
         raise UnmappedField(f"these fields do not declare what they read from the graph: {', '.join(missing)}")
+    pick_directly(schema._schema)
     return schema
 
 
