@@ -27,6 +27,7 @@ from typing import Any
 
 import orjson
 
+from graph.errors import BadInput, GraphError, OutOfTime, TooCostly
 from graph.mapping import (
     AllOf,
     ByKey,
@@ -74,27 +75,9 @@ class Select:
 
 # --- errors ----------------------------------------------------------------------------------
 
-
-class ReadError(Exception):
-    """A read that cannot be answered as asked; `code` says why (an API error code)."""
-
-    code = "BAD_USER_INPUT"
-
-    def __init__(self, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.details = details
-
-
-class BadArgument(ReadError):
-    code = "BAD_USER_INPUT"
-
-
-class TooCostly(ReadError):
-    code = "QUERY_TOO_COSTLY"
-
-
-class OutOfTime(ReadError):
-    code = "TIMEOUT"
+# What a read refuses with (see graph.errors): a bad argument, a query too costly, time up.
+ReadError = GraphError
+BadArgument = BadInput
 
 
 # --- limits ----------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ class GraphStats:
         self.measured_at: float | None = None
         self._refreshing: asyncio.Task[None] | None = None
         self._attempted_at = -RETRY_SECONDS
+        self._stale = False
 
     def count(self, label: Label) -> int:
         return self.counts.get(label, UNKNOWN) if self.measured_at else UNKNOWN
@@ -74,19 +75,25 @@ class GraphStats:
         self.counts = dict(zip(LABELS, figures[: len(LABELS)], strict=True))
         self.fanouts = dict(zip(self.relations, figures[len(LABELS) :], strict=True))
         self.measured_at = time.monotonic()
+        self._stale = False
 
     async def fresh(self, db: Database, max_age: float) -> None:
         """Re-measure when never measured (waiting for it) or older than `max_age` (in the
         background). Either way it runs in a context of its own: never counted as one of the
         request's round trips."""
         now = time.monotonic()
-        stale = self.measured_at is None or now - self.measured_at > max_age
+        stale = self._stale or self.measured_at is None or now - self.measured_at > max_age
         if stale and now - self._attempted_at > RETRY_SECONDS and (self._refreshing is None or self._refreshing.done()):
             self._attempted_at = now
             self._refreshing = asyncio.create_task(self._measure_logged(db), context=contextvars.Context())
         waiting = self._refreshing is not None and not self._refreshing.done()
         if self.measured_at is None and waiting and not db.degraded:  # never hold requests in an outage
             await asyncio.shield(self._refreshing)  # type: ignore[arg-type]
+
+    def changed(self) -> None:
+        """The graph changed: measure again soon (in the background)."""
+        self._stale = True
+        self._attempted_at = -RETRY_SECONDS
 
     async def _measure_logged(self, db: Database) -> None:
         try:

@@ -149,6 +149,18 @@ def _translated_errors() -> Iterator[None]:
         raise DatabaseUnavailable(f"Neo4j connection failed: {exc}") from exc
 
 
+# The graph's state: its version, raised by every write transaction (which thereby takes the
+# graph's write lock), and an epoch that changes when the graph is wiped and begun again.
+GRAPH_STATE = "MERGE (g:GraphState {id: 'graph'}) ON CREATE SET g.version = 0, g.epoch = randomUUID()"
+
+
+async def next_version(tx: AsyncManagedTransaction) -> int:
+    result = await tx.run(f"{GRAPH_STATE} SET g.version = g.version + 1 RETURN g.version AS version")
+    row = await result.single()
+    assert row is not None
+    return int(row["version"])
+
+
 class Database:
     """Neo4j, as the rest of deptgraph sees it."""
 
@@ -296,12 +308,19 @@ class Database:
 
         return await self._guarded(run)
 
-    async def write(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
-        """Run `work` in one write transaction: all of it is committed, or none of it."""
+    async def write(self, work: Callable[[AsyncManagedTransaction, int], Awaitable[T]]) -> T:
+        """Run `work(tx, graph_version)` in one write transaction: all of it is committed, or none.
+
+        Every write transaction first takes the graph's write lock by raising its version, so
+        writers queue one behind the other: what a change checks cannot change before it writes,
+        and the versions give the order in which changes committed."""
         _count(getattr(work, "__name__", "write"))
 
+        async def locked(tx: AsyncManagedTransaction) -> T:
+            return await work(tx, await next_version(tx))
+
         async def run() -> T:
-            unit = neo4j.unit_of_work(timeout=_remaining())(work)  # counted from when it got its turn
+            unit = neo4j.unit_of_work(timeout=_remaining())(locked)  # counted from when it got its turn
             async with self.driver.session(database=self.database) as session:
                 return await session.execute_write(unit)
 

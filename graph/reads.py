@@ -25,12 +25,12 @@ from graph.compiler import (
     Limits,
     NameUse,
     Select,
-    TooCostly,
     compile_root,
     finish,
 )
 from graph.cost import GraphStats, estimate
 from graph.database import Database
+from graph.errors import TooCostly
 from graph.mapping import Computed, Derived, FullText, NameFilter, Order, Related, Root, into, out
 from graph.names import fold
 from graph.schema import SEARCH_INDEX

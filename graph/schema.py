@@ -18,11 +18,12 @@ SEARCH_ANALYZER = "standard-folding"
 NAMES_INDEX = "knowledge_names"
 NAMED_LABELS = ("Department", "Party", "Topic")
 # Labels outside the knowledge with keys of their own (tokens, audit records).
-OTHER_UNIQUE = {"ApiToken": "name", "Change": "id"}
+OTHER_UNIQUE = {"ApiToken": "name", "Change": "id", "GraphState": "id"}
 OTHER_INDEXES = (
     "CREATE CONSTRAINT apitoken_hash_unique IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.hash IS UNIQUE",
     "CREATE INDEX change_at IF NOT EXISTS FOR (c:Change) ON (c.at)",
     "CREATE INDEX change_key IF NOT EXISTS FOR (c:Change) ON (c.key)",
+    "CREATE INDEX change_version IF NOT EXISTS FOR (c:Change) ON (c.version)",
 )
 
 

@@ -16,9 +16,40 @@ from neo4j import AsyncManagedTransaction
 
 from graph.database import Database
 from graph.model import OWNED, SYSTEM_PROPERTIES, Link, NodeRecord, identifier
-from graph.shape import LABELS
+from graph.shape import CHILD_EDGES, LABELS, PART_EDGES
+
+_CONTAINERS = {edge.type for edge in (*PART_EDGES, *CHILD_EDGES)}
 
 BATCH_SIZE = 10_000
+
+
+def normalized(record: NodeRecord) -> NodeRecord:
+    """A record with the positions of its links as ranks (0, 1, 2, … per relationship type):
+    positions only order things, so a gap left by a delete is no change."""
+    by_type: dict[tuple[str, bool], list[Link]] = defaultdict(list)
+    for link in record.links:
+        by_type[(link.type, link.outgoing)].append(link)
+    links = []
+    for group in by_type.values():
+        group.sort(key=lambda link: (link.position, link.target_key))
+        links += [Link(x.type, x.outgoing, x.target_label, x.target_key, rank) for rank, x in enumerate(group)]
+    return NodeRecord(record.label, record.key, record.props, tuple(sorted(links)))
+
+
+def _ranked(records: list[NodeRecord]) -> list[NodeRecord]:
+    """Node positions as ranks among their siblings: the nodes of a label held by the same
+    container (a relationship's flows), or all of a label (departments)."""
+    siblings: dict[tuple[str, str, str], list[NodeRecord]] = defaultdict(list)
+    for record in records:
+        container = next((x for x in record.links if not x.outgoing and x.type in _CONTAINERS), None)
+        siblings[(record.label, container.type if container else "", container.target_key if container else "")].append(
+            record
+        )
+    ranked = []
+    for group in siblings.values():
+        group.sort(key=lambda r: (r.props.get("position", 0), r.key))
+        ranked += [NodeRecord(r.label, r.key, {**r.props, "position": rank}, r.links) for rank, r in enumerate(group)]
+    return ranked
 
 
 @dataclass(frozen=True)
@@ -52,19 +83,19 @@ async def read_records(db: Database) -> dict[tuple[str, str], StoredNode]:
                 links[(from_label, start)].append(Link(rel_type, True, to_label, end, position))
             if owned_by_end:
                 links[(to_label, end)].append(Link(rel_type, False, from_label, start, position))
-    stored: dict[tuple[str, str], StoredNode] = {}
+    records, versions = [], {}
     for row in node_rows:
         label = row["label"]
         for props in row["nodes"]:
             key = props["key"]
-            record = NodeRecord(
+            records.append(normalized(NodeRecord(
                 label,
                 key,
                 {k: v for k, v in props.items() if k not in SYSTEM_PROPERTIES},
-                tuple(sorted(links.get((label, key), ()))),
-            )
-            stored[(label, key)] = StoredNode(record, int(props.get("version", 1)))
-    return stored
+                tuple(links.get((label, key), ())),
+            )))  # fmt: skip
+            versions[(label, key)] = int(props.get("version") or 1)
+    return {(r.label, r.key): StoredNode(r, versions[(r.label, r.key)]) for r in _ranked(records)}
 
 
 @dataclass
@@ -146,7 +177,7 @@ async def apply_plan(
 ) -> None:
     """Write the plan in one transaction: everything or, on any error, nothing."""
 
-    async def work(tx: AsyncManagedTransaction) -> None:
+    async def work(tx: AsyncManagedTransaction, graph_version: int) -> None:
         await write_plan(tx, plan, on_progress, batch_size)
 
     await db.write(work)

@@ -1,15 +1,18 @@
-"""Changing the knowledge one entity at a time: transactional, versioned, audited.
+"""Changing the knowledge one entity at a time: serialized, checked, versioned, audited.
 
 An *entity* is what an admin edits as one thing: a department, a party, a topic, a principle, a
 statement, a flow, a scenario with its steps, or a relationship with its goals, roles, duties and
-activities. `apply_change` runs one change in one transaction:
+activities. Each `Kind` below says, once, how its input becomes node records, where it lives and
+what must hold; `apply_change` makes any change to any kind in one transaction:
 
-1. lock the entity's root node and check `expectedVersion` (optimistic concurrency: a stale
-   version is a `Conflict` and nothing is written);
-2. read the entity as node records (its "before");
-3. check that everything the new state refers to exists;
-4. write the difference with the same statements the seed loader uses;
-5. record a `(:Change)` per node created, updated or deleted, with its state before and after.
+1. the transaction takes the graph's write lock first (`Database.write`): writers queue, so what
+   a change checks is what it writes over — a concurrent delete cannot slip in between;
+2. it locks the entity's root and checks `expectedVersion` (a stale one is a `Conflict`);
+3. it builds the new records and checks them: everything they refer to exists, keys are free,
+   the kind's own invariants hold (a relationship joins two departments no other one joins, a
+   flow runs between its relationship's two departments, a party's key is no department's);
+4. it writes the difference with the statements the seed loader uses, reads it back, and
+5. records a `(:Change)` per node created, updated or deleted, describing what the graph now holds.
 
 Deleting something others still refer to is refused with the list of what refers to it, unless
 `cascade` — then the dependents go in the same transaction, each with its own audit record.
@@ -18,20 +21,42 @@ Deleting something others still refer to is refused with the list of what refers
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
+from pydantic import BaseModel
 
 from graph.audit import ChangeRecord
 from graph.database import Database
+from graph.errors import BadInput, Conflict, GraphError, NotFound
 from graph.model import OWNED, SYSTEM_PROPERTIES, Link, NodeRecord, identifier
-from graph.shape import CHILD_EDGES, PART_EDGES, REFERENCES, Label, OnDelete, Owner, container_of, is_part, types
-from graph.store import Plan, StoredNode, write_plan
+from graph.shape import (
+    BETWEEN,
+    CHILD_EDGES,
+    INCLUDES,
+    PART_EDGES,
+    PROVIDES,
+    REFERENCES,
+    TO,
+    Label,
+    OnDelete,
+    Owner,
+    container_of,
+    is_part,
+    types,
+)
+from graph.store import Plan, StoredNode, normalized, write_plan
+from seed import knowledge as k
+from seed import records
+
+# The errors of a write (kept under these names for the API).
+WriteError = GraphError
+InvalidInput = BadInput
 
 # An entity is its root node and every part below it (a relationship's goals, roles, duties and
 # activities; a scenario's steps): part relationships always point from the container down.
@@ -41,82 +66,150 @@ _CHILDREN = types(CHILD_EDGES)
 _CASCADING_OUT = types(e for e in REFERENCES if e.on_delete is OnDelete.CASCADE and e.owner is Owner.START)
 _CASCADING_IN = types(e for e in REFERENCES if e.on_delete is OnDelete.CASCADE and e.owner is Owner.END)
 
-
-class WriteError(Exception):
-    """A change that cannot be made; `code` says why, `field` where (if the input is at fault)."""
-
-    code = "BAD_USER_INPUT"
-
-    def __init__(self, message: str, *, field: str | None = None, **details: Any) -> None:
-        super().__init__(message)
-        self.field = field
-        self.details = details
+Tx = AsyncManagedTransaction
+Check = Callable[[Tx, "Change", list[NodeRecord]], Awaitable[None]]
 
 
-class NotFound(WriteError):
-    code = "NOT_FOUND"
+# --- the kinds --------------------------------------------------------------------------------
 
 
-class Conflict(WriteError):
-    code = "CONFLICT"
+async def _participant_key_is_free(tx: Tx, change: Change, after: list[NodeRecord]) -> None:
+    """Steps name their actor by key alone: a party may not take a department's key, nor back."""
+    other = Label.PARTY if change.label is Label.DEPARTMENT else Label.DEPARTMENT
+    result = await tx.run(f"MATCH (n:{other} {{key: $key}}) RETURN n.key AS key", key=change.key)
+    if await result.single() is not None:
+        raise Conflict(
+            f"The key '{change.key}' is already a {other.lower()}'s: departments and parties share one set of keys.",
+            field="input.key",
+        )
 
 
-class InvalidInput(WriteError):
-    code = "BAD_USER_INPUT"
+async def _one_relationship_per_pair(tx: Tx, change: Change, after: list[NodeRecord]) -> None:
+    pair = sorted(link.target_key for link in after[0].links if link.type == BETWEEN.type)
+    result = await tx.run(
+        f"MATCH (a:Department {{key: $a}})<-[:{BETWEEN}]-(r:Relationship)-[:{BETWEEN}]->(b:Department {{key: $b}}) "
+        "WHERE r.key <> $key RETURN r.key AS key LIMIT 1",
+        a=pair[0],
+        b=pair[-1],
+        key=change.key,
+    )
+    found = await result.single()
+    if found is not None:
+        raise Conflict(
+            f"{pair[0]} and {pair[-1]} already have a relationship, '{found['key']}': change that one instead.",
+            field="input.departments",
+            existing=found["key"],
+        )
+
+
+async def _runs_between_its_pair(tx: Tx, change: Change, after: list[NodeRecord]) -> None:
+    """A flow's provider and receiver are the two departments of its relationship."""
+    flow = after[0]
+    relationship = next(link.target_key for link in flow.links if link.type == INCLUDES.type)
+    result = await tx.run(
+        f"MATCH (r:Relationship {{key: $key}}) RETURN COLLECT {{ MATCH (r)-[:{BETWEEN}]->(d) RETURN d.key }} AS pair",
+        key=relationship,
+    )
+    row = await result.single()
+    pair = row["pair"] if row else []
+    for side, edge in (("provider", PROVIDES), ("receiver", TO)):
+        key = next(link.target_key for link in flow.links if link.type == edge.type)
+        if key not in pair:
+            raise BadInput(
+                f"input.{side}: '{key}' is not one of the two departments of relationship '{relationship}'.",
+                field=f"input.{side}",
+            )
 
 
 @dataclass(frozen=True)
-class Reference:
-    """Something the new state names, and the input field that names it."""
+class Kind:
+    """One kind of entity: the seed model that checks its input, how that input becomes node
+    records, where it lives, what cannot change, and what must hold."""
 
-    labels: tuple[str, ...]
-    key: str
-    field: str
+    label: Label
+    model: type[BaseModel]
+    # (input, the key of the entity it lives in, the labels of the participants it names)
+    records: Callable[[Any, str | None, Mapping[str, str]], list[NodeRecord]]
+    inside: Label | None = None  # created inside an entity of this label (flows: a relationship)
+    fixed: tuple[str, ...] = ()  # relationship types that cannot change once created
+    participants: Callable[[Any], list[tuple[str, str]]] = lambda item: []  # (key, input field)
+    checks: tuple[Check, ...] = ()
+
+
+def _steps_participants(scenario: k.Scenario) -> list[tuple[str, str]]:
+    named = []
+    for i, step in enumerate(scenario.steps):
+        named.append((step.actor, f"input.steps[{i}].actor"))
+        if step.recipient is not None:
+            named.append((step.recipient, f"input.steps[{i}].recipient"))
+    return named
+
+
+KINDS: dict[Label, Kind] = {
+    kind.label: kind
+    for kind in (
+        Kind(Label.DEPARTMENT, k.Department, lambda item, _, __: [records.named_record(Label.DEPARTMENT, item, 0)],
+             checks=(_participant_key_is_free,)),
+        Kind(Label.PARTY, k.Party, lambda item, _, __: [records.named_record(Label.PARTY, item, 0)],
+             checks=(_participant_key_is_free,)),
+        Kind(Label.TOPIC, k.Topic, lambda item, _, __: [records.named_record(Label.TOPIC, item, 0)]),
+        Kind(
+            Label.RELATIONSHIP, k.Relationship,
+            lambda item, _, __: records.relationship_records(item.model_copy(update={"flows": [], "examples": []}), 0, {}),
+            fixed=(BETWEEN.type,), checks=(_one_relationship_per_pair,),
+        ),
+        Kind(Label.FLOW, k.Flow, lambda item, rel, _: [records.flow_record(str(rel), item, 0)],
+             inside=Label.RELATIONSHIP, checks=(_runs_between_its_pair,)),
+        Kind(Label.SCENARIO, k.Scenario, lambda item, rel, labels: records.scenario_records(str(rel), item, 0, labels),
+             inside=Label.RELATIONSHIP, participants=_steps_participants),
+        Kind(Label.PRINCIPLE, k.Principle, lambda item, _, __: [records.principle_record(item, 0)]),
+        Kind(Label.STATEMENT, k.Statement, lambda item, _, labels: [records.statement_record(item, 0, labels)],
+             participants=lambda item: [(key, f"input.about[{i}]") for i, key in enumerate(item.about)]),
+    )
+}  # fmt: skip
 
 
 @dataclass
 class Change:
-    """One mutation: the entity's root, its records after the change (None: delete), and more."""
+    """One mutation of one entity (`label`, `key` name its root)."""
 
     operation: str
     actor: str
-    label: str
+    label: Label
     key: str
-    after: list[NodeRecord] | None
+    item: Any = None  # the new state, checked by the kind's model (None: a delete or a transform)
     expected_version: int | None = None  # None: create
-    references: list[Reference] = field(default_factory=list)
+    container: str | None = None  # creating a flow or a scenario: the key of its relationship
     cascade: bool = False
-    # Extra checks run inside the transaction, before anything is written: (cypher returning one
-    # boolean, parameters, message, input field at fault).
-    checks: list[tuple[str, dict[str, Any], str, str]] = field(default_factory=list)
-    # Instead of `after`: compute the new state from the current one, inside the transaction.
+    # Instead of `item`: the new state computed from the current one, inside the transaction.
     transform: Callable[[list[StoredNode]], list[NodeRecord]] | None = None
+
+    @property
+    def kind(self) -> Kind:
+        return KINDS[self.label]
+
+    @property
+    def creating(self) -> bool:
+        return self.expected_version is None and self.transform is None and self.item is not None
+
+
+# --- reading the entity -----------------------------------------------------------------------
 
 
 def _record_json(record: NodeRecord | None, version: int | None) -> str | None:
     if record is None:
         return None
     links = [
-        {
-            "type": link.type,
-            "outgoing": link.outgoing,
-            "label": link.target_label,
-            "key": link.target_key,
-            "position": link.position,
-        }
+        {"type": link.type, "outgoing": link.outgoing, "label": link.target_label, "key": link.target_key,
+         "position": link.position}
         for link in sorted(record.links, key=lambda lk: (lk.type, not lk.outgoing, lk.position, lk.target_key))
-    ]
-    state = {
-        "label": record.label,
-        "key": record.key,
-        "version": version,
-        "properties": dict(record.props),
-        "links": links,
-    }
+    ]  # fmt: skip
+    state = {"label": record.label, "key": record.key, "version": version, "properties": dict(record.props),
+             "links": links}  # fmt: skip
     return orjson.dumps(state, option=orjson.OPT_SORT_KEYS).decode()
 
 
-async def _read_nodes(tx: AsyncManagedTransaction, idents: Sequence[tuple[str, str]]) -> list[StoredNode]:
+async def _read_nodes(tx: Tx, idents: Sequence[tuple[str, str]]) -> list[StoredNode]:
     """The records (properties and owned relationships) of the given (label, key) nodes."""
     by_label: dict[str, list[str]] = {}
     for label, key in idents:
@@ -134,17 +227,17 @@ async def _read_nodes(tx: AsyncManagedTransaction, idents: Sequence[tuple[str, s
         async for row in result:
             props = dict(row["props"])
             links = tuple(
-                sorted(Link(t, out, target_label, target_key, position)
-                       for t, out, target_label, target_key, position in row["links"] if (t, out) in owned)
+                Link(t, out, target_label, target_key, position)
+                for t, out, target_label, target_key, position in row["links"] if (t, out) in owned
             )  # fmt: skip
             record = NodeRecord(
                 label, props["key"], {k: v for k, v in props.items() if k not in SYSTEM_PROPERTIES}, links
             )
-            nodes.append(StoredNode(record, int(props.get("version", 1))))
+            nodes.append(StoredNode(normalized(record), int(props.get("version") or 1)))
     return nodes
 
 
-async def _entity(tx: AsyncManagedTransaction, label: str, key: str) -> list[tuple[str, str]]:
+async def _entity(tx: Tx, label: str, key: str) -> list[tuple[str, str]]:
     """(label, key) of an entity's nodes: its root and every part below it."""
     result = await tx.run(
         f"MATCH (root:{identifier(label)} {{key: $key}})-[:{_PARTS}*0..]->(n) "
@@ -155,7 +248,7 @@ async def _entity(tx: AsyncManagedTransaction, label: str, key: str) -> list[tup
     return [(row["label"], row["key"]) async for row in result]
 
 
-async def _dependents(tx: AsyncManagedTransaction, doomed: set[tuple[str, str]]) -> set[tuple[str, str]]:
+async def _dependents(tx: Tx, doomed: set[tuple[str, str]]) -> set[tuple[str, str]]:
     """What a cascading delete of `doomed` takes with it: the entities inside it (a relationship's
     flows and examples) and those that cannot exist without it (a flow without its provider, an
     example without its actor), each whole, until nothing more depends on what goes."""
@@ -185,7 +278,7 @@ async def _dependents(tx: AsyncManagedTransaction, doomed: set[tuple[str, str]])
     return found
 
 
-async def _owners_of_links_into(tx: AsyncManagedTransaction, idents: set[tuple[str, str]]) -> set[tuple[str, str]]:
+async def _owners_of_links_into(tx: Tx, idents: set[tuple[str, str]]) -> set[tuple[str, str]]:
     """Nodes outside `idents` that own a relationship to a node inside: they refer to it."""
     owners: set[tuple[str, str]] = set()
     by_label: dict[str, list[str]] = {}
@@ -206,8 +299,8 @@ async def _owners_of_links_into(tx: AsyncManagedTransaction, idents: set[tuple[s
     return owners
 
 
-async def _lock_and_check_version(tx: AsyncManagedTransaction, change: Change) -> int:
-    """Take the root's write lock, then compare versions: concurrent writers queue here."""
+async def _lock_and_check_version(tx: Tx, change: Change) -> int:
+    """Take the root's write lock, then compare versions."""
     result = await tx.run(
         # Setting a property to the value it has may not lock; writing a scratch one always does.
         f"MATCH (n:{identifier(change.label)} {{key: $key}}) SET n._lock = true REMOVE n._lock "
@@ -217,7 +310,7 @@ async def _lock_and_check_version(tx: AsyncManagedTransaction, change: Change) -
     row = await result.single()
     if row is None:
         raise NotFound(f"No {change.label.lower()} has the key '{change.key}'.", field="key")
-    version = int(row["version"])
+    version = int(row["version"] or 1)
     if change.expected_version is not None and version != change.expected_version:
         raise Conflict(
             f"{change.label} '{change.key}' is at version {version}, not {change.expected_version}: "
@@ -228,52 +321,122 @@ async def _lock_and_check_version(tx: AsyncManagedTransaction, change: Change) -
     return version
 
 
-async def _check_references(tx: AsyncManagedTransaction, references: Sequence[Reference]) -> None:
-    by_labels: dict[tuple[str, ...], list[Reference]] = {}
-    for reference in references:
-        by_labels.setdefault(reference.labels, []).append(reference)
-    missing: list[Reference] = []
-    for labels, refs in by_labels.items():
-        condition = " OR ".join(f"n:{identifier(label)}" for label in labels)
-        result = await tx.run(
-            f"UNWIND $keys AS key OPTIONAL MATCH (n {{key: key}}) WHERE {condition} RETURN key, n IS NOT NULL AS found",
-            keys=sorted({r.key for r in refs}),
-        )
-        found = {row["key"]: row["found"] async for row in result}
-        missing += [r for r in refs if not found.get(r.key)]
+async def container_key(tx: Tx, label: Label, key: str) -> str | None:
+    """The key of the entity holding a child (a flow's relationship)."""
+    edge = container_of(label)
+    if edge is None:
+        return None
+    result = await tx.run(
+        f"MATCH (o)-[:{edge.type}]->(:{identifier(label)} {{key: $key}}) RETURN o.key AS key", key=key
+    )
+    row = await result.single()
+    return None if row is None else str(row["key"])
+
+
+async def _participant_labels(tx: Tx, named: list[tuple[str, str]]) -> dict[str, str]:
+    """Which of the keys a scenario or statement names are departments and which are parties."""
+    if not named:
+        return {}
+    result = await tx.run(
+        "UNWIND $keys AS key OPTIONAL MATCH (n {key: key}) WHERE n:Department OR n:Party "
+        "RETURN key, [l IN labels(n) WHERE l IN ['Department', 'Party']][0] AS label",
+        keys=sorted({key for key, _ in named}),
+    )
+    labels = {row["key"]: row["label"] async for row in result if row["label"]}
+    missing = [(key, where) for key, where in named if key not in labels]
     if missing:
-        first = missing[0]
-        names = ", ".join(f"{' or '.join(m.labels).lower()} '{m.key}' ({m.field})" for m in missing)
-        raise InvalidInput(f"These do not exist: {names}.", field=first.field, missing=[m.key for m in missing])
+        key, where = missing[0]
+        raise BadInput(f"{where}: no department or party has the key '{key}'.", field=where,
+                       missing=[key for key, _ in missing])  # fmt: skip
+    return labels
 
 
-def _without_links_to(node: StoredNode, doomed: set[tuple[str, str]]) -> NodeRecord:
-    links = tuple(link for link in node.record.links if (link.target_label, link.target_key) not in doomed)
-    return NodeRecord(node.record.label, node.record.key, node.record.props, links)
+# --- checking the new state -------------------------------------------------------------------
 
 
-async def _keys_are_free(tx: AsyncManagedTransaction, records: Sequence[NodeRecord]) -> None:
-    """A new part (a goal, a step) may not take a key that something else already has."""
+def _where_named(item: Any, key: str, container: str | None) -> str:
+    """The input field that names `key` (for messages), found by walking the input."""
+    if container is not None and key == container:
+        return "relationship"
+
+    def walk(value: Any, path: str) -> str | None:
+        if value == key and isinstance(value, str):
+            return path
+        if isinstance(value, dict):
+            for name, inner in value.items():
+                if name != "key" and (found := walk(inner, f"{path}.{name}")):
+                    return found
+        if isinstance(value, list):
+            for index, inner in enumerate(value):
+                if found := walk(inner, f"{path}[{index}]"):
+                    return found
+        return None
+
+    dumped = item.model_dump(mode="json") if isinstance(item, BaseModel) else None
+    return (walk(dumped, "input") if dumped is not None else None) or "input"
+
+
+async def _check_references(tx: Tx, change: Change, after: list[NodeRecord]) -> None:
+    """Everything the new records link to exists (or is created by this very change)."""
+    made = {(r.label, r.key) for r in after}
+    wanted = {(link.target_label, link.target_key) for r in after for link in r.links} - made
     by_label: dict[str, list[str]] = {}
-    for record in records:
+    for label, key in wanted:
+        by_label.setdefault(label, []).append(key)
+    missing: list[tuple[str, str]] = []
+    for label, keys in sorted(by_label.items()):
+        result = await tx.run(
+            f"UNWIND $keys AS key OPTIONAL MATCH (n:{identifier(label)} {{key: key}}) RETURN key, n IS NOT NULL AS found",
+            keys=sorted(keys),
+        )
+        missing += [(label, row["key"]) async for row in result if not row["found"]]
+    if missing:
+        named = [(label, key, _where_named(change.item, key, change.container)) for label, key in missing]
+        listed = ", ".join(f"{label.lower()} '{key}' ({where})" for label, key, where in named)
+        raise BadInput(f"These do not exist: {listed}.", field=named[0][2], missing=[key for _, key, _ in named])
+
+
+def _check_parts(after: list[NodeRecord]) -> None:
+    seen: set[tuple[str, str]] = set()
+    for record in after:
+        if (record.label, record.key) in seen:
+            raise BadInput(f"input: the {record.label.lower()} key '{record.key}' is used twice.", field="input")
+        seen.add((record.label, record.key))
+
+
+async def _keys_are_free(tx: Tx, created: Sequence[NodeRecord]) -> None:
+    """A new node (an entity, or a goal or step of one) may not take a key something has."""
+    by_label: dict[str, list[str]] = {}
+    for record in created:
         by_label.setdefault(record.label, []).append(record.key)
     for label, keys in by_label.items():
-        result = await tx.run(
-            f"UNWIND $keys AS key MATCH (n:{identifier(label)} {{key: key}}) RETURN key",
-            keys=keys,
-        )
+        result = await tx.run(f"UNWIND $keys AS key MATCH (n:{identifier(label)} {{key: key}}) RETURN key", keys=keys)
         taken = [row["key"] async for row in result]
         if taken:
-            raise Conflict(
-                f"The {label.lower()} key '{taken[0]}' is already used elsewhere.", field="input", keys=taken
+            raise Conflict(f"A {label.lower()} with the key '{taken[0]}' already exists.", field="input.key",
+                           keys=taken)  # fmt: skip
+
+
+def _check_fixed(change: Change, before: list[StoredNode], after: list[NodeRecord]) -> None:
+    if change.creating:
+        return
+    for link_type in change.kind.fixed:
+        was = sorted(link.target_key for n in before if n.record.key == change.key for link in n.record.links
+                     if link.type == link_type)  # fmt: skip
+        becomes = sorted(link.target_key for r in after if r.key == change.key for link in r.links
+                         if link.type == link_type)  # fmt: skip
+        if was != becomes:
+            raise BadInput(
+                f"input.departments: {change.label.lower()} '{change.key}' is between {' and '.join(was)}; that "
+                f"cannot change. Create a new {change.label.lower()} instead.",
+                field="input.departments",
             )
 
 
-async def _next_position(tx: AsyncManagedTransaction, record: NodeRecord) -> int:
+async def _next_position(tx: Tx, record: NodeRecord) -> int:
     """New things go last among their siblings (in their relationship, or of their label)."""
     parent = next(
-        (link for link in record.links if not link.outgoing and link.type in {e.type for e in CHILD_EDGES}),
-        None,
+        (link for link in record.links if not link.outgoing and link.type in {e.type for e in CHILD_EDGES}), None
     )
     if parent is not None:
         result = await tx.run(
@@ -291,138 +454,148 @@ def _with_position(record: NodeRecord, position: int) -> NodeRecord:
     return NodeRecord(record.label, record.key, {**record.props, "position": position}, record.links)
 
 
+def _without_links_to(node: StoredNode, doomed: set[tuple[str, str]]) -> NodeRecord:
+    links = tuple(link for link in node.record.links if (link.target_label, link.target_key) not in doomed)
+    return normalized(NodeRecord(node.record.label, node.record.key, node.record.props, links))
+
+
+# --- the change -------------------------------------------------------------------------------
+
+Audit = list[tuple[NodeRecord | None, int | None, NodeRecord | None, int | None]]
+
+
+async def _deletion(tx: Tx, change: Change, before: list[StoredNode], plan: Plan) -> Audit:
+    entity = {(n.record.label, n.record.key) for n in before}
+    referrers = await _owners_of_links_into(tx, entity)
+    deleted: list[StoredNode] = []
+    if referrers and not change.cascade:
+        listed = ", ".join(f"{label.lower()} '{key}'" for label, key in sorted(referrers)[:20])
+        raise Conflict(
+            f"{change.label} '{change.key}' is still referenced by {len(referrers)} thing(s): {listed}. "
+            "Change or delete those first, or pass cascade: true.",
+            references=[f"{label}:{key}" for label, key in sorted(referrers)],
+        )
+    if referrers:
+        deleted = await _read_nodes(tx, sorted(await _dependents(tx, entity)))
+    doomed = entity | {(n.record.label, n.record.key) for n in deleted}
+    # Survivors that pointed at something deleted only lose that link (a MENTIONS, an ABOUT).
+    touched = await _read_nodes(tx, sorted(await _owners_of_links_into(tx, doomed)))
+    plan.deletions = sorted(doomed)
+    audit: Audit = [(n.record, n.version, None, None) for n in [*before, *deleted]]
+    for node in touched:
+        trimmed = _without_links_to(node, doomed)
+        plan.updated.append((trimmed, node.version + 1))
+        audit.append((node.record, node.version, trimmed, node.version + 1))
+    return audit
+
+
+async def _new_state(tx: Tx, change: Change, before: list[StoredNode]) -> list[NodeRecord]:
+    if change.transform is not None:
+        return change.transform(before)
+    kind = change.kind
+    container = change.container if change.creating else await container_key(tx, change.label, change.key)
+    labels = await _participant_labels(tx, kind.participants(change.item))
+    return kind.records(change.item, container, labels)
+
+
+async def _edit(tx: Tx, change: Change, before: list[StoredNode], plan: Plan) -> Audit | None:
+    after = await _new_state(tx, change, before)
+    _check_parts(after)
+    _check_fixed(change, before, after)
+    await _check_references(tx, change, after)
+    for check in change.kind.checks:
+        await check(tx, change, after)
+    root = (change.label, change.key)
+    before_by_id = {(n.record.label, n.record.key): n for n in before}
+    index = next(i for i, r in enumerate(after) if (r.label, r.key) == root)
+    if change.creating:
+        after[index] = _with_position(after[index], await _next_position(tx, after[index]))
+    else:  # an edit keeps the entity where it was in its list
+        after[index] = _with_position(after[index], int(before_by_id[root].record.props.get("position", 0)))
+    audit: Audit = []
+    after_ids = set()
+    for record in after:
+        ident = (record.label, record.key)
+        after_ids.add(ident)
+        old = before_by_id.get(ident)
+        if old is None:
+            plan.created.append(record)
+            audit.append((None, None, record, 1))
+        elif not old.record.same_as(record) or ident == root:
+            plan.updated.append((record, old.version + 1))
+            audit.append((old.record, old.version, record, old.version + 1))
+    for ident, old in before_by_id.items():
+        if ident not in after_ids:
+            plan.deletions.append(ident)
+            audit.append((old.record, old.version, None, None))
+    await _keys_are_free(tx, plan.created)
+    if not change.creating and all(
+        old is not None and new is not None and old.same_as(new) for old, _, new, _ in audit
+    ):
+        return None  # nothing to change: no new version, no audit record
+    return audit
+
+
+async def _verify(tx: Tx, plan: Plan) -> None:
+    """The graph now holds exactly the records written (else the transaction is undone)."""
+    written = {(r.label, r.key): r for r in plan.written}
+    stored = {(n.record.label, n.record.key): n.record for n in await _read_nodes(tx, sorted(written))}
+    for ident, record in written.items():
+        found = stored.get(ident)
+        if found is None or sorted(found.links) != sorted(normalized(record).links):
+            raise Conflict(f"{ident[0]} '{ident[1]}' could not be written as asked (what it refers to changed); "
+                           "nothing was saved. Read again and retry.")  # fmt: skip
+
+
+async def _audit(tx: Tx, change: Change, audit: Audit, graph_version: int) -> list[ChangeRecord]:
+    mutation = uuid.uuid4().hex[:12]
+    at = datetime.now(UTC).isoformat(timespec="microseconds")
+    rows: list[dict[str, Any]] = []
+    made: list[ChangeRecord] = []
+    for seq, (was, was_version, becomes, becomes_version) in enumerate(audit):
+        subject = becomes or was
+        assert subject is not None
+        before_json, after_json = _record_json(was, was_version), _record_json(becomes, becomes_version)
+        # Ordered by the graph's version: the order in which changes committed.
+        change_id = f"{graph_version:012d}-{seq:04d}-{mutation}"
+        rows.append(
+            {"id": change_id, "mutation": mutation, "version": graph_version, "seq": seq, "at": at,
+             "actor": change.actor, "operation": change.operation, "label": subject.label, "key": subject.key,
+             "before": before_json, "after": after_json}
+        )  # fmt: skip
+        made.append(
+            ChangeRecord(change_id, at, change.actor, change.operation, subject.label, subject.key,
+                         orjson.loads(before_json) if before_json else None,
+                         orjson.loads(after_json) if after_json else None)
+        )  # fmt: skip
+    await tx.run("UNWIND $rows AS row CREATE (c:Change) SET c = row", rows=rows)
+    return made
+
+
 async def apply_change(db: Database, change: Change) -> list[ChangeRecord]:
     """Make one change in one transaction; return its audit records (empty: nothing changed)."""
 
-    async def work(tx: AsyncManagedTransaction) -> list[ChangeRecord]:
-        creating = change.expected_version is None and change.after is not None and change.transform is None
-        if creating:
-            result = await tx.run(
-                f"MATCH (n:{identifier(change.label)} {{key: $key}}) RETURN n.key AS key",
-                key=change.key,
-            )
-            if await result.single() is not None:
-                raise Conflict(
-                    f"A {change.label.lower()} with the key '{change.key}' already exists.", field="input.key"
-                )
+    async def work(tx: Tx, graph_version: int) -> list[ChangeRecord]:
+        if change.creating:
+            await _keys_are_free(tx, [NodeRecord(change.label, change.key, {})])
             before: list[StoredNode] = []
         else:
             await _lock_and_check_version(tx, change)
             before = await _read_nodes(tx, await _entity(tx, change.label, change.key))
-        await _check_references(tx, change.references)
-        for cypher, params, message, field_name in change.checks:
-            row = await (await tx.run(cypher, **params)).single()
-            if row is None or not row[0]:
-                raise InvalidInput(message, field=field_name)
-        if change.transform is not None:
-            change.after = change.transform(before)
-
         plan = Plan()
-        before_by_id = {(n.record.label, n.record.key): n for n in before}
-        if change.after is None:  # delete
-            entity = set(before_by_id)
-            referrers = await _owners_of_links_into(tx, entity)
-            deleted: list[StoredNode] = []
-            if referrers and not change.cascade:
-                listed = ", ".join(f"{label.lower()} '{key}'" for label, key in sorted(referrers)[:20])
-                raise Conflict(
-                    f"{change.label} '{change.key}' is still referenced by {len(referrers)} thing(s): {listed}. "
-                    "Change or delete those first, or pass cascade: true.",
-                    references=[f"{label}:{key}" for label, key in sorted(referrers)],
-                )
-            if referrers:
-                deleted = await _read_nodes(tx, sorted(await _dependents(tx, entity)))
-            doomed = entity | {(n.record.label, n.record.key) for n in deleted}
-            # Survivors that pointed at something deleted only lose that link (a MENTIONS, an ABOUT).
-            touched = await _read_nodes(tx, sorted(await _owners_of_links_into(tx, doomed)))
-            plan.deletions = sorted(doomed)
-            audit: list[tuple[NodeRecord | None, int | None, NodeRecord | None, int | None]] = [
-                (n.record, n.version, None, None) for n in [*before, *deleted]
-            ]
-            for node in touched:
-                trimmed = _without_links_to(node, doomed)
-                plan.updated.append((trimmed, node.version + 1))
-                audit.append((node.record, node.version, trimmed, node.version + 1))
-        else:
-            after = list(change.after)
-            root = (change.label, change.key)
-            index = next(i for i, r in enumerate(after) if (r.label, r.key) == root)
-            if creating:
-                after[index] = _with_position(after[index], await _next_position(tx, after[index]))
-            else:  # an edit keeps the entity where it was in its list
-                after[index] = _with_position(after[index], int(before_by_id[root].record.props.get("position", 0)))
-            audit = []
-            after_ids = set()
-            for record in after:
-                ident = (record.label, record.key)
-                after_ids.add(ident)
-                old = before_by_id.get(ident)
-                if old is None:
-                    plan.created.append(record)
-                    audit.append((None, None, record, 1))
-                elif not old.record.same_as(record) or ident == root:
-                    plan.updated.append((record, old.version + 1))
-                    audit.append((old.record, old.version, record, old.version + 1))
-            for ident, old in before_by_id.items():
-                if ident not in after_ids:
-                    plan.deletions.append(ident)
-                    audit.append((old.record, old.version, None, None))
-            await _keys_are_free(tx, [r for r in plan.created if (r.label, r.key) != root])
-            if not creating and all(
-                old is not None and new is not None and old.same_as(new) for old, _, new, _ in audit
-            ):
-                return []  # nothing to change: no new version, no audit record
+        audit = await (_deletion(tx, change, before, plan) if change.item is None and change.transform is None
+                       else _edit(tx, change, before, plan))  # fmt: skip
+        if audit is None:
+            return []
         try:
             await write_plan(tx, plan)
         except ConstraintError as exc:
-            raise Conflict(
-                f"A {change.label.lower()} with the key '{change.key}' already exists.", field="input.key"
-            ) from exc
-
-        mutation = uuid.uuid4().hex
-        at = datetime.now(UTC).isoformat(timespec="microseconds")
-        rows: list[dict[str, Any]] = []
-        made: list[ChangeRecord] = []
-        for seq, (was, was_version, becomes, becomes_version) in enumerate(audit):
-            subject = becomes or was
-            assert subject is not None
-            before_json, after_json = _record_json(was, was_version), _record_json(becomes, becomes_version)
-            change_id = f"{mutation}-{seq}"
-            rows.append(
-                {"id": change_id, "mutation": mutation, "seq": seq, "at": at, "actor": change.actor,
-                 "operation": change.operation, "label": subject.label, "key": subject.key,
-                 "before": before_json, "after": after_json}
-            )  # fmt: skip
-            made.append(
-                ChangeRecord(
-                    change_id, at, change.actor, change.operation, subject.label, subject.key,
-                    orjson.loads(before_json) if before_json else None,
-                    orjson.loads(after_json) if after_json else None,
-                )
-            )  # fmt: skip
-        await tx.run("UNWIND $rows AS row CREATE (c:Change) SET c = row", rows=rows)
-        return made
+            raise Conflict(f"A {change.label.lower()} with the key '{change.key}' already exists.",
+                           field="input.key") from exc  # fmt: skip
+        await _verify(tx, plan)
+        return await _audit(tx, change, audit, graph_version)
 
     return await db.write(work)
-
-
-async def participant_labels(db: Database, keys: Sequence[str]) -> dict[str, str]:
-    """For step actors and recipients: which keys are departments and which are parties."""
-    rows = await db.read(
-        "UNWIND $keys AS key OPTIONAL MATCH (n {key: key}) WHERE n:Department OR n:Party "
-        "RETURN key, labels(n)[0] AS label",
-        keys=list(keys),
-    )
-    return {row["key"]: row["label"] for row in rows if row["label"]}
-
-
-async def relationship_departments(db: Database, key: str) -> list[str] | None:
-    rows = await db.read(
-        "MATCH (r:Relationship {key: $key}) "
-        "RETURN COLLECT { MATCH (r)-[b:BETWEEN]->(d) RETURN d.key ORDER BY b.position } AS departments",
-        key=key,
-    )
-    return list(rows[0]["departments"]) if rows else None
 
 
 async def owner(db: Database, label: str, key: str) -> tuple[str, str] | None:
@@ -438,8 +611,3 @@ async def owner(db: Database, label: str, key: str) -> tuple[str, str] | None:
             break
     rows = await db.read(f"MATCH {pattern} RETURN o.key AS key", key=key)
     return (str(near), rows[0]["key"]) if rows else None
-
-
-async def current_version(db: Database, label: str, key: str) -> int | None:
-    rows = await db.read(f"MATCH (n:{identifier(label)} {{key: $key}}) RETURN n.version AS v", key=key)
-    return int(rows[0]["v"]) if rows else None

@@ -9,7 +9,6 @@ from typing import Any
 
 import httpx
 import pytest
-from neo4j import AsyncManagedTransaction
 
 from deptgraph.settings import Settings
 from graph.database import Database
@@ -239,14 +238,18 @@ async def test_a_failure_in_the_middle_of_a_cascade_leaves_the_graph_as_it_was(
     locked = asyncio.Event()
     release = asyncio.Event()
 
-    async def hold_a_lock(tx: AsyncManagedTransaction) -> None:
-        # Another writer holds a flow the cascade must delete; the cascade gets as far as that
-        # flow — its reads, checks and the deletes before it — then waits, and runs out of time.
-        await tx.run("MATCH (f:Flow {key: 'sales-to-accounting-selling-costs'}) SET f.version = f.version")
-        locked.set()
-        await release.wait()
+    async def hold_a_lock() -> None:
+        # Another writer (outside deptgraph) holds a flow the cascade must delete; the cascade gets
+        # as far as that flow — its reads, checks and the deletes before it — then waits, and runs
+        # out of time.
+        async with seeded.driver.session() as session:
+            tx = await session.begin_transaction()
+            await tx.run("MATCH (f:Flow {key: 'sales-to-accounting-selling-costs'}) SET f.version = f.version")
+            locked.set()
+            await release.wait()
+            await tx.commit()
 
-    holder = asyncio.create_task(seeded.write(hold_a_lock))
+    holder = asyncio.create_task(hold_a_lock())
     await locked.wait()
     try:
         impatient = settings.model_copy(update={"request_timeout": 3.0})
