@@ -32,9 +32,9 @@ from strawberry.types.unset import UNSET
 from api.assets import static_endpoint, vendor_endpoint
 from api.auth import Auth
 from api.context import Context, Reading, preferred_lang
-from api.errors import OutageLog, codes_of, error_body
+from api.errors import OutageLog, codes_of, error_body, without_suggestions
 from api.health import healthz, readyz
-from api.middleware import RequestLimits, RequestRecord
+from api.middleware import RequestLimits, RequestRecord, SecurityHeaders
 from api.observability import AccessLog, Metrics
 from api.queries import NamedQuery, load_queries
 from api.schema import build_schema, measured_relations
@@ -75,6 +75,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             lang=preferred_lang(request.headers.get("accept-language")),
             auth=Auth(request.headers.get("authorization"), database, self.settings.reads_need_token),
             outages=request.app.state.outages,
+            development=self.settings.development,
             record=record,
         )
 
@@ -101,6 +102,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         errors: list[dict[str, Any]] = response.get("errors") or []  # type: ignore[assignment]
         record: RequestRecord = request.state.record
         for error in errors:
+            if not self.settings.development:
+                error["message"] = without_suggestions(str(error.get("message", "")))
             extensions = error.get("extensions") or {}
             if "code" not in extensions:
                 syntax = str(error.get("message", "")).startswith("Syntax Error")
@@ -202,12 +205,19 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/queries", list_queries, methods=["GET"]),
         Route("/assets/{path:path}", vendor_endpoint(settings.assets_dir), methods=["GET"]),
-        Route("/metrics", metrics.endpoint, methods=["GET"]),
+        Route(
+            "/metrics",
+            metrics.endpoint(
+                settings.metrics_token.get_secret_value() if settings.metrics_token else None, settings.development
+            ),
+            methods=["GET"],
+        ),
     ]
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
         middleware=[
+            Middleware(SecurityHeaders),
             Middleware(AccessLog, metrics=metrics),
             Middleware(RequestLimits, max_body_bytes=settings.max_body_bytes),
         ],

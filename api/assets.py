@@ -39,7 +39,11 @@ def vendor_endpoint(assets_dir: Path):  # type: ignore[no-untyped-def]
 
 
 # Files of the explorer page, served from api/static under /static/.
-STATIC_FILES = {"explorer.js": "application/javascript", "explorer.css": "text/css"}
+STATIC_FILES = {
+    "explorer.js": "application/javascript",
+    "explorer.css": "text/css",
+    "graphiql.js": "application/javascript",
+}
 
 
 def static_endpoint(static_dir: Path):  # type: ignore[no-untyped-def]

@@ -59,5 +59,6 @@ class Context:
     reading: Reading
     lang: Lang = Lang.VI
     auth: Auth | None = None
+    development: bool = True  # suggestions in errors, versions for anyone (see DEPTGRAPH_ENV)
     outages: Any = None  # the app's api.errors.OutageLog
     record: Any = None  # the request's api.middleware.RequestRecord

@@ -76,6 +76,15 @@ class OutageLog:
             self.suppressed += 1
 
 
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def without_suggestions(message: str) -> str:
+    """A validation message without graphql-core's "Did you mean …?" (which names fields,
+    arguments, enum values and input fields the schema has: in production, not for everyone)."""
+    return _SUGGESTION.sub("", message)
+
+
 def classify(error: GraphQLError, request_id: str | None, outages: OutageLog | None) -> GraphQLError:
     """The error as the client may see it."""
     original = error.original_error
@@ -148,13 +157,26 @@ class ErrorPolicy(SchemaExtension):
         context = self.execution_context.context
         request_id = getattr(context, "request_id", None)
         outages = getattr(context, "outages", None)
-        result.errors = [classify(error, request_id, outages) for error in result.errors or []]
+        errors = [classify(error, request_id, outages) for error in result.errors or []]
+        if not getattr(context, "development", True):
+            errors = [_plain(error) for error in errors]
+        result.errors = errors
 
     def on_execute(self) -> Iterator[None]:
         record = getattr(self.execution_context.context, "record", None)
         if record is not None:  # for the access log and the metrics
             record.operation = self.execution_context.operation_name
         yield
+
+
+def _plain(error: GraphQLError) -> GraphQLError:
+    if error.extensions and error.extensions.get("code") == "NOT_FOUND":
+        return error  # names of the graph's own things, which anyone who may read can read
+    message = without_suggestions(error.message)
+    if message == error.message:
+        return error
+    return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions, path=error.path,
+                        extensions=error.extensions)  # fmt: skip
 
 
 def codes_of(errors: Sequence[dict[str, Any]]) -> list[str]:

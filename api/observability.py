@@ -9,8 +9,8 @@ belongs to the app (so several apps in one process, as in tests, do not mix thei
 
 from __future__ import annotations
 
+import hmac
 import logging
-import re
 import sys
 import time
 from functools import partial
@@ -27,8 +27,6 @@ from graph.database import Database
 
 log = logging.getLogger("deptgraph.access")
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-MAX_OPERATION_LABELS = 100
 ROUTES = ("/", "/graphql", "/healthz", "/readyz", "/metrics", "/queries")
 
 
@@ -89,15 +87,14 @@ class Metrics:
             self.breaker.labels(state).set_function(partial(_is_state, database, state))
 
     def operation_label(self, name: str | None) -> str:
-        """Operation names come from clients: keep the label set bounded."""
+        """Operation names come from clients: only the ones the app knows (queries/, persisted
+        queries) are labels of their own; any other is `other`, unnamed ones `anonymous`."""
         if not name:
             return "anonymous"
-        if name in self.operations:
-            return name
-        if _NAME.match(name) and len(self.operations) < MAX_OPERATION_LABELS:
-            self.operations.add(name)
-            return name
-        return "other"
+        return name if name in self.operations else "other"
+
+    def know(self, names: list[str]) -> None:
+        self.operations.update(names)
 
     def observe_graphql(self, operation: str | None, seconds: float, codes: list[str], round_trips: int) -> str:
         label = self.operation_label(operation)
@@ -108,8 +105,23 @@ class Metrics:
         self.round_trips.inc(round_trips)
         return label
 
-    async def endpoint(self, request: Request) -> Response:
-        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+    def endpoint(self, token: str | None, open_without_token: bool) -> Any:
+        """The /metrics route: behind `Authorization: Bearer <token>` when a token is set; without
+        one, open only where `open_without_token` (development)."""
+        expected = f"Bearer {token}".encode() if token else None
+
+        async def metrics(request: Request) -> Response:
+            if expected is None and not open_without_token:
+                return Response("Metrics are served only with DEPTGRAPH_METRICS_TOKEN set in production.\n",
+                                status_code=403, media_type="text/plain")  # fmt: skip
+            if expected is not None:
+                given = request.headers.get("authorization", "").encode()
+                if not hmac.compare_digest(given, expected):
+                    return Response("Send Authorization: Bearer <DEPTGRAPH_METRICS_TOKEN>.\n", status_code=401,
+                                    media_type="text/plain", headers={"www-authenticate": "Bearer"})  # fmt: skip
+            return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+        return metrics
 
 
 def _is_state(database: Database, state: str) -> float:

@@ -293,9 +293,14 @@ class Query:
             total_count=page.total, page_info=info_, edges=edges, nodes=[e.node for e in edges]
         )
 
-    @strawberry.field(description="Which deptgraph and which Neo4j answer these questions.")
+    @strawberry.field(
+        description="Which deptgraph and which Neo4j answer these questions (in production: to callers with a token)."
+    )
     async def about(self, info: Info[Context, None]) -> About:
         await may_read(info)
+        if not info.context.development:  # versions tell an attacker what to try; a token holder may know
+            assert info.context.auth is not None
+            await info.context.auth.require(Role.VIEWER, "Reading the versions in production")
         server = await info.context.database.server_info()
         return About(version=__version__, neo4j_version=server["version"], neo4j_edition=server["edition"])
 

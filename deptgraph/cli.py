@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -199,9 +199,11 @@ def _read_seed_files(files: list[Path] | None) -> tuple[list[Path], Knowledge]:
     try:
         return paths, read_files(paths)
     except SeedValidationError as exc:
-        console.print(f"[bold red]{len(exc.problems)} problem(s)[/] in the seed files:", highlight=False)
+        console.print(f"[bold red]{exc.count} problem(s)[/] in the seed files:", highlight=False)
         for problem in exc.problems:
             console.print(f"  {problem}", highlight=False, markup=False)
+        if exc.count > len(exc.problems):
+            console.print(f"  … and {exc.count - len(exc.problems)} more (fix these first).")
         console.print("Nothing was written.")
         raise typer.Exit(1) from exc
 
@@ -246,7 +248,7 @@ def seed(
     Idempotent: nodes are matched by key, and only what changed is written. Prints, per label,
     what was created, updated, left unchanged, and what the graph holds that the files do not
     (deleted only with --prune)."""
-    from seed.loader import is_empty, load
+    from seed.loader import LoadError, is_empty, load
 
     settings = settings_from_environment()
     paths, knowledge = _read_seed_files(files)
@@ -272,14 +274,17 @@ def seed(
                 progress.start()
 
         with progress:
-            plan = await load(
-                db,
-                knowledge,
-                dry_run=dry_run,
-                prune=prune,
-                on_plan=on_plan,
-                on_progress=lambda n: progress.advance(task, n),
-            )
+            try:
+                plan = await load(
+                    db,
+                    knowledge,
+                    dry_run=dry_run,
+                    prune=prune,
+                    on_plan=on_plan,
+                    on_progress=lambda n: progress.advance(task, n),
+                )
+            except LoadError as exc:
+                raise _fail(str(exc)) from exc
         took = time.perf_counter() - started
         verb = "would change" if dry_run else "changed"
         out.print(_plan_table(plan, prune, f"Seed from {len(paths)} file(s): what {verb}"))
@@ -314,15 +319,55 @@ def export(
     """Write the graph's knowledge as one seed file (the format `deptgraph seed` reads).
 
     Includes what admins changed through the API, so it can be committed back to seed/."""
+    from seed.loader import ExportError
     from seed.loader import export as export_graph
 
     settings = settings_from_environment()
-    text = _with_database(settings, export_graph)
+    try:
+        text = _with_database(settings, export_graph)
+    except ExportError as exc:
+        raise _fail(str(exc)) from exc
     if output is None:
         typer.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
         console.print(f"Exported to {output}.", highlight=False)
+
+
+@app.command()
+def check(
+    repair: Annotated[bool, typer.Option("--fix", help="Apply the safe repairs (audited), then check again.")] = False,
+) -> None:
+    """Check the graph like fsck: report every broken invariant (counts and ends of relationships,
+    one relationship per pair, flows between their relationship's departments, keys, what export
+    needs, the audit trail against the graph).
+
+    Exit code: 0 clean, 1 problems found (after --fix: problems left), 2 the check could not run.
+    For CI and cron."""
+    from graph.check import by_invariant, fix
+    from graph.check import check as check_graph
+
+    async def work(db: Database) -> tuple[list[str], list[Any]]:
+        found = await check_graph(db)
+        done = await fix(db, found) if repair and found else []
+        return done, (await check_graph(db) if done else found)
+
+    try:
+        done, problems = _with_database(settings_from_environment(), work)
+    except typer.Exit as exc:
+        raise typer.Exit(2) from exc
+    for line in done:
+        out.print(f"fixed: {line}", highlight=False)
+    if not problems:
+        out.print("The graph is consistent: no problem found.")
+        return
+    out.print(f"{len(problems)} problem(s):", highlight=False)
+    for problem in problems:
+        out.print(f"  {problem}", highlight=False, markup=False)
+    out.print("By invariant: " + ", ".join(f"{name} {n}" for name, n in by_invariant(problems).items()))
+    if any(p.fixable for p in problems) and not repair:
+        out.print("Some can be repaired safely: deptgraph check --fix")
+    raise typer.Exit(1)
 
 
 token_app = typer.Typer(

@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     max_response_bytes: int = Field(default=10_000_000, ge=10_000)
     # The largest page a …Connection field gives (`first`).
     max_page_size: int = Field(default=1_000, ge=1)
+    # /metrics needs `Authorization: Bearer <this>` when set; in production it is served only then.
+    metrics_token: SecretStr | None = None
     # Reads are open to anyone who can reach the service unless this is set.
     reads_need_token: bool = False
     # GraphiQL and introspection: on in development; in production only when set to true.

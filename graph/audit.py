@@ -3,14 +3,17 @@ the mutation's own transaction, and read back newest first, a page at a time."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+from neo4j import AsyncManagedTransaction
 
 from graph.compiler import BadArgument, decode_cursor, encode_cursor
 from graph.database import Database
+from graph.model import NodeRecord
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,54 @@ def since_text(since: datetime | None) -> str | None:
         return moment.astimezone(UTC).isoformat(timespec="microseconds")
     except OverflowError:
         return None
+
+
+# A node's state before and after a change (None: it did not exist / no longer does), with versions.
+Audit = list[tuple[NodeRecord | None, int | None, NodeRecord | None, int | None]]
+
+
+def _record_json(record: NodeRecord | None, version: int | None) -> str | None:
+    if record is None:
+        return None
+    links = [
+        {"type": link.type, "outgoing": link.outgoing, "label": link.target_label, "key": link.target_key,
+         "position": link.position}
+        for link in sorted(record.links, key=lambda lk: (lk.type, not lk.outgoing, lk.position, lk.target_key))
+    ]  # fmt: skip
+    state = {"label": record.label, "key": record.key, "version": version, "properties": dict(record.props),
+             "links": links}  # fmt: skip
+    return orjson.dumps(state, option=orjson.OPT_SORT_KEYS).decode()
+
+
+async def write_audit(
+    tx: AsyncManagedTransaction, actor: str, operation: str, audit: Audit, graph_version: int, keep: bool = True
+) -> list[ChangeRecord]:
+    """Record one `(:Change)` per node changed, in the change's own transaction; return them
+    (unless `keep` is off: a seed's thousands are not needed back)."""
+    mutation = uuid.uuid4().hex[:12]
+    at = datetime.now(UTC).isoformat(timespec="microseconds")
+    rows: list[dict[str, Any]] = []
+    made: list[ChangeRecord] = []
+    for seq, (was, was_version, becomes, becomes_version) in enumerate(audit):
+        subject = becomes or was
+        assert subject is not None
+        before_json, after_json = _record_json(was, was_version), _record_json(becomes, becomes_version)
+        # Ordered by the graph's version: the order in which changes committed.
+        change_id = f"{graph_version:012d}-{seq:04d}-{mutation}"
+        rows.append(
+            {"id": change_id, "mutation": mutation, "version": graph_version, "seq": seq, "at": at,
+             "actor": actor, "operation": operation, "label": subject.label, "key": subject.key,
+             "before": before_json, "after": after_json}
+        )  # fmt: skip
+        if keep:
+            made.append(
+                ChangeRecord(change_id, at, actor, operation, subject.label, subject.key,
+                             orjson.loads(before_json) if before_json else None,
+                             orjson.loads(after_json) if after_json else None)
+            )  # fmt: skip
+    for start in range(0, len(rows), 10_000):
+        await tx.run("UNWIND $rows AS row CREATE (c:Change) SET c = row", rows=rows[start : start + 10_000])
+    return made
 
 
 def record_of(c: dict[str, Any]) -> ChangeRecord:

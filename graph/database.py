@@ -149,16 +149,30 @@ def _translated_errors() -> Iterator[None]:
         raise DatabaseUnavailable(f"Neo4j connection failed: {exc}") from exc
 
 
-# The graph's state: its version, raised by every write transaction (which thereby takes the
-# graph's write lock), and an epoch that changes when the graph is wiped and begun again.
+# The graph's state: its version, raised by every write transaction that changes something, and
+# an epoch that changes when the graph is wiped and begun again. Every write transaction takes its
+# lock first, so writers queue one behind the other.
 GRAPH_STATE = "MERGE (g:GraphState {id: 'graph'}) ON CREATE SET g.version = 0, g.epoch = randomUUID()"
 
 
-async def next_version(tx: AsyncManagedTransaction) -> int:
-    result = await tx.run(f"{GRAPH_STATE} SET g.version = g.version + 1 RETURN g.version AS version")
-    row = await result.single()
-    assert row is not None
-    return int(row["version"])
+class GraphLock:
+    """The graph's write lock, held by one write transaction: `version()` raises the graph's
+    version (once) for a transaction that changes something, and says what it is now."""
+
+    def __init__(self, tx: AsyncManagedTransaction) -> None:
+        self.tx = tx
+        self._version: int | None = None
+
+    async def take(self) -> None:
+        await self.tx.run(f"{GRAPH_STATE} SET g._lock = true REMOVE g._lock")
+
+    async def version(self) -> int:
+        if self._version is None:
+            result = await self.tx.run(f"{GRAPH_STATE} SET g.version = g.version + 1 RETURN g.version AS version")
+            row = await result.single()
+            assert row is not None
+            self._version = int(row["version"])
+        return self._version
 
 
 class Database:
@@ -308,16 +322,19 @@ class Database:
 
         return await self._guarded(run)
 
-    async def write(self, work: Callable[[AsyncManagedTransaction, int], Awaitable[T]]) -> T:
-        """Run `work(tx, graph_version)` in one write transaction: all of it is committed, or none.
+    async def write(self, work: Callable[[AsyncManagedTransaction, GraphLock], Awaitable[T]]) -> T:
+        """Run `work(tx, lock)` in one write transaction: all of it is committed, or none.
 
-        Every write transaction first takes the graph's write lock by raising its version, so
-        writers queue one behind the other: what a change checks cannot change before it writes,
-        and the versions give the order in which changes committed."""
+        Every write transaction first takes the graph's write lock, so writers queue one behind
+        the other: what a change checks cannot change before it writes. One that changes
+        something raises the graph's version (`lock.version()`): the versions give the order in
+        which changes committed."""
         _count(getattr(work, "__name__", "write"))
 
         async def locked(tx: AsyncManagedTransaction) -> T:
-            return await work(tx, await next_version(tx))
+            lock = GraphLock(tx)
+            await lock.take()
+            return await work(tx, lock)
 
         async def run() -> T:
             unit = neo4j.unit_of_work(timeout=_remaining())(locked)  # counted from when it got its turn

@@ -1,8 +1,8 @@
 """Reading and writing the knowledge as node records (see `graph/model.py`).
 
 `read_records` returns every knowledge node with the relationships it owns; `plan_changes`
-compares that with the wanted records; `apply_plan` writes a plan in one transaction, in
-batches of UNWIND statements.
+compares that with the wanted records; `write_plan` writes a plan inside the caller's transaction,
+in batches of UNWIND statements.
 """
 
 from __future__ import annotations
@@ -58,20 +58,30 @@ class StoredNode:
     version: int
 
 
-async def read_records(db: Database) -> dict[tuple[str, str], StoredNode]:
-    """Every knowledge node, keyed by (label, key), with the relationships it owns."""
+async def _rows(source: Database | AsyncManagedTransaction, cypher: str, **params: Any) -> list[dict[str, Any]]:
+    if isinstance(source, Database):
+        return await source.read(cypher, **params)
+    result = await source.run(cypher, params)
+    return [dict(zip(result.keys(), values, strict=True)) for values in await result.values()]
+
+
+async def read_records(source: Database | AsyncManagedTransaction) -> dict[tuple[str, str], StoredNode]:
+    """Every knowledge node, keyed by (label, key), with the relationships it owns (read through
+    the database, or inside a transaction)."""
     # Two queries whose rows are whole labels: the driver's cost is per record, not per value.
-    node_rows = await db.read(
+    node_rows = await _rows(
+        source,
         "MATCH (n) WHERE any(label IN labels(n) WHERE label IN $labels) "
         "WITH [label IN labels(n) WHERE label IN $labels][0] AS label, properties(n) AS props "
         "RETURN label, collect(props) AS nodes",
         labels=list(LABELS),
     )
-    edge_rows = await db.read(
-        "MATCH (a)-[r]->(b) WHERE a.key IS NOT NULL AND b.key IS NOT NULL "
+    edge_rows = await _rows(
+        source,
+        "MATCH (a)-[r]->(b) WHERE a.key IS NOT NULL AND b.key IS NOT NULL AND NOT a:Change "
         "WITH type(r) AS type, labels(a)[0] AS from_label, labels(b)[0] AS to_label, "
         "     [a.key, b.key, coalesce(r.position, 0)] AS edge "
-        "RETURN type, from_label, to_label, collect(edge) AS edges"
+        "RETURN type, from_label, to_label, collect(edge) AS edges",
     )
     links: dict[tuple[str, str], list[Link]] = defaultdict(list)
     for row in edge_rows:
@@ -167,20 +177,6 @@ def _grouped(items: Iterable[T], by: Callable[[T], Any]) -> dict[Any, list[T]]:
     for item in items:
         groups[by(item)].append(item)
     return groups
-
-
-async def apply_plan(
-    db: Database,
-    plan: Plan,
-    on_progress: Callable[[int], None] | None = None,
-    batch_size: int = BATCH_SIZE,
-) -> None:
-    """Write the plan in one transaction: everything or, on any error, nothing."""
-
-    async def work(tx: AsyncManagedTransaction, graph_version: int) -> None:
-        await write_plan(tx, plan, on_progress, batch_size)
-
-    await db.write(work)
 
 
 async def write_plan(

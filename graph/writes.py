@@ -20,19 +20,16 @@ Deleting something others still refer to is refused with the list of what refers
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-import orjson
 from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 from pydantic import BaseModel
 
-from graph.audit import ChangeRecord
-from graph.database import Database
+from graph.audit import Audit, ChangeRecord, write_audit
+from graph.database import Database, GraphLock
 from graph.errors import BadInput, Conflict, GraphError, NotFound
 from graph.model import OWNED, SYSTEM_PROPERTIES, Link, NodeRecord, identifier
 from graph.shape import (
@@ -194,19 +191,6 @@ class Change:
 
 
 # --- reading the entity -----------------------------------------------------------------------
-
-
-def _record_json(record: NodeRecord | None, version: int | None) -> str | None:
-    if record is None:
-        return None
-    links = [
-        {"type": link.type, "outgoing": link.outgoing, "label": link.target_label, "key": link.target_key,
-         "position": link.position}
-        for link in sorted(record.links, key=lambda lk: (lk.type, not lk.outgoing, lk.position, lk.target_key))
-    ]  # fmt: skip
-    state = {"label": record.label, "key": record.key, "version": version, "properties": dict(record.props),
-             "links": links}  # fmt: skip
-    return orjson.dumps(state, option=orjson.OPT_SORT_KEYS).decode()
 
 
 async def _read_nodes(tx: Tx, idents: Sequence[tuple[str, str]]) -> list[StoredNode]:
@@ -461,8 +445,6 @@ def _without_links_to(node: StoredNode, doomed: set[tuple[str, str]]) -> NodeRec
 
 # --- the change -------------------------------------------------------------------------------
 
-Audit = list[tuple[NodeRecord | None, int | None, NodeRecord | None, int | None]]
-
 
 async def _deletion(tx: Tx, change: Change, before: list[StoredNode], plan: Plan) -> Audit:
     entity = {(n.record.label, n.record.key) for n in before}
@@ -547,35 +529,10 @@ async def _verify(tx: Tx, plan: Plan) -> None:
                            "nothing was saved. Read again and retry.")  # fmt: skip
 
 
-async def _audit(tx: Tx, change: Change, audit: Audit, graph_version: int) -> list[ChangeRecord]:
-    mutation = uuid.uuid4().hex[:12]
-    at = datetime.now(UTC).isoformat(timespec="microseconds")
-    rows: list[dict[str, Any]] = []
-    made: list[ChangeRecord] = []
-    for seq, (was, was_version, becomes, becomes_version) in enumerate(audit):
-        subject = becomes or was
-        assert subject is not None
-        before_json, after_json = _record_json(was, was_version), _record_json(becomes, becomes_version)
-        # Ordered by the graph's version: the order in which changes committed.
-        change_id = f"{graph_version:012d}-{seq:04d}-{mutation}"
-        rows.append(
-            {"id": change_id, "mutation": mutation, "version": graph_version, "seq": seq, "at": at,
-             "actor": change.actor, "operation": change.operation, "label": subject.label, "key": subject.key,
-             "before": before_json, "after": after_json}
-        )  # fmt: skip
-        made.append(
-            ChangeRecord(change_id, at, change.actor, change.operation, subject.label, subject.key,
-                         orjson.loads(before_json) if before_json else None,
-                         orjson.loads(after_json) if after_json else None)
-        )  # fmt: skip
-    await tx.run("UNWIND $rows AS row CREATE (c:Change) SET c = row", rows=rows)
-    return made
-
-
 async def apply_change(db: Database, change: Change) -> list[ChangeRecord]:
     """Make one change in one transaction; return its audit records (empty: nothing changed)."""
 
-    async def work(tx: Tx, graph_version: int) -> list[ChangeRecord]:
+    async def work(tx: Tx, lock: GraphLock) -> list[ChangeRecord]:
         if change.creating:
             await _keys_are_free(tx, [NodeRecord(change.label, change.key, {})])
             before: list[StoredNode] = []
@@ -593,7 +550,7 @@ async def apply_change(db: Database, change: Change) -> list[ChangeRecord]:
             raise Conflict(f"A {change.label.lower()} with the key '{change.key}' already exists.",
                            field="input.key") from exc  # fmt: skip
         await _verify(tx, plan)
-        return await _audit(tx, change, audit, graph_version)
+        return await write_audit(tx, change.actor, change.operation, audit, await lock.version())
 
     return await db.write(work)
 

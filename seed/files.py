@@ -11,6 +11,8 @@ writes it, so export → seed → export is byte-identical.
 from __future__ import annotations
 
 import difflib
+import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -58,15 +60,26 @@ class SeedProblem:
         return f"{place}: {what}: {self.message}" if what else f"{place}: {self.message}"
 
 
+# What a seed file may be: a regular file of at most this size, holding at most this many YAML
+# nodes, with no aliases (`*name`: one alias can stand for a whole subtree, and a few nested ones
+# for millions of nodes). Past MAX_PROBLEMS, problems are counted, not listed.
+MAX_FILE_BYTES = 32_000_000
+MAX_NODES = 3_000_000
+MAX_PROBLEMS = 100
+
+
 class SeedValidationError(ValueError):
-    """The seed files are invalid; `problems` lists every problem found."""
+    """The seed files are invalid; `problems` lists the problems found (the first MAX_PROBLEMS),
+    `count` how many there are in all."""
 
     def __init__(self, problems: Sequence[SeedProblem]) -> None:
-        self.problems = list(problems)
-        count = len(self.problems)
+        self.count = len(problems)
+        self.problems = list(problems)[:MAX_PROBLEMS]
+        more = self.count - len(self.problems)
         super().__init__(
-            f"{count} problem{'s' if count != 1 else ''} in the seed files:\n"
+            f"{self.count} problem{'s' if self.count != 1 else ''} in the seed files:\n"
             + "\n".join(f"  {p}" for p in self.problems)
+            + (f"\n  … and {more} more" if more else "")
         )
 
 
@@ -169,6 +182,23 @@ class _Loader(CParser, SafeConstructor, BaseResolver):
         CParser.__init__(self, stream)
         SafeConstructor.__init__(self)
         BaseResolver.__init__(self)
+
+    nodes = 0
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                "YAML aliases (*name) are not allowed in seed files: write the value out",
+                node.start_mark,
+            )
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"more than {MAX_NODES:,} values in one file; split it", node.start_mark
+            )
+        return super().construct_object(node, deep)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[object] = set()
@@ -284,15 +314,38 @@ def read_texts(named_texts: Iterable[tuple[str, str]]) -> Knowledge:
     return merged
 
 
+def read_seed_file(path: Path) -> str:
+    """The text of a seed file, read only if it is a regular file of a sane size (never a
+    device, a FIFO or a directory), and only from where it seems to be: a link may point to a
+    file in the same folder, not elsewhere."""
+    try:
+        if path.is_symlink() and path.resolve().parent != path.absolute().parent.resolve():
+            raise ValueError(f"is a link to {path.resolve()}, outside its folder; give that file itself")
+        info = os.stat(path)  # never opens it: a FIFO would wait for a writer forever
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("is not a regular file (a device, a pipe or a directory)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ValueError(f"is {info.st_size:,} bytes; a seed file is at most {MAX_FILE_BYTES:,}")
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise ValueError(f"grew past {MAX_FILE_BYTES:,} bytes while being read")
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise ValueError(f"cannot be read: {exc.strerror or exc}") from exc
+
+
 def read_files(paths: Iterable[Path]) -> Knowledge:
-    """Validate and merge seed files; raise SeedValidationError listing every problem."""
+    """Validate and merge seed files; raise SeedValidationError listing the problems."""
     named: list[tuple[str, str]] = []
     problems: list[SeedProblem] = []
     for path in paths:
         try:
-            named.append((str(path), path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(SeedProblem(str(path), None, "", None, f"cannot be read: {exc}"))
+            named.append((str(path), read_seed_file(path)))
+        except ValueError as exc:
+            problems.append(SeedProblem(str(path), None, "", None, str(exc)))
     if problems:
         raise SeedValidationError(problems)
     return read_texts(named)

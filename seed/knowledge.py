@@ -36,13 +36,36 @@ def _nfc(value: Any) -> Any:
     return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
 
 
+# Characters that change how text around them is shown, or are not shown at all: refused, so that
+# a name always reads as what it is (no terminal escapes, no right-to-left overrides, no NULs).
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_VISIBLE = ("L", "N", "P", "S")  # letters, numbers, punctuation, symbols
+
+
+def _clean(value: Any) -> Any:
+    """NFC, trimmed, and readable: no control or bidi-override characters, no byte-order marks,
+    at least one visible character, not starting with a bare combining mark."""
+    value = _nfc(value)
+    if not isinstance(value, str) or not value:
+        return value
+    for char in value:
+        if char in _BIDI_CONTROLS or char == "\ufeff" or (unicodedata.category(char) == "Cc" and char not in "\n\t"):
+            name = unicodedata.name(char, "a control character")
+            raise ValueError(f"contains {name.lower()} (U+{ord(char):04X}); texts are plain, visible characters")
+    if not any(unicodedata.category(char)[0] in _VISIBLE for char in value):
+        raise ValueError("has no visible character")
+    if unicodedata.category(value[0]).startswith("M"):
+        raise ValueError(f"starts with a combining mark (U+{ord(value[0]):04X}) that belongs to no letter")
+    return value
+
+
 Key = Annotated[
     str,
     BeforeValidator(_nfc),
     StringConstraints(pattern=KEY_PATTERN, max_length=80),
     Field(description="A stable slug: lowercase letters, digits and single hyphens."),
 ]
-NonEmptyText = Annotated[str, BeforeValidator(_nfc), StringConstraints(min_length=1, max_length=2000)]
+NonEmptyText = Annotated[str, BeforeValidator(_clean), StringConstraints(min_length=1, max_length=2000)]
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -72,7 +95,7 @@ class Text(Strict):
 # costs the same whatever a file or an admin puts in.
 MAX_NAME_LENGTH = 200
 MAX_ALIASES = 30
-NameText = Annotated[str, BeforeValidator(_nfc), StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH)]
+NameText = Annotated[str, BeforeValidator(_clean), StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH)]
 
 
 class Aliases(Strict):

@@ -12,10 +12,15 @@ deletes the latter only when asked to prune.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from graph.database import Database
+from neo4j import AsyncManagedTransaction
+from pydantic import ValidationError
+
+from graph.audit import Audit, write_audit
+from graph.database import Database, GraphLock
 from graph.schema import ensure_schema
-from graph.store import BATCH_SIZE, Plan, apply_plan, count_by_label, plan_changes, read_records
+from graph.store import BATCH_SIZE, Plan, StoredNode, count_by_label, plan_changes, read_records, write_plan
 from seed.files import dump
 from seed.knowledge import Knowledge
 from seed.records import from_records, to_records
@@ -31,21 +36,91 @@ async def load(
     on_progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> Plan:
-    """Make the graph hold `knowledge`; returns the plan (applied unless `dry_run`)."""
-    if not dry_run:
-        await ensure_schema(db)
-    plan = plan_changes(await read_records(db), to_records(knowledge), prune=prune)
-    if on_plan:
-        on_plan(plan)
-    if not dry_run and plan.changes:
-        await apply_plan(db, plan, on_progress, batch_size)
-    return plan
+    """Make the graph hold `knowledge`; returns the plan (applied unless `dry_run`).
+
+    The plan is made inside the write transaction, behind the graph's write lock, so a mutation
+    running at the same time is either seen or waits: nothing written meanwhile is overwritten
+    unseen. Every node a seed changes gets its audit record — except in an empty graph, whose
+    first seed is the baseline."""
+    wanted = to_records(knowledge)
+    if dry_run:
+        stored = await read_records(db)
+        plan = plan_changes(stored, wanted, prune=prune)
+        _one_key_per_participant(stored, plan, wanted)
+        if on_plan:
+            on_plan(plan)
+        return plan
+    await ensure_schema(db)
+
+    async def work(tx: AsyncManagedTransaction, lock: GraphLock) -> Plan:
+        stored = await read_records(tx)
+        plan = plan_changes(stored, wanted, prune=prune)
+        _one_key_per_participant(stored, plan, wanted)
+        if on_plan:
+            on_plan(plan)
+        if plan.changes:
+            await lock.version()
+            await write_plan(tx, plan, on_progress, batch_size)
+            if stored:
+                await write_audit(tx, SEED_ACTOR, "seed", _audit_of(plan, stored), await lock.version(), keep=False)
+        return plan
+
+    return await db.write(work)
+
+
+SEED_ACTOR = "deptgraph seed"
+
+
+class LoadError(ValueError):
+    """The files are valid on their own but cannot join the graph as it is."""
+
+
+def _one_key_per_participant(stored: dict[tuple[str, str], StoredNode], plan: Plan, wanted: list[Any]) -> None:
+    """Departments and parties share one set of keys (steps name their actor by key alone), in
+    the graph as it will be, not only in the files."""
+    keep = set(stored) - set(plan.deletions)
+    held: dict[str, set[str]] = {}
+    for label, key in [*keep, *((r.label, r.key) for r in wanted)]:
+        if label in ("Department", "Party"):
+            held.setdefault(key, set()).add(label)
+    clash = sorted(key for key, labels in held.items() if len(labels) > 1)
+    if clash:
+        raise LoadError(
+            f"The key '{clash[0]}' would name both a department and a party"
+            + (f" (and {len(clash) - 1} more)" if len(clash) > 1 else "")
+            + ": departments and parties share one set of keys. Nothing was written."
+        )
+
+
+def _audit_of(plan: Plan, stored: dict[tuple[str, str], StoredNode]) -> Audit:
+    audit: Audit = [(None, None, record, 1) for record in plan.created]
+    for record, version in plan.updated:
+        old = stored[(record.label, record.key)]
+        audit.append((old.record, old.version, record, version))
+    for ident in plan.deletions:
+        old = stored[ident]
+        audit.append((old.record, old.version, None, None))
+    return audit
+
+
+class ExportError(RuntimeError):
+    """The graph holds something the seed format cannot say; the message lists what."""
 
 
 async def export(db: Database) -> str:
     """The graph's knowledge as a seed document, in the canonical format."""
     stored = await read_records(db)
-    return dump(from_records(node.record for node in stored.values()))
+    try:
+        return dump(from_records(node.record for node in stored.values()))
+    except (ValidationError, KeyError, TypeError, ValueError) as exc:
+        from graph.check import check  # what is wrong, in the check's words
+
+        problems = await check(db)
+        listed = "\n".join(f"  {p}" for p in problems[:50]) or f"  {exc}"
+        raise ExportError(
+            f"The graph cannot be exported as seed files: it holds what they cannot say.\n{listed}\n"
+            "Run `deptgraph check` (and `deptgraph check --fix` for the safe repairs)."
+        ) from exc
 
 
 async def is_empty(db: Database) -> bool:
