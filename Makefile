@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.package-lock.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint typecheck schema bench load fuzz clean
+.PHONY: help install run test lint typecheck schema bench load fuzz races clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,10 @@ load: install ## 60 s of 50 readers + an editor, with Neo4j stopped for 10 s in 
 fuzz: install ## A longer fuzz run with a random seed (FUZZ_EXAMPLES=5000 by default)
 	$(BIN)/deptgraph neo4j install
 	$(BIN)/pytest tests/test_fuzz.py --fuzz-random --fuzz-examples=$${FUZZ_EXAMPLES:-5000}
+
+races: install ## Racing writers for RACE_SECONDS (300 by default), then deptgraph check (prints a report)
+	$(BIN)/deptgraph neo4j install
+	$(BIN)/pytest tests/test_races.py -s -p no:cacheprovider --race-seconds=$${RACE_SECONDS:-300}
 
 schema: install ## Refresh api/schema.graphql from the code
 	$(BIN)/deptgraph schema -o api/schema.graphql

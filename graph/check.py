@@ -170,9 +170,10 @@ async def _exportable(db: Database) -> list[Problem]:
 async def _audit_trail(db: Database) -> list[Problem]:
     """The last audit record of each node describes the node as the graph holds it."""
     rows = await db.read(
+        # (collect() skips nulls: a deletion's null `after` travels inside a map)
         "MATCH (c:Change) WITH c ORDER BY c.version, c.seq "
-        "WITH c.label AS label, c.key AS key, last(collect(c.after)) AS after, last(collect(c.id)) AS id "
-        "RETURN label, key, after, id"
+        "WITH c.label AS label, c.key AS key, last(collect({after: c.after, id: c.id})) AS last "
+        "RETURN label, key, last.after AS after, last.id AS id"
     )
     stored = await read_records(db)
     problems = []

@@ -38,6 +38,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--fuzz-examples", type=int, default=1000, help="Examples per fuzz test (default 1000).")
     group.addoption("--fuzz-random", action="store_true", help="Fuzz with a random seed instead of the fixed one.")
     group.addoption(
+        "--race-seconds", type=float, default=0, help="Run the race tests this long (default: a dozen rounds)."
+    )
+    group.addoption(
         "--update-snapshots",
         action="store_true",
         help="Rewrite tests/snapshots/ with the Cypher the compiler makes now.",
