@@ -46,6 +46,8 @@ def not_found(label: str, path: str, value: str, suggestions: Sequence[dict[str,
     what = WHAT.get(label, label.lower())
     shown = value if len(value) <= 80 else value[:77] + "…"
     message = f'No {what} matches "{shown}" (in {path}).'
+    if label == "Topic" and not suggestions:
+        message += " The document does not cover it: no topic, and no flow, step, duty, activity or goal, says so."
     if suggestions:
         names = ", ".join(f"{s['name_en']} ({s['name_vi']}, key `{s['key']}`)" for s in suggestions)
         message += f" Did you mean: {names}?"

@@ -177,7 +177,7 @@ class Query:
         return await answer(info)  # type: ignore[no-any-return]
 
     @root_field(
-        Root(Named("topic", Label.TOPIC), reads.TOPIC_RECIPIENTS),
+        Root(Named("topic", Label.TOPIC, many=True), reads.TOPIC_RECIPIENTS),
         "Who gets things about a topic (e.g. 'khiếu nại', 'complaints', 'pricing'): the department that "
         "handles it first, then those informed, then those who cooperate on it.",
     )

@@ -51,6 +51,7 @@ from graph.model import identifier
 from graph.names import fold
 from graph.schema import NAMES_INDEX
 from graph.shape import Label, container_of
+from graph.terms import form
 
 # --- input -----------------------------------------------------------------------------------
 
@@ -115,6 +116,7 @@ class NameUse:
     path: tuple[int, ...]  # child indices from the root select to the select carrying it
     where: str  # e.g. "needs(from:)" or "department.needs(from:)"
     optional: bool = False  # a root that answers null, not NOT_FOUND, when nothing matches
+    many: bool = False  # it may name several things (all are kept)
 
     def value(self, root: Select) -> str:
         return str(_at(root, self.path).arg(self.argument))
@@ -195,10 +197,19 @@ def _checked_name(value: Any, where: str, limits: Limits) -> str:
 
 
 def name_query(typed: str) -> str:
-    """The exact-match query for a typed name in the names index. Folding leaves only letters,
-    digits and single spaces, so the quoted phrase needs no escaping; an empty fold gets a
-    token no lookup entry can hold (folding removes underscores)."""
-    return f'"{fold(typed) or "__nothing__"}"'
+    """The exact-match query for a typed name in the names index: as it is typed (folded) or as
+    its terms (graph.terms). Folding leaves only letters, digits and single spaces, so the quoted
+    phrases need no escaping; an empty fold gets a token no entry can hold (folding removes
+    underscores)."""
+    folded, terms_form = fold(typed), form(typed)
+    if terms_form and terms_form != folded:
+        return f'"{folded}" OR "{terms_form}"'
+    return f'"{folded or "__nothing__"}"'
+
+
+def keys_query(keys: list[str]) -> str:
+    """The names-index query that finds exactly these things (by their keys' folded forms)."""
+    return " OR ".join(f'"{fold(key)}"' for key in keys) or '"__nothing__"'
 
 
 def encode_cursor(values: list[Any]) -> str:
@@ -243,9 +254,11 @@ class _Builder:
         self.slots.append(Slot(name, path, argument, kind, transform))
         return name
 
-    def name(self, label: Label, argument: str, path: tuple[int, ...], where: str, optional: bool = False) -> str:
+    def name(
+        self, label: Label, argument: str, path: tuple[int, ...], where: str, optional: bool = False, many: bool = False
+    ) -> str:
         variable = f"n{len(self.names)}"
-        self.names.append(NameUse(variable, label, argument, path, where, optional))
+        self.names.append(NameUse(variable, label, argument, path, where, optional, many))
         return variable
 
     # -- projections
@@ -324,7 +337,12 @@ class _Builder:
         return "[" + ", ".join([*terms, f"{child}.key"]) + "]"
 
     def relation(
-        self, relation: Related | Derived, parent: str, select: Select, path: tuple[int, ...]
+        self,
+        relation: Related | Derived,
+        parent: str,
+        select: Select,
+        path: tuple[int, ...],
+        parent_is_list: bool = False,
     ) -> tuple[str, _Shape]:
         child = self.var()
         if isinstance(relation, Related):
@@ -335,7 +353,8 @@ class _Builder:
                 else ""
             )
         else:
-            match = relation.cypher.format(p=parent, c=child)
+            given = parent if parent_is_list or not relation.parent_list else f"[{parent}]"
+            match = relation.cypher.format(p=given, c=child)
             order = f" WITH {child} ORDER BY {relation.order.format(c=child)}" if relation.order else ""
         projection, shapes = self.projection(child, select.children, path)
         limit = " LIMIT 1" if relation.single else f" LIMIT {self.limits.max_items + 1}"
@@ -407,7 +426,11 @@ class _Builder:
         if isinstance(start, FullText):
             return self.search(start, select, paged=isinstance(root.then, Page))
         if isinstance(start, Named):
-            variable = self.name(start.label, start.argument, (), f"{select.path}({start.argument}:)", start.optional)
+            where = f"{select.path}({start.argument}:)"
+            variable = self.name(start.label, start.argument, (), where, start.optional, start.many)
+            if start.many and isinstance(root.then, Derived) and root.then.parent_list:
+                # The relation reads every thing the name names at once.
+                return self.relation(root.then, variable, select, (), parent_is_list=True)
             source = f"UNWIND {variable} AS c0"
         else:
             assert isinstance(start, ByKey)
@@ -461,11 +484,15 @@ def _literal(value: Any) -> str:
     raise ValueError(f"not a constant deptgraph writes into Cypher: {value!r}")
 
 
+# The most things one name may name at once.
+MAX_NAMED = 10
+
+
 def prologue(names: tuple[NameUse, ...]) -> str:
-    """Resolve every name in one index lookup each (folded exact match on `lookup`)."""
+    """Resolve every name in one index lookup each (folded exact match on `lookup` / `terms`)."""
     return " ".join(
         f"CALL () {{ CALL db.index.fulltext.queryNodes('{NAMES_INDEX}', ${use.variable}) YIELD node "
-        f"WHERE node:{use.label} WITH node ORDER BY node.position, node.key LIMIT 1 "
+        f"WHERE node:{use.label} WITH node ORDER BY node.position, node.key LIMIT {MAX_NAMED if use.many else 1} "
         f"RETURN collect(node) AS {use.variable} }}"
         for use in names
     )

@@ -158,6 +158,7 @@ class Derived:
     single: bool = False
     order: str = ""
     bound: Related | Label | None = None
+    parent_list: bool = False  # `{p}` is a list of nodes (one node is given as `[node]`)
 
 
 @dataclass(frozen=True)
@@ -194,11 +195,13 @@ class AllOf:
 @dataclass(frozen=True)
 class Named:
     """The thing an argument names (by key or any name or alias, in either language).
-    `optional`: the field answers null when nothing matches, instead of NOT_FOUND."""
+    `optional`: the field answers null when nothing matches, instead of NOT_FOUND. `many`: a
+    term may name several things at once (topics), and the field answers for all of them."""
 
     argument: str
     label: Label
     optional: bool = False
+    many: bool = False
 
 
 @dataclass(frozen=True)

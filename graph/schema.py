@@ -13,6 +13,8 @@ from graph.shape import LABELS
 SEARCH_INDEX = "knowledge_search"
 # "standard-folding" folds diacritics (ế → e, đ → d), so "ke toan" finds "kế toán".
 SEARCH_ANALYZER = "standard-folding"
+# Terms of names (graph.terms), word by word: the candidates a loosely typed name may mean.
+TERMS_INDEX = "knowledge_terms"
 # Exact, index-backed matching of folded names ("ke toan", "cskh"): one keyword per `lookup`
 # entry, so resolving a name costs the same with 5 departments or 5,000.
 NAMES_INDEX = "knowledge_names"
@@ -38,7 +40,8 @@ def _constraint_statements() -> list[str]:
 
 FULLTEXT_INDEXES = {
     SEARCH_INDEX: (SEARCHABLE_LABELS, SEARCHABLE_PROPERTIES, SEARCH_ANALYZER),
-    NAMES_INDEX: (NAMED_LABELS, ("lookup",), "keyword"),
+    NAMES_INDEX: (NAMED_LABELS, ("lookup", "terms"), "keyword"),
+    TERMS_INDEX: (NAMED_LABELS, ("terms",), "whitespace"),
 }
 
 

@@ -33,6 +33,7 @@ from graph.shape import (
     Edge,
 )
 from graph.shape import Label as L
+from graph.terms import forms
 from seed.knowledge import (
     Activity,
     Department,
@@ -76,6 +77,7 @@ def named_record(label: str, item: Department | Party | Topic, position: int) ->
             "aliases_vi": list(item.aliases.vi),
             "aliases_en": list(item.aliases.en),
             "lookup": lookup_forms(item.key, item.key.replace("-", " "), *names),
+            "terms": forms(item.key, *names),
         },
     )
 

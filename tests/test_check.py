@@ -59,8 +59,8 @@ async def test_the_audit_trail_is_checked_against_the_graph(seeded: Database) ->
     await seeded.command(
         "CREATE (:Change {id: '000000000099-0000-x', version: 99, seq: 0, label: 'Topic', key: 'pricing', "
         "at: '2026-01-01T00:00:00+00:00', actor: 'x', operation: 'updateTopic', before: null, "
-        "after: '{\"key\": \"pricing\", \"label\": \"Topic\", \"links\": [], \"properties\": {\"aliases_en\": [], "
-        "\"aliases_vi\": [], \"lookup\": [], \"name_en\": \"Old\", \"name_vi\": \"Cũ\", \"position\": 0}, \"version\": 7}'})"
+        'after: \'{"key": "pricing", "label": "Topic", "links": [], "properties": {"aliases_en": [], '
+        '"aliases_vi": [], "lookup": [], "name_en": "Old", "name_vi": "Cũ", "position": 0}, "version": 7}\'})'
     )
     found = [p for p in await check(seeded) if p.invariant == "audit"]
     assert [p.key for p in found] == ["pricing"] and "changed outside deptgraph" in found[0].message

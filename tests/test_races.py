@@ -59,7 +59,9 @@ def unique(prefix: str) -> str:
 
 
 def department(key: str) -> str:
-    return f'mutation {{ createDepartment(input: {{key: "{key}", name: {{vi: "Phòng {key}", en: "{key}"}}}}) {{ key }} }}'
+    return (
+        f'mutation {{ createDepartment(input: {{key: "{key}", name: {{vi: "Phòng {key}", en: "{key}"}}}}) {{ key }} }}'
+    )
 
 
 async def relationship_vs_cascading_delete(race: Race) -> None:
@@ -78,7 +80,9 @@ async def relationship_vs_cascading_delete(race: Race) -> None:
 async def link_vs_delete_topic(race: Race) -> None:
     topic = unique("race-topic")
     assert await race.send(
-        "createTopic", topic, f'mutation {{ createTopic(input: {{key: "{topic}", name: {{vi: "{topic}", en: "{topic}"}}}}) {{ key }} }}'
+        "createTopic",
+        topic,
+        f'mutation {{ createTopic(input: {{key: "{topic}", name: {{vi: "{topic}", en: "{topic}"}}}}) {{ key }} }}',
     )
     link = f'mutation {{ linkTopic(topic: "{topic}", kind: FLOW, key: "sales-to-accounting-revenue") {{ key }} }}'
     delete = f'mutation {{ deleteTopic(key: "{topic}", expectedVersion: 1, cascade: true) {{ removed unlinked }} }}'
@@ -107,7 +111,7 @@ async def flow_vs_deleting_its_relationship(race: Race) -> None:
 
 async def update_vs_delete(race: Race) -> None:
     key = unique("race-principle")
-    principle = "{key: \"%s\", title: {vi: \"%s\", en: \"%s\"}, text: {vi: \"Một.\", en: \"One.\"}}"
+    principle = '{key: "%s", title: {vi: "%s", en: "%s"}, text: {vi: "Một.", en: "One."}}'
     assert await race.send("createPrinciple", key,
                            f"mutation {{ createPrinciple(input: {principle % (key, 'A', 'A')}) {{ key }} }}")  # fmt: skip
     update = f'mutation {{ updatePrinciple(key: "{key}", expectedVersion: 1, input: {principle % (key, "B", "B")}) {{ version }} }}'

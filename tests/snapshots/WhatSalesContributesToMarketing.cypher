@@ -32,8 +32,8 @@ RETURN HEAD(COLLECT {
   LIMIT 1 }) AS result, {n0: size(n0) > 0, n1: size(n1) > 0} AS found
 # parameters
 {
-  "n0": "\"sales\"",
-  "n1": "\"marketing\""
+  "n0": "\"sales\" OR \"sale\"",
+  "n1": "\"marketing\" OR \"market\""
 }
 
 # accountingGetsFromSales
@@ -70,6 +70,6 @@ RETURN HEAD(COLLECT {
   LIMIT 1 }) AS result, {n0: size(n0) > 0, n1: size(n1) > 0} AS found
 # parameters
 {
-  "n0": "\"accounting\"",
-  "n1": "\"sales\""
+  "n0": "\"accounting\" OR \"account\"",
+  "n1": "\"sales\" OR \"sale\""
 }

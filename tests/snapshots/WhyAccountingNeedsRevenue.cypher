@@ -33,5 +33,5 @@ RETURN HEAD(COLLECT {
 # parameters
 {
   "n0": "\"doanh thu\"",
-  "n1": "\"accounting\""
+  "n1": "\"accounting\" OR \"account\""
 }

@@ -24,5 +24,5 @@ RETURN HEAD(COLLECT {
   LIMIT 1 }) AS result, {n0: size(n0) > 0} AS found
 # parameters
 {
-  "n0": "\"sales\""
+  "n0": "\"sales\" OR \"sale\""
 }

@@ -30,6 +30,6 @@ RETURN HEAD(COLLECT {
   LIMIT 1 }) AS result, {n0: size(n0) > 0, n1: size(n1) > 0} AS found
 # parameters
 {
-  "n0": "\"sales\"",
-  "n1": "\"accounting\""
+  "n0": "\"sales\" OR \"sale\"",
+  "n1": "\"accounting\" OR \"account\""
 }

@@ -23,5 +23,5 @@ RETURN HEAD(COLLECT {
   LIMIT 1 }) AS result, {n0: size(n0) > 0} AS found
 # parameters
 {
-  "n0": "\"complaints\""
+  "n0": "\"complaints\" OR \"complaint\""
 }

@@ -48,23 +48,29 @@ RETURN COLLECT {
           WITH c0
           WHERE c0:Topic
           UNWIND COLLECT {
-            MATCH (c0)<-[:ABOUT]-(:Step)-[:RECIPIENT]->(c1_t_x:Department)
+            UNWIND [c0] AS c1_t_t
+            MATCH (c1_t_t)<-[:ABOUT]-(:Step)-[:RECIPIENT]->(c1_t_x:Department)
             RETURN c1_t_x
             UNION
-            MATCH (c0)<-[:ABOUT]-(:Flow)-[:TO]->(c1_t_x:Department)
+            UNWIND [c0] AS c1_t_t
+            MATCH (c1_t_t)<-[:ABOUT]-(:Flow)-[:TO]->(c1_t_x:Department)
             RETURN c1_t_x
             UNION
-            MATCH (c0)<-[:ABOUT]-(:Activity)<-[:COOPERATES_ON]-(:Relationship)-[:BETWEEN]->(c1_t_x:Department)
+            UNWIND [c0] AS c1_t_t
+            MATCH (c1_t_t)<-[:ABOUT]-(:Activity)<-[:COOPERATES_ON]-(:Relationship)-[:BETWEEN]->(c1_t_x:Department)
             RETURN c1_t_x } AS c1_t_d
           WITH c1_t_d, COLLECT {
-            MATCH (c0)<-[:ABOUT]-(c1_t_s:Step)-[:RECIPIENT]->(c1_t_d)
-            RETURN c1_t_s
+            UNWIND [c0] AS c1_t_t
+            MATCH (c1_t_t)<-[:ABOUT]-(c1_t_s:Step)-[:RECIPIENT]->(c1_t_d)
+            RETURN DISTINCT c1_t_s
             ORDER BY c1_t_s.position } AS c1_t_steps, COLLECT {
-            MATCH (c0)<-[:ABOUT]-(c1_t_f:Flow)-[:TO]->(c1_t_d)
-            RETURN c1_t_f
+            UNWIND [c0] AS c1_t_t
+            MATCH (c1_t_t)<-[:ABOUT]-(c1_t_f:Flow)-[:TO]->(c1_t_d)
+            RETURN DISTINCT c1_t_f
             ORDER BY c1_t_f.position } AS c1_t_flows, COLLECT {
-            MATCH (c0)<-[:ABOUT]-(c1_t_v:Activity)<-[:COOPERATES_ON]-(:Relationship)-[:BETWEEN]->(c1_t_d)
-            RETURN c1_t_v
+            UNWIND [c0] AS c1_t_t
+            MATCH (c1_t_t)<-[:ABOUT]-(c1_t_v:Activity)<-[:COOPERATES_ON]-(:Relationship)-[:BETWEEN]->(c1_t_d)
+            RETURN DISTINCT c1_t_v
             ORDER BY c1_t_v.position } AS c1_t_activities
           WITH {department: c1_t_d, rank: CASE WHEN any(c1_t_s IN c1_t_steps
             WHERE c1_t_s.purpose_vi IS NOT NULL) THEN 1 WHEN size(c1_t_steps) + size(c1_t_flows) > 0 THEN 2 ELSE 3 END, evidence: c1_t_steps + c1_t_flows + c1_t_activities} AS c1_t
