@@ -30,42 +30,12 @@ FILLER_PHRASES = (
     ("thong", "tin"), ("bo", "phan"), ("lien", "quan"), ("nhu", "the", "nao"), ("la", "gi"),
     ("information", "on"), ("information", "about"), ("details", "of"),
 )  # fmt: skip
-FILLERS = frozenset(
-    # Vietnamese
-    ["ve", "cua", "cac", "nhung", "cho", "tu", "va", "voi", "trong", "viec", "nay", "do", "la", "mot", "phong", "doi"]
-    # English
-    + [
-        "the",
-        "a",
-        "an",
-        "of",
-        "on",
-        "about",
-        "for",
-        "to",
-        "from",
-        "in",
-        "with",
-        "and",
-        "or",
-        "our",
-        "their",
-        "its",
-        "any",
-        "all",
-        "some",
-        "info",
-        "information",
-        "details",
-        "department",
-        "departments",
-        "dept",
-        "team",
-        "teams",
-        "division",
-        "unit",
-    ]
+_VIETNAMESE_FILLERS = "ve cua cac nhung cho tu va voi trong viec nay do la mot phong doi"
+_ENGLISH_FILLERS = (
+    "the a an of on about for to from in with and or our their its any all some info information details "
+    "department departments dept team teams division unit"
 )
+FILLERS = frozenset(f"{_VIETNAMESE_FILLERS} {_ENGLISH_FILLERS}".split())
 # Of what was typed, names must cover more than half to be meant by it (half of "complaint
 # letters" is no answer; a NOT_FOUND that suggests complaints is) …
 MIN_COVERAGE = 0.6
