@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -14,6 +14,7 @@ from api.auth import Auth
 from graph.compiler import Limits
 from graph.cost import GraphStats
 from graph.database import Database
+from graph.questions import VocabularyCache
 
 
 @strawberry.enum(description="A language of the knowledge: Vietnamese (the source) or English.")
@@ -48,6 +49,7 @@ class Reading:
     stats: GraphStats
     max_cost: int
     stats_max_age: float = 30.0
+    vocabulary: VocabularyCache = field(default_factory=VocabularyCache)
 
 
 @dataclass

@@ -146,8 +146,9 @@ async def _editor(info: Info[Context, None], action: str) -> str:
 
 async def _commit(info: Info[Context, None], change: Change) -> list[ChangeRecord]:
     records = await writes.apply_change(info.context.database, change)
-    if records:  # the graph changed: the cost estimate's list sizes may have too
+    if records:  # the graph changed: the cost estimate's list sizes, and the names, may have too
         info.context.reading.stats.changed()
+        info.context.reading.vocabulary.changed()
     return records
 
 

@@ -179,3 +179,26 @@ def root_selections(
         else:
             found.append((key, *reader.root(root_type, nodes)))
     return found
+
+
+def subselections(info: Info[Any, Any]) -> dict[str, tuple[str, tuple[Select, ...]]]:
+    """The fields selected under the field being resolved (an `ask`), each read as the compiler
+    reads fields: response key → (field name, its selection). For an object built in Python
+    whose lists are graph objects."""
+    raw = info._raw_info
+    reader = SelectionReader(raw.fragments, raw.variable_values, info.context.lang.value)
+    parent = get_named_type(raw.return_type)
+    assert isinstance(parent, GraphQLObjectType)
+    fields: dict[str, list[FieldNode]] = {}
+    reader._collect([node.selection_set for node in raw.field_nodes], fields)
+    found: dict[str, tuple[str, tuple[Select, ...]]] = {}
+    for key, nodes in fields.items():
+        name = nodes[0].name.value
+        named = get_named_type(parent.fields[name].type) if name in parent.fields else None
+        children: tuple[Select, ...] = ()
+        if isinstance(named, GraphQLObjectType):
+            inner: dict[str, list[FieldNode]] = {}
+            reader._collect([node.selection_set for node in nodes], inner)
+            children = tuple(reader._select(named, k, ns, f"ask.{name}") for k, ns in inner.items())
+        found[key] = (name, children)
+    return found

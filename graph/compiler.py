@@ -31,6 +31,7 @@ from graph.errors import BadInput, GraphError, OutOfTime, TooCostly
 from graph.mapping import (
     AllOf,
     ByKey,
+    ByKeys,
     Computed,
     Const,
     Derived,
@@ -123,6 +124,17 @@ class NameUse:
 
 
 @dataclass(frozen=True)
+class Keys:
+    """As the value of a name argument: exactly these things, by key (a question's understanding
+    hands them over once it knows what was meant)."""
+
+    keys: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return ", ".join(self.keys)
+
+
+@dataclass(frozen=True)
 class Slot:
     """A parameter whose value comes from an argument of the request: as given ("value"), as a
     page size ("first"), a cursor ("after"), a name to look up ("name"), or through `transform`."""
@@ -163,7 +175,10 @@ class Compiled:
             value = select.arg(slot.argument)
             where = f"{select.path}({slot.argument}:)"
             if slot.kind == "name":
-                params[slot.name] = name_query(_checked_name(value, where, limits))
+                params[slot.name] = (
+                    keys_query(list(value.keys)) if isinstance(value, Keys)
+                    else name_query(_checked_name(value, where, limits))
+                )  # fmt: skip
             elif slot.kind == "first":
                 first = DEFAULT_FIRST if value is None else value
                 if not 1 <= first <= limits.max_first:
@@ -432,6 +447,19 @@ class _Builder:
                 # The relation reads every thing the name names at once.
                 return self.relation(root.then, variable, select, (), parent_is_list=True)
             source = f"UNWIND {variable} AS c0"
+            if start.many and root.then is None:  # every thing it names
+                projection, shapes = self.projection("c0", select.children, ())
+                cypher = f"COLLECT {{ {source} RETURN {projection} AS item }}"
+                return cypher, _Shape(select.key, "list", select.nullable, children=shapes, path=select.path)
+        elif isinstance(start, ByKeys):
+            keys = self.param((), "keys", "value")
+            projection, shapes = self.projection("c0", select.children, ())
+            cypher = (
+                f"COLLECT {{ UNWIND range(0, size(${keys}) - 1) AS c0_i "
+                f"MATCH (c0:{start.label} {{key: ${keys}[c0_i]}}) WITH c0, c0_i ORDER BY c0_i "
+                f"RETURN {projection} AS item }}"
+            )
+            return cypher, _Shape(select.key, "list", select.nullable, children=shapes, path=select.path)
         else:
             assert isinstance(start, ByKey)
             source = f"MATCH (c0:{start.label} {{key: ${self.param((), 'key', 'value')}}})"

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from graph.compiler import DEFAULT_FIRST, SEARCH_WINDOW, Select
 from graph.database import Database, DatabaseUnavailable, QueryTimeout
-from graph.mapping import AllOf, ByKey, Derived, FullText, Named, Page, PagePart, Related, Root
+from graph.mapping import AllOf, ByKey, ByKeys, Derived, FullText, Named, Page, PagePart, Related, Root
 from graph.shape import LABELS, Label
 
 log = logging.getLogger("deptgraph.cost")
@@ -113,6 +113,8 @@ def estimate(root: Root, select: Select, stats: GraphStats) -> int:
         many = stats.count(start.label)
     elif isinstance(start, FullText):
         many = int(select.arg("limit") or 10)
+    elif isinstance(start, ByKeys):
+        many = len(select.arg("keys") or [])
     else:
         assert isinstance(start, (Named, ByKey))
         many = 1

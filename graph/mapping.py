@@ -212,6 +212,13 @@ class ByKey:
 
 
 @dataclass(frozen=True)
+class ByKeys:
+    """Nodes by their exact keys (`keys` argument), in the order given."""
+
+    label: Label
+
+
+@dataclass(frozen=True)
 class FullText:
     """Full-text search over `index`: the nodes found, best first, each with its score.
     `strict(text, where)` and `loose(text, where)` build the Lucene queries (the loose one is
@@ -227,7 +234,7 @@ class FullText:
 class Root:
     """A field of Query: where it starts, and the relation it follows from there (if any)."""
 
-    start: AllOf | Named | ByKey | FullText
+    start: AllOf | Named | ByKey | ByKeys | FullText
     then: Related | Derived | Page | None = None
 
     @property

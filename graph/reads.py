@@ -123,6 +123,22 @@ TOPIC_FLOWS = Related(
         NameFilter("to", Label.DEPARTMENT, out(TO)),
     ),
 )
+# Flows and examples about any of several topics (what a question's term means).
+TOPICS_FLOWS = Derived(
+    "flows about topics",
+    f"UNWIND {{p}} AS {{c}}_t MATCH ({{c}}_t)<-[:{ABOUT}]-({{c}}:Flow) WITH DISTINCT {{c}} "
+    f"WITH {{c}}, HEAD(COLLECT {{{{ MATCH ({{c}})<-[:{INCLUDES}]-({{c}}_r) RETURN {{c}}_r.position }}}}) AS {{c}}_o",
+    order="{c}_o, {c}.position, {c}.key",
+    bound=Related((into(ABOUT, Label.FLOW),)),
+    parent_list=True,
+)
+TOPICS_EXAMPLES = Derived(
+    "examples about topics",
+    f"UNWIND {{p}} AS {{c}}_t MATCH ({{c}}_t)<-[:{ABOUT}]-(:Step)<-[:{HAS_STEP}]-({{c}}:Scenario) WITH DISTINCT {{c}}",
+    order="{c}.position, {c}.key",
+    bound=Label.SCENARIO,
+    parent_list=True,
+)
 TOPIC_EXAMPLES = Related(
     (into(ABOUT, Label.STEP), into(HAS_STEP, Label.SCENARIO)), order=(Order.POSITION,), distinct=True
 )
@@ -304,6 +320,9 @@ def search_limit(limit: Any, where: str) -> int:
 
 
 SEARCH = FullText(SEARCH_INDEX, strict_query, loose_query, search_limit)
+# Every word must match, or nothing is found: what `ask` falls back to, where a hit on one word of
+# "who signs the contracts" would be a confident wrong answer.
+STRICT_SEARCH = FullText(SEARCH_INDEX, strict_query, lambda text, where: None, search_limit)
 
 # A search hit is the node found, with its score in `<node>_score` (see graph.compiler).
 HIT_KIND = Computed(lambda n, _: f"labels({n})[0]")
@@ -398,7 +417,7 @@ async def read(
             missing = [use for use in compiled.names if not row["found"][use.variable]]
     if missing:
         if all(use.optional for use in missing):
-            return None  # e.g. department(key:) naming no department
+            return [] if compiled.shape.kind == "list" else None  # e.g. department(key:) naming nothing
         use = next(use for use in missing if not use.optional)
         value = use.value(select)
         raise NameNotFound(use, value, tuple(await closest_names(db, use.label, value)))
