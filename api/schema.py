@@ -28,6 +28,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
 from api.answer import answer, may_read
+from api.ask import Answer, ask
 from api.auth import Role
 from api.context import Context
 from api.errors import ErrorPolicy, api_error
@@ -218,6 +219,21 @@ class Query:
     async def topics(self, info: Info[Context, None]) -> list[Topic]:
         return await answer(info)  # type: ignore[no-any-return]
 
+    @root_field(
+        Root(Named("term", Label.TOPIC, optional=True, many=True)),
+        "The topics a term means, as people write it (any case, with or without diacritics, singular or "
+        "plural, in any word order, with filler words): 'thanh toán' means both payment terms and the payment "
+        "process. Empty when the document does not cover it.",
+    )
+    async def topics_matching(
+        self,
+        info: Info[Context, None],
+        term: Annotated[
+            str, strawberry.argument(description="What to look for, e.g. 'khiếu nại khách hàng' or 'lead'.")
+        ],
+    ) -> list[Topic]:
+        return await answer(info)  # type: ignore[no-any-return]
+
     @root_field(Root(AllOf(Label.TOPIC), Page(EVERY)), "All topics, a page at a time, with the total count.")
     async def topics_connection(
         self, info: Info[Context, None], first: FirstArg = 100, after: AfterArg = None
@@ -292,6 +308,13 @@ class Query:
         return SimpleNamespace(  # type: ignore[return-value]
             total_count=page.total, page_info=info_, edges=edges, nodes=[e.node for e in edges]
         )
+
+    ask: Answer = strawberry.field(
+        resolver=ask,
+        description="A question in plain Vietnamese or English (with or without diacritics) answered in one request: "
+        "what was understood, the items the answer rests on, a sentence or a few, and the query that gives the same "
+        "data. `understood: false` when the question is not understood or the document does not cover it.",
+    )
 
     @strawberry.field(
         description="Which deptgraph and which Neo4j answer these questions (in production: to callers with a token)."
