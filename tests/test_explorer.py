@@ -202,6 +202,47 @@ async def test_panels_link_to_graphiql_with_the_matching_named_query(visit: Visi
     await visit.shoot("graphiql-from-panel")
 
 
+async def test_asking_in_vietnamese_shows_the_answer_what_was_understood_and_the_items(visit: Visit) -> None:
+    await visit.open()
+    await visit.page.fill("#ask-text", "Ai nhận khiếu nại của khách hàng?")
+    await visit.page.press("#ask-text", "Enter")
+    await visit.page.wait_for_selector("#panel .answer")
+    assert await visit.heading() == "Ai nhận khiếu nại của khách hàng?"
+    understood = await visit.page.inner_text("#panel .understood")
+    assert "ai nhận / ai xử lý" in understood and "Khiếu nại" in understood
+    items = await visit.page.inner_text("#panel .answer-items")
+    assert "Phòng Chăm sóc khách hàng — xử lý" in items
+    highlighted = await visit.js("() => window.deptgraph.state.cy.$('.highlight').map(e => e.id()).sort()")
+    assert highlighted == ["customer-care", "sales"]
+    await visit.shoot("ask-vi")
+
+
+async def test_asking_in_english_without_diacritics_and_opening_the_query_in_graphiql(visit: Visit) -> None:
+    await visit.open("/#/department/sales")
+    await visit.page.click("[data-lang='en']")
+    await visit.page.fill("#ask-text", "what does sales need from ke toan")
+    await visit.page.click("#ask button[type='submit']")
+    await visit.page.wait_for_selector("#panel .answer")
+    assert "Payment terms" in await visit.page.inner_text("#panel .answer")
+    items = await visit.page.inner_text("#panel .answer-items")
+    assert "Accounting Department → Sales Department" in items or "Accounting → Sales" in items, items
+    await visit.shoot("ask-en")
+    href = await visit.page.get_attribute("#panel .graphiql-link", "href")
+    assert href is not None and href.startswith("/graphql?open=")
+    await visit.page.click("#panel .graphiql-link")
+    await visit.page.wait_for_selector(".graphiql-container", timeout=15_000)
+    await visit.page.wait_for_function("document.body.innerText.includes('needs(of:')", timeout=15_000)
+    await visit.shoot("ask-graphiql")
+
+
+async def test_a_question_the_document_does_not_cover_is_declined_in_the_page(visit: Visit) -> None:
+    await visit.open("/#/ask/Ai%20qu%E1%BA%A3n%20l%C3%BD%20t%E1%BB%93n%20kho%3F")
+    await visit.page.wait_for_selector("#panel .not-understood")
+    assert "Tài liệu không nói về điều này" in await visit.page.inner_text("#panel .answer")
+    assert await visit.page.query_selector("#panel .graphiql-link") is None
+    await visit.shoot("ask-declined")
+
+
 async def test_the_page_works_with_the_keyboard(visit: Visit) -> None:
     await visit.open()
     button = visit.page.locator("#department-list button", has_text="Phòng Kế toán")

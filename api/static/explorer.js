@@ -19,6 +19,13 @@
       results: (n, text) => `${n} kết quả cho “${text}”`, noResults: (text) => `Không tìm thấy “${text}”.`,
       party: "Bên ngoài công ty", dealsWith: "Làm việc với", betweenFlows: "Những gì được chuyển",
       error: "Không tải được dữ liệu", close: "Đóng", noRole: "—",
+      askLabel: "Hỏi", askPlaceholder: "ví dụ: Ai nhận khiếu nại của khách hàng?", askButton: "Hỏi",
+      understood: "Đã hiểu", notUnderstood: "Chưa hiểu câu hỏi", askedAbout: "Hỏi về", intentLabel: "Loại câu hỏi",
+      openQuery: "Mở truy vấn tương ứng trong GraphiQL", answerItems: "Căn cứ trong tài liệu", handles: "xử lý",
+      informed: "được thông tin", cooperates: "cùng phối hợp",
+      intents: { NEEDS: "cần gì / nhận gì", CONTRIBUTIONS: "đóng góp gì", RECIPIENTS: "ai nhận / ai xử lý",
+        PROVIDERS: "ai cung cấp", PURPOSE: "để làm gì", SHARED_GOALS: "mục tiêu chung", ROLE: "vai trò",
+        COOPERATION: "phối hợp thế nào", EXAMPLE: "ví dụ", PRINCIPLES: "nguyên tắc phối hợp", SEARCH: "tìm trong tài liệu" },
       kinds: { Department: "Phòng ban", Topic: "Chủ đề", Flow: "Luồng", Scenario: "Ví dụ", Step: "Bước",
         Relationship: "Quan hệ", Goal: "Mục tiêu", Duty: "Nhiệm vụ", Activity: "Hoạt động", Principle: "Nguyên tắc",
         Statement: "Nhận định", Party: "Bên ngoài" },
@@ -38,6 +45,13 @@
       results: (n, text) => `${n} results for “${text}”`, noResults: (text) => `Nothing found for “${text}”.`,
       party: "Outside the company", dealsWith: "Deals with", betweenFlows: "What passes between them",
       error: "Could not load the data", close: "Close", noRole: "—",
+      askLabel: "Ask", askPlaceholder: "e.g. Who gets customer complaints?", askButton: "Ask",
+      understood: "Understood", notUnderstood: "Not understood", askedAbout: "Asked about", intentLabel: "Question",
+      openQuery: "Open the matching query in GraphiQL", answerItems: "What the document says", handles: "handles it",
+      informed: "is informed", cooperates: "works on it together",
+      intents: { NEEDS: "what it needs / gets", CONTRIBUTIONS: "what it contributes", RECIPIENTS: "who gets / handles it",
+        PROVIDERS: "who provides it", PURPOSE: "what for", SHARED_GOALS: "shared goals", ROLE: "role",
+        COOPERATION: "how they cooperate", EXAMPLE: "an example", PRINCIPLES: "principles of cooperation", SEARCH: "search the document" },
       kinds: { Department: "Department", Topic: "Topic", Flow: "Flow", Scenario: "Example", Step: "Step",
         Relationship: "Relationship", Goal: "Goal", Duty: "Duty", Activity: "Activity", Principle: "Principle",
         Statement: "Statement", Party: "Outside party" },
@@ -275,6 +289,56 @@
     select(null, [a, b].map((k) => k));
   }
 
+  // --- ask: a question in plain words, answered with what was understood and why -------------
+  const ASK = `query ExplorerAsk($question: String!, $lang: Lang) {
+    ask(question: $question, lang: $lang) {
+      understood intent text query
+      departments { key name(lang: $lang) } topics { key name(lang: $lang) }
+      flows { key text(lang: $lang) purpose(lang: $lang) kind provider { key name(lang: $lang) } receiver { key name(lang: $lang) } }
+      recipients { role how(lang: $lang) department { key name(lang: $lang) } }
+      goals { key text(lang: $lang) } roles { key department { key name(lang: $lang) } duties(lang: $lang) }
+      activities { key text(lang: $lang) } steps { key text(lang: $lang) } principles { key title(lang: $lang) text(lang: $lang) }
+      hits { key kind text(lang: $lang) context(lang: $lang) departments { key name(lang: $lang) } }
+    } }`;
+
+  const who = (d) => `<a href="#/department/${esc(d.key)}">${esc(d.name)}</a>`;
+
+  function answerItems(a) {
+    const roleText = { HANDLES: t("handles"), INFORMED: t("informed"), COOPERATES: t("cooperates") };
+    const items = [
+      ...a.flows.map((f) => `<li>${esc(f.text)}${kind(f)}${purpose(f)} <span class="who">${who(f.provider)} → ${who(f.receiver)}</span></li>`),
+      ...a.recipients.map((r) => `<li>${who(r.department)} — ${esc(roleText[r.role] || r.role)}: ${esc(r.how)}</li>`),
+      ...a.goals.map((g) => `<li>${esc(g.text)}</li>`),
+      ...a.roles.map((r) => `<li>${who(r.department)}<ul>${r.duties.map((d) => `<li>${esc(d)}</li>`).join("")}</ul></li>`),
+      ...a.activities.map((x) => `<li>${esc(x.text)}</li>`),
+      ...a.steps.map((x) => `<li>${esc(x.text)}</li>`),
+      ...a.principles.map((p) => `<li><strong>${esc(p.title)}</strong>: ${esc(p.text)}</li>`),
+      ...a.hits.map((h) => `<li>${esc(h.text)}<span class="kind">${esc(t("kinds")[h.kind] || h.kind)}</span>${h.context ? ` — ${esc(h.context)}` : ""}
+        ${h.departments.length ? `<span class="who">${h.departments.map(who).join(", ")}</span>` : ""}</li>`),
+    ];
+    return items.length ? `<h3>${esc(t("answerItems"))}</h3><ul class="answer-items">${items.join("")}</ul>` : "";
+  }
+
+  async function showAnswer(question) {
+    const data = await gql(ASK, { question, lang: state.lang.toUpperCase() });
+    const a = data.ask;
+    const named = [...a.departments.map(who), ...a.topics.map((x) => esc(x.name))];
+    const understood = a.understood
+      ? `<dl class="understood"><dt>${esc(t("understood"))}</dt><dd>${esc(t("intentLabel"))}: ${esc(t("intents")[a.intent] || a.intent)}</dd>
+          ${named.length ? `<dd>${esc(t("askedAbout"))}: ${named.join(", ")}</dd>` : ""}</dl>`
+      : `<p class="not-understood"><strong>${esc(t("notUnderstood"))}</strong></p>`;
+    const link = a.query
+      ? `<p class="actions"><a class="graphiql-link" href="/graphql?${new URLSearchParams({ open: a.query })}">${esc(t("openQuery"))}</a></p>`
+      : "";
+    panelBody().innerHTML = `<h2 id="panel-heading">${esc(question)}</h2>
+      <p class="answer">${esc(a.text)}</p>${understood}${link}${answerItems(a)}`;
+    const keys = new Set([...a.departments.map((d) => d.key), ...a.flows.flatMap((f) => [f.provider.key, f.receiver.key]),
+      ...a.recipients.map((r) => r.department.key), ...a.roles.map((r) => r.department.key)]);
+    state.cy.nodes().removeClass("highlight");
+    for (const k of keys) state.cy.getElementById(k).addClass("highlight");
+    select(null, [...keys]);
+  }
+
   function showParty(key) {
     const n = state.nodes[key];
     const partners = state.edges.filter((e) => e.kind === "party" && e.from === key).map((e) => e.to);
@@ -304,7 +368,8 @@
   async function route() {
     const [, kindOf, ...keys] = decodeURIComponent(location.hash.replace(/^#/, "")).split("/");
     try {
-      if (kindOf === "department" && keys[0]) await showDepartment(keys[0]);
+      if (kindOf === "ask" && keys.length) await showAnswer(keys.join("/"));
+      else if (kindOf === "department" && keys[0]) await showDepartment(keys[0]);
       else if (kindOf === "relationship" && keys[1]) await showRelationship(keys[0], keys[1]);
       else if (kindOf === "flows" && keys[1]) await showFlows(keys[0], keys[1]);
       else if (kindOf === "party" && keys[0]) showParty(keys[0]);
@@ -376,6 +441,11 @@
     event.preventDefault();
     const text = document.getElementById("search-text").value.trim();
     if (text) search(text).catch((error) => { document.getElementById("results").textContent = error.message; });
+  });
+  document.getElementById("ask").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const question = document.getElementById("ask-text").value.trim();
+    if (question) location.hash = `#/ask/${encodeURIComponent(question)}`;
   });
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && location.hash) { location.hash = ""; }

@@ -1,7 +1,7 @@
 // GraphiQL for deptgraph, opened with the named questions of queries/ as tabs. A file of its own
 // (not inline) so that the page runs under a Content-Security-Policy without inline scripts.
 // One tab per onboarding question in queries/; a link may ask for one of them (?tab=Name),
-// or bring its own operation (?query=…&variables=…).
+// or bring its own operation (?open=…&variables=…: not ?query=, which GET runs as a request).
 const queries = JSON.parse(document.getElementById("deptgraph-queries").textContent);
 const params = new URLSearchParams(window.location.search);
 const wanted = params.get("tab");
@@ -13,8 +13,8 @@ const props = {
   defaultTabs: tabs,
   defaultEditorToolsVisibility: true,
 };
-if (params.get("query")) {
-  props.query = params.get("query");
+if (params.get("open")) {
+  props.query = params.get("open");
   props.variables = params.get("variables") || undefined;
 } else if (tabs.length) {
   props.query = tabs[0].query;
