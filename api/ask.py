@@ -292,6 +292,13 @@ def _not_understood(understood: Understanding, question: str) -> Texts:
             "The document does not cover this: no topic, flow, step, duty, activity or goal matches. Ask about a topic "
             "it covers, e.g. “complaints”, “pricing”, “revenue”.",
         )
+    if missing == "known department":
+        return _say(
+            f"Tài liệu không nói về “{understood.words}”: tài liệu chỉ nói về cách Phòng Kinh doanh phối hợp với "
+            "Marketing, Kỹ thuật (Sản xuất), Kế toán và Chăm sóc khách hàng.",
+            f"The document does not cover “{understood.words}”: it is about how Sales works with Marketing, "
+            "Engineering/Production, Accounting and Customer Care.",
+        )
     if missing in ("department", "two departments", "two departments or a topic"):
         return _say(
             "Câu hỏi cần nêu rõ phòng ban (ví dụ “Kinh doanh cần gì từ Kế toán?”, “Kinh doanh và Kỹ thuật có chung mục "

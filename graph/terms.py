@@ -45,6 +45,16 @@ MAX_AMBIGUOUS = 3
 MIN_WITHIN_WORDS = 2
 
 
+# Words whose stems differ though they mean the same thing (curated, like the seed's synonyms).
+SAME_STEMS = {"complain": "complaint"}
+
+
+def stem(word: str) -> str:
+    """The stem of a folded word (Snowball's English stemmer; Vietnamese words are left as they are)."""
+    stemmed: str = _STEM.stemWord(word)
+    return SAME_STEMS.get(stemmed, stemmed)
+
+
 @lru_cache(maxsize=8192)
 def terms(text: str) -> tuple[str, ...]:
     """The terms of a text, in order, each once."""
@@ -57,9 +67,9 @@ def terms(text: str) -> tuple[str, ...]:
             i += len(phrase)
             continue
         if words[i] not in FILLERS:
-            stem = _STEM.stemWord(words[i])
-            if stem not in kept:
-                kept.append(stem)
+            stemmed = stem(words[i])
+            if stemmed not in kept:
+                kept.append(stemmed)
         i += 1
     return tuple(kept)
 
