@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.package-lock.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint typecheck schema bench load fuzz races clean
+.PHONY: help install run test lint typecheck schema bench bench-peer load fuzz races clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,10 @@ lint: install ## ruff (lint and format check) and mypy
 bench: install ## Benchmarks: seed load times, then the read API beside hand-written Cypher
 	$(BIN)/python -m bench.seed_load
 	$(BIN)/python -m bench.api
+
+bench-peer: install ## deptgraph beside @neo4j/graphql (../shared/peer), cache on and off (PEER=… to point elsewhere)
+	$(BIN)/deptgraph neo4j install
+	$(BIN)/python -m bench.peer $(if $(PEER),--peer $(PEER)) $(BENCH_PEER_ARGS)
 
 load: install ## 60 s of 50 readers + an editor, with Neo4j stopped for 10 s in the middle (prints a report)
 	$(BIN)/deptgraph neo4j install

@@ -10,16 +10,20 @@ response header and in every GraphQL error, and logged with whatever went wrong.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 from cross_web import HTTPException
+from graphql import GraphQLError
+from graphql import OperationType as GraphQLOperation
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -27,22 +31,29 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
 from api.assets import static_endpoint, vendor_endpoint
 from api.auth import Auth
+from api.cache import ResponseCache, etag, etag_matches, request_key
 from api.context import Context, Reading, preferred_lang
 from api.errors import OutageLog, codes_of, error_body, without_suggestions
 from api.health import healthz, readyz
 from api.middleware import RequestLimits, RequestRecord, SecurityHeaders
 from api.observability import AccessLog, Metrics
+from api.persisted import PersistedQueries, sha256
 from api.queries import NamedQuery, load_queries
-from api.schema import build_schema, measured_relations
+from api.schema import DeptgraphSchema, build_schema, measured_relations
+from api.shortcut import Shortcut
 from deptgraph.settings import Settings, settings_from_environment
 from graph.compiler import Limits
 from graph.connection import resolve_target
 from graph.cost import GraphStats
 from graph.database import Database, DatabaseUnavailable, QueryTimeout, request_scope
+from graph.version import Stamp, VersionWatch
 
 log = logging.getLogger("deptgraph.api")
 STATIC = Path(__file__).with_name("static")
@@ -61,14 +72,23 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         )
         self.settings = settings
         self.graphiql_page = _graphiql_page(queries)
+        schema = self.schema
+        assert isinstance(schema, DeptgraphSchema)
+        self.shortcut = Shortcut(schema._schema, schema.validation_rules, schema.max_tokens, settings.development)
+        self.cacheable_roots = self.shortcut.compiled_roots | CACHEABLE_ROOTS
+        self.persisted = PersistedQueries([q.text for q in queries])
+        self.cache = ResponseCache(settings.response_cache_mb * 2**20) if settings.response_cache else None
+        if self.cache is not None:
+            cache = self.cache
+            metrics.cache_bytes.set_function(lambda: cache.size)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        assert isinstance(request, Request) and isinstance(response, Response)
+        assert isinstance(request, Request)
         database = request.app.state.database
         record: RequestRecord = request.state.record
         return Context(
             request=request,
-            response=response,
+            response=response if isinstance(response, Response) else None,
             database=database,
             request_id=record.request_id,
             reading=self.reading,
@@ -120,14 +140,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         with request_scope(timeout) as stats:
             try:
                 async with asyncio.timeout(timeout):
-                    response = await super().run(request, context, root_value)
+                    response = await self._respond(request)
             except TimeoutError:
                 log.warning("request %s: stopped after %.1fs", record.request_id, timeout)
                 record.error_codes = ["TIMEOUT"]
                 message = f"The request took longer than {timeout:g}s and was stopped."
                 response = JSONResponse(error_body(message, "TIMEOUT", record.request_id), status_code=504)
             record.round_trips = stats.round_trips
-        if request.method == "POST" or "query" in request.query_params:
+        if record.graphql or request.method == "POST" or "query" in request.query_params:
             # A request refused with an HTTP error (bad JSON, a batch, a GET mutation) leaves run()
             # by an exception before this point: the HTTP metrics count it, by status.
             record.graphql = True
@@ -135,6 +155,189 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 record.operation, time.perf_counter() - started, record.error_codes, stats.round_trips
             )
         return response
+
+    # --- the request, read once ---------------------------------------------------------------
+
+    async def _respond(self, request: Request) -> Response:
+        """Answer from the cache, by the short path, or the whole way through Strawberry."""
+        wanted = await self._wanted(request)
+        if wanted is None:
+            return await super().run(request)  # GraphiQL, a malformed request: Strawberry says what is wrong
+        record: RequestRecord = request.state.record
+        record.graphql = True
+        if isinstance(wanted, Response):
+            return wanted
+        prepared = self.shortcut.prepare(wanted.query, wanted.operation_name)
+        if prepared is not None and wanted.persisted:
+            self.persisted.learn(wanted.persisted, wanted.query)
+        context = await self.get_context(request, None)  # type: ignore[arg-type]  # no resolver sets headers
+        cached: Response | tuple[str, Stamp, str] | None = None
+        if (
+            self.cache is not None
+            and prepared is not None
+            and prepared.kind is GraphQLOperation.QUERY
+            and (prepared.roots <= self.cacheable_roots)
+        ):
+            cached = await self._cached(request, wanted, context)
+            if isinstance(cached, Response):
+                record.operation = prepared.name
+                return cached
+        answer = None
+        if prepared is not None and prepared.compiled:
+            answer = await self.shortcut.answer(prepared, wanted.variables, context)
+        if answer is None:
+            answer = await self._execute(request, context, wanted)
+        else:
+            record.error_codes = codes_of(answer.get("errors") or [])
+        body = self.encode_json(answer)
+        headers: dict[str, str] = {}
+        if isinstance(cached, tuple) and not answer.get("errors"):
+            key, stamp, tag = cached
+            assert self.cache is not None
+            self.cache.put(key, stamp, body)
+            headers = self._cache_headers(tag, wanted.method)
+        return Response(body, media_type="application/json", headers=headers)
+
+    async def _wanted(self, request: Request) -> Wanted | Response | None:
+        """The GraphQL request a POST body or GET parameters hold; None for what Strawberry
+        answers itself; a response for a persisted query that cannot be run."""
+        if request.method == "POST":
+            if "json" not in request.headers.get("content-type", ""):
+                return None
+            try:
+                body = orjson.loads(await request.body())
+            except orjson.JSONDecodeError:
+                return None
+            if not isinstance(body, dict):
+                return None
+            query, variables = body.get("query"), body.get("variables")
+            operation, extensions = body.get("operationName"), body.get("extensions")
+        elif request.method == "GET":
+            params = request.query_params
+            if "query" not in params and "extensions" not in params:
+                return None
+            query, operation = params.get("query"), params.get("operationName")
+            try:
+                variables = orjson.loads(params["variables"]) if params.get("variables") else None
+                extensions = orjson.loads(params["extensions"]) if params.get("extensions") else None
+            except orjson.JSONDecodeError:
+                return None
+        else:
+            return None
+        if not (
+            isinstance(query, str | None) and isinstance(variables, dict | None)
+            and isinstance(operation, str | None) and isinstance(extensions, dict | None)
+        ):  # fmt: skip
+            return None
+        digest = ""
+        if extensions and "persistedQuery" in extensions:
+            found = self._persisted(request, query, extensions["persistedQuery"])
+            if isinstance(found, Response):
+                return found
+            query, digest = found
+        if not query:
+            return None
+        return Wanted(query, variables or {}, operation, request.method, digest)
+
+    def _persisted(self, request: Request, query: str | None, persisted: Any) -> tuple[str, str] | Response:
+        record: RequestRecord = request.state.record
+        digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+        if not isinstance(digest, str) or persisted.get("version") != 1:
+            record.error_codes = ["BAD_REQUEST"]
+            return JSONResponse(error_body("extensions.persistedQuery must be {\"version\": 1, \"sha256Hash\": …}.",
+                                           "BAD_REQUEST", record.request_id), status_code=400)  # fmt: skip
+        digest = digest.lower()
+        if query is None:
+            known = self.persisted.lookup(digest)
+            if known is None:
+                record.error_codes = ["PERSISTED_QUERY_NOT_FOUND"]
+                return JSONResponse(
+                    error_body("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND", record.request_id)
+                )
+            return known, ""
+        if sha256(query) != digest:
+            record.error_codes = ["BAD_REQUEST"]
+            return JSONResponse(error_body("provided sha does not match query", "BAD_REQUEST", record.request_id),
+                                status_code=400)  # fmt: skip
+        return query, digest
+
+    # --- the response cache ---------------------------------------------------------------------
+
+    async def _cached(
+        self, request: Request, wanted: Wanted, context: Context
+    ) -> Response | tuple[str, Stamp, str] | None:
+        """A cached answer (or 304) for the request, or where to keep its answer; None when it
+        may not be cached (a token that does not check out, Neo4j not answering)."""
+        assert self.cache is not None
+        role = await _role(context)
+        if role is None:
+            return None
+        stamp = await request.app.state.versions.fresh()
+        if stamp is None:
+            return None
+        key = request_key(wanted.query, wanted.operation_name, wanted.variables, context.lang.value, role)
+        tag = etag(stamp, key)
+        if wanted.method == "GET" and etag_matches(request.headers.get("if-none-match"), tag):
+            self.metrics.cache_results.labels("not_modified").inc()
+            return Response(status_code=304, headers=self._cache_headers(tag, "GET"))
+        body = self.cache.get(key, stamp)
+        if body is not None:
+            self.metrics.cache_results.labels("hit").inc()
+            return Response(body, media_type="application/json", headers=self._cache_headers(tag, wanted.method))
+        self.metrics.cache_results.labels("miss").inc()
+        return key, stamp, tag
+
+    def _cache_headers(self, tag: str, method: str) -> dict[str, str]:
+        headers = {"etag": tag, "vary": "Accept-Language, Authorization"}
+        if method == "GET":
+            headers["cache-control"] = self.settings.cache_control
+        return headers
+
+    # --- the whole way --------------------------------------------------------------------------
+
+    async def _execute(self, request: Request, context: Context, wanted: Wanted) -> dict[str, Any]:
+        try:
+            result = await self.schema.execute(
+                wanted.query, variable_values=wanted.variables, context_value=context,
+                operation_name=wanted.operation_name, allowed_operation_types=OperationType.from_http(wanted.method),  # type: ignore[arg-type]
+            )  # fmt: skip
+        except CannotGetOperationTypeError as exc:
+            raise HTTPException(400, exc.as_http_error_reason()) from exc
+        except InvalidOperationTypeError as exc:
+            raise HTTPException(400, exc.as_http_error_reason(wanted.method)) from exc
+        except MissingQueryError as exc:
+            raise HTTPException(400, "No GraphQL query found in the request") from exc
+        answer: dict[str, Any] = await self.process_result(request, result)
+        return answer
+
+
+# Root fields whose answers depend on nothing but the graph, the request and the caller's role
+# (besides the compiled ones): `changes` reads a clock (`since: "2h"`), `about` the server.
+CACHEABLE_ROOTS = frozenset({"ask", "__typename", "__schema", "__type"})
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A GraphQL request, as read from the HTTP request."""
+
+    query: str
+    variables: dict[str, Any]
+    operation_name: str | None
+    method: str
+    persisted: str = ""  # the hash it was sent with, to be learned once it validates
+
+
+async def _role(context: Context) -> str | None:
+    """The caller's role, for the cache key: `anonymous` without a token; None for a token that
+    does not check out (the answer says why, uncached)."""
+    auth = context.auth
+    if auth is None or auth.header is None:
+        return "anonymous"
+    try:
+        token = await auth.principal()
+    except GraphQLError:
+        return None
+    return token.role if token is not None else "anonymous"
 
 
 def _graphiql_page(queries: list[NamedQuery]) -> str:
@@ -161,11 +364,16 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
             )
             log.info("connected to Neo4j at %s", target.describe())
         app.state.database = db
+        app.state.versions = VersionWatch(db, metrics.version_checks.inc)
         metrics.watch(db)
         try:
             await asyncio.wait_for(reading.stats.measure(db), settings.request_timeout)
         except (DatabaseUnavailable, QueryTimeout, TimeoutError) as exc:
             log.warning("could not measure the graph's list sizes yet (%s); estimating costs with defaults", exc)
+        # Everything made so far (modules, the schema, compiled plans) lives as long as the process:
+        # keep it out of the garbage collector's sweeps, which otherwise walk it on every pause.
+        gc.collect()
+        gc.freeze()
         try:
             yield {}
         finally:
@@ -227,6 +435,7 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
     if database is not None:
         # Usable without running the lifespan (e.g. under httpx's ASGITransport in tests).
         app.state.database = database
+        app.state.versions = VersionWatch(database, metrics.version_checks.inc)
         metrics.watch(database)
     return app
 

@@ -207,7 +207,8 @@ async def ask(
             argument="question",
         )
     context = info.context
-    vocabulary = await context.reading.vocabulary.get(context.database, context.reading.stats_max_age)
+    stamp = await context.request.app.state.versions.fresh()
+    vocabulary = await context.reading.vocabulary.get(context.database, stamp)
     understood = understand(question, vocabulary)
     asking = Asking(info, subselections(info))
     answer_lang = lang.value if lang else _language(question)

@@ -55,7 +55,7 @@ class Reading:
 @dataclass
 class Context:
     request: Request
-    response: Response
+    response: Response | None
     database: Database
     request_id: str
     reading: Reading

@@ -78,6 +78,21 @@ class Metrics:
             ["state"],
             registry=self.registry,
         )
+        self.cache_results = Counter(
+            "deptgraph_response_cache",
+            "Cacheable GraphQL requests by what the response cache did: hit, miss, not_modified (304).",
+            ["result"],
+            registry=self.registry,
+        )
+        for result in ("hit", "miss", "not_modified"):
+            self.cache_results.labels(result)
+        self.cache_bytes = Gauge(
+            "deptgraph_response_cache_bytes", "Bytes of answers in the response cache.", registry=self.registry
+        )
+        self.version_checks = Counter(
+            "deptgraph_graph_version_checks", "Queries that read the graph's version (shared by requests).",
+            registry=self.registry,
+        )  # fmt: skip
         self.operations = set(known_operations)
 
     def watch(self, database: Database) -> None:

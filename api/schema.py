@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from typing import Annotated, Any
 
 import strawberry
-from graphql import GraphQLError, is_object_type
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule, is_object_type, specified_rules
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -329,11 +329,14 @@ class Query:
 
 
 class DeptgraphSchema(strawberry.Schema):
+    validation_rules: tuple[Any, ...] = ()
+    max_tokens: int = 0
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """ErrorPolicy has logged what deserves it; don't log every client mistake again."""
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
+def build_schema(settings: Settings) -> DeptgraphSchema:
     """The schema with the request limits of `settings`."""
     # The limiters' validation rules are built once, so that validation results can be cached
     # per query text (the cache key includes the rules).
@@ -363,6 +366,11 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     if missing:
         raise UnmappedField(f"these fields do not declare what they read from the graph: {', '.join(missing)}")
     pick_directly(schema._schema)
+    # Exactly the rules every request is validated with, for documents prepared outside the
+    # executor (api.shortcut); parsing is limited to the same number of tokens.
+    introspection = () if settings.introspection_enabled else (NoSchemaIntrospectionCustomRule,)
+    schema.validation_rules = (*specified_rules, *rules, *introspection)
+    schema.max_tokens = settings.max_tokens
     return schema
 
 

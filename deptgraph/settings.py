@@ -77,6 +77,12 @@ class Settings(BaseSettings):
     max_response_bytes: int = Field(default=10_000_000, ge=10_000)
     # The largest page a …Connection field gives (`first`).
     max_page_size: int = Field(default=1_000, ge=1)
+    # Answers to read-only requests are kept while the graph stays the same (never served stale:
+    # every request checks the graph's version); at most this many megabytes of them.
+    response_cache: bool = True
+    response_cache_mb: int = Field(default=64, ge=1)
+    # The Cache-Control of cacheable GET answers (they carry an ETag; `no-cache` = revalidate).
+    cache_control: str = Field(default="no-cache", max_length=200)
     # /metrics needs `Authorization: Bearer <this>` when set; in production it is served only then.
     metrics_token: SecretStr | None = None
     # Reads are open to anyone who can reach the service unless this is set.

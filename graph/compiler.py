@@ -19,6 +19,7 @@ the selection and reused whatever the values.
 from __future__ import annotations
 
 import base64
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -167,6 +168,7 @@ class Compiled:
     slots: tuple[Slot, ...]
     names: tuple[NameUse, ...]
     shape: _Shape
+    part: str = ""  # the query with `{answer}` and `{found}` for its columns, to be one part of several
 
     def params(self, root: Select, limits: Limits) -> dict[str, Any]:
         params: dict[str, Any] = {}
@@ -535,7 +537,23 @@ def compile_root(root: Root, select: Select, limits: Limits = Limits()) -> Compi
     found = ", ".join(f"{use.variable}: size({use.variable}) > 0" for use in names)
     cypher = f"{prologue(names)} RETURN {expression} AS result, {{{found}}} AS found".strip()
     slots = tuple(builder.slots) + tuple(Slot(use.variable, use.path, use.argument, "name") for use in names)
-    return Compiled(cypher, slots, names, shape)
+    part = f"{prologue(names)} RETURN {expression} AS {{answer}}, {{{found}}} AS {{found}}".strip()
+    return Compiled(cypher, slots, names, shape, part)
+
+
+def merged(parts: list[tuple[Compiled, dict[str, Any]]]) -> tuple[str, dict[str, Any]]:
+    """Several root fields' queries as one round trip, in one transaction: the answer of part i
+    in column `r<i>`, what its names found in `f<i>`; each part's parameters prefixed `r<i>_`."""
+    calls: list[str] = []
+    params: dict[str, Any] = {}
+    for i, (compiled, own) in enumerate(parts):
+        text = compiled.part.replace("{answer}", f"r{i}").replace("{found}", f"f{i}")
+        for name in sorted(own, key=len, reverse=True):
+            text = re.sub(rf"\${re.escape(name)}\b", f"$r{i}_{name}", text)
+            params[f"r{i}_{name}"] = own[name]
+        calls.append(f"CALL () {{ {text} }}")
+    columns = ", ".join(f"r{i}, f{i}" for i in range(len(parts)))
+    return f"{' '.join(calls)} RETURN {columns}", params
 
 
 # --- finishing -------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ the API is understood at once.
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
@@ -351,16 +350,17 @@ def _what_is_missing(found: Understanding) -> str:
 
 
 class VocabularyCache:
-    """The vocabulary of a process, read again when the graph changed (or after `max_age`)."""
+    """The vocabulary of a process, read again whenever the graph's stamp (graph.version) moves:
+    a name added through any process is understood by the next question."""
 
     def __init__(self) -> None:
         self.vocabulary: Vocabulary | None = None
-        self.read_at = 0.0
+        self.stamp: object = None
 
-    async def get(self, db: Database, max_age: float) -> Vocabulary:
-        if self.vocabulary is None or time.monotonic() - self.read_at > max_age:
+    async def get(self, db: Database, stamp: object) -> Vocabulary:
+        if self.vocabulary is None or stamp is None or stamp != self.stamp:
             self.vocabulary = await load_vocabulary(db)
-            self.read_at = time.monotonic()
+            self.stamp = stamp
         return self.vocabulary
 
     def changed(self) -> None:

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 
 from graph.compiler import (
     BadArgument,
+    Compiled,
     Finishing,
     Limits,
     NameUse,
@@ -28,6 +29,7 @@ from graph.compiler import (
     compile_root,
     finish,
     keys_query,
+    merged,
 )
 from graph.cost import GraphStats, estimate
 from graph.database import Database
@@ -397,14 +399,7 @@ async def read(
     """Answer one root field in one round trip, or refuse it before it runs."""
     compiled = compile_root(root, select, limits)
     params = compiled.params(select, limits)  # checks the arguments first
-    cost = estimate(root, select, stats)
-    if cost > max_cost:
-        raise TooCostly(
-            f"This query may produce about {cost:,} values, more than the {max_cost:,} allowed. Select fewer "
-            "nested lists, or page through long lists with their …Connection(first:, after:) fields.",
-            cost=cost,
-            limit=max_cost,
-        )
+    _check_cost(root, select, stats, max_cost)
     rows = await db.read(compiled.cypher, **params)
     row = rows[0]
     missing = [use for use in compiled.names if not row["found"][use.variable]]
@@ -422,6 +417,68 @@ async def read(
         value = use.value(select)
         raise NameNotFound(use, value, tuple(await closest_names(db, use.label, value)))
     return finish(compiled, row["result"], params, Finishing(limits, deadline))
+
+
+async def read_all(
+    db: Database,
+    fields: list[tuple[Root, Select]],
+    *,
+    limits: Limits,
+    stats: GraphStats,
+    max_cost: int,
+    deadline: float | None = None,
+) -> list[Any]:
+    """Answer several root fields in one round trip (one transaction): each one's answer, or the
+    exception that field gets. A field whose names need a second look is read again on its own."""
+    if len(fields) == 1:
+        root, select = fields[0]
+        try:
+            return [await read(db, root, select, limits=limits, stats=stats, max_cost=max_cost, deadline=deadline)]
+        except Exception as exc:  # the caller reports it as that field's error
+            return [exc]
+    answers: list[Any] = [None] * len(fields)
+    parts: list[tuple[int, Compiled, dict[str, Any]]] = []
+    for index, (root, select) in enumerate(fields):
+        try:
+            compiled = compile_root(root, select, limits)
+            params = compiled.params(select, limits)
+            _check_cost(root, select, stats, max_cost)
+        except Exception as exc:
+            answers[index] = exc
+            continue
+        parts.append((index, compiled, params))
+    if not parts:
+        return answers
+    cypher, params = merged([(compiled, own) for _, compiled, own in parts])
+    try:
+        rows = await db.read(cypher, **params)
+    except Exception as exc:
+        for index, _, _ in parts:
+            answers[index] = exc
+        return answers
+    row = rows[0]
+    for number, (index, compiled, own) in enumerate(parts):
+        root, select = fields[index]
+        try:
+            if any(not row[f"f{number}"][use.variable] for use in compiled.names):
+                answers[index] = await read(db, root, select, limits=limits, stats=stats, max_cost=max_cost,
+                                            deadline=deadline)  # fmt: skip
+            else:
+                answers[index] = finish(compiled, row[f"r{number}"], own, Finishing(limits, deadline))
+        except Exception as exc:
+            answers[index] = exc
+    return answers
+
+
+def _check_cost(root: Root, select: Select, stats: GraphStats, max_cost: int) -> None:
+    cost = estimate(root, select, stats)
+    if cost > max_cost:
+        raise TooCostly(
+            f"This query may produce about {cost:,} values, more than the {max_cost:,} allowed. Select fewer "
+            "nested lists, or page through long lists with their …Connection(first:, after:) fields.",
+            cost=cost,
+            limit=max_cost,
+        )
 
 
 async def resolve(db: Database, label: Label, typed: str, many: bool) -> list[str]:

@@ -1,0 +1,41 @@
+"""Automatic persisted queries, as Apollo's clients send them.
+
+A client sends `extensions.persistedQuery = {version: 1, sha256Hash}` without the query; if the
+server knows the hash it runs the query stored under it, else it answers
+`PERSISTED_QUERY_NOT_FOUND` and the client sends the query with its hash once, which the server
+checks and keeps. The operations of `queries/` are known from the start. What clients register is
+held in a bounded, least-recently-used store: a client cannot fill the memory with queries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Iterable
+
+
+def sha256(query: str) -> str:
+    return hashlib.sha256(query.encode()).hexdigest()
+
+
+class PersistedQueries:
+    def __init__(self, known: Iterable[str] = (), max_entries: int = 1000) -> None:
+        self.pinned = {sha256(query): query for query in known}
+        self.max_entries = max_entries
+        self._learned: OrderedDict[str, str] = OrderedDict()
+
+    def lookup(self, digest: str) -> str | None:
+        query = self.pinned.get(digest)
+        if query is None:
+            query = self._learned.get(digest)
+            if query is not None:
+                self._learned.move_to_end(digest)
+        return query
+
+    def learn(self, digest: str, query: str) -> None:
+        if digest in self.pinned:
+            return
+        self._learned[digest] = query
+        self._learned.move_to_end(digest)
+        while len(self._learned) > self.max_entries:
+            self._learned.popitem(last=False)
