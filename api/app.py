@@ -13,7 +13,9 @@ import asyncio
 import gc
 import json
 import logging
+import re
 import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -28,11 +30,12 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
@@ -41,9 +44,10 @@ from api.auth import Auth
 from api.cache import ResponseCache, etag, etag_matches, request_key
 from api.context import Context, Reading, preferred_lang
 from api.errors import OutageLog, codes_of, error_body, without_suggestions
+from api.feed import ChangeFeed
 from api.health import healthz, readyz
 from api.middleware import RequestLimits, RequestRecord, SecurityHeaders
-from api.observability import AccessLog, Metrics
+from api.observability import MULTIPROCESS, AccessLog, Metrics, configure_logging
 from api.persisted import PersistedQueries, sha256
 from api.queries import NamedQuery, load_queries
 from api.schema import DeptgraphSchema, build_schema, measured_relations
@@ -52,7 +56,7 @@ from deptgraph.settings import Settings, settings_from_environment
 from graph.compiler import Limits
 from graph.connection import resolve_target
 from graph.cost import GraphStats
-from graph.database import Database, DatabaseUnavailable, QueryTimeout, request_scope
+from graph.database import Database, DatabaseUnavailable, QueryTimeout, request_scope, request_stats
 from graph.version import Stamp, VersionWatch
 
 log = logging.getLogger("deptgraph.api")
@@ -69,6 +73,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
             allow_queries_via_get=True,
+            # Only the current protocol: the legacy `graphql-ws` one would be one more way in.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )
         self.settings = settings
         self.graphiql_page = _graphiql_page(queries)
@@ -80,12 +86,16 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self.cache = ResponseCache(settings.response_cache_mb * 2**20) if settings.response_cache else None
         if self.cache is not None:
             cache = self.cache
-            metrics.cache_bytes.set_function(lambda: cache.size)
+            if MULTIPROCESS:
+                metrics.cache_sizes = lambda: cache.size
+            else:
+                metrics.cache_bytes.set_function(lambda: cache.size)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        assert isinstance(request, Request)
         database = request.app.state.database
-        record: RequestRecord = request.state.record
+        record = getattr(request.state, "record", None)
+        if record is None:  # a WebSocket: the HTTP middleware does not see it
+            record = RequestRecord(uuid.uuid4().hex)
         return Context(
             request=request,
             response=response if isinstance(response, Response) else None,
@@ -134,10 +144,17 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         return response
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        if isinstance(request, WebSocket):  # the change feed: graphql-transport-ws, bounded by its own rules
+            return await super().run(request, context, root_value)
         timeout = self.settings.request_timeout
         started = time.perf_counter()
         record: RequestRecord = request.state.record
         with request_scope(timeout) as stats:
+            try:
+                stats.bookmarks = bookmarks_of(request.headers.get(BOOKMARK_HEADER))
+            except ValueError as exc:
+                record.error_codes = ["BAD_REQUEST"]
+                return JSONResponse(error_body(str(exc), "BAD_REQUEST", record.request_id), status_code=400)
             try:
                 async with asyncio.timeout(timeout):
                     response = await self._respond(request)
@@ -147,6 +164,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 message = f"The request took longer than {timeout:g}s and was stopped."
                 response = JSONResponse(error_body(message, "TIMEOUT", record.request_id), status_code=504)
             record.round_trips = stats.round_trips
+        if stats.written:
+            response.headers[BOOKMARK_HEADER] = ",".join(stats.written)
         if record.graphql or request.method == "POST" or "query" in request.query_params:
             # A request refused with an HTTP error (bad JSON, a batch, a GET mutation) leaves run()
             # by an exception before this point: the HTTP metrics count it, by status.
@@ -189,6 +208,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             answer = await self._execute(request, context, wanted)
         else:
             record.error_codes = codes_of(answer.get("errors") or [])
+        written = request_stats()
+        if written is not None and written.written:  # read your writes: send this back, on any process
+            answer.setdefault("extensions", {})["bookmark"] = ",".join(written.written)
         body = self.encode_json(answer)
         headers: dict[str, str] = {}
         if isinstance(cached, tuple) and not answer.get("errors"):
@@ -272,7 +294,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         role = await _role(context)
         if role is None:
             return None
-        stamp = await request.app.state.versions.fresh()
+        stamp = await request.app.state.versions.fresh(own=bool(self._bookmarks()))
         if stamp is None:
             return None
         key = request_key(wanted.query, wanted.operation_name, wanted.variables, context.lang.value, role)
@@ -286,6 +308,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             return Response(body, media_type="application/json", headers=self._cache_headers(tag, wanted.method))
         self.metrics.cache_results.labels("miss").inc()
         return key, stamp, tag
+
+    @staticmethod
+    def _bookmarks() -> tuple[str, ...]:
+        stats = request_stats()
+        return stats.bookmarks if stats is not None else ()
 
     def _cache_headers(self, tag: str, method: str) -> dict[str, str]:
         headers = {"etag": tag, "vary": "Accept-Language, Authorization"}
@@ -309,6 +336,23 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             raise HTTPException(400, "No GraphQL query found in the request") from exc
         answer: dict[str, Any] = await self.process_result(request, result)
         return answer
+
+
+BOOKMARK_HEADER = "deptgraph-bookmark"
+_BOOKMARK = re.compile(r"^[A-Za-z0-9:+/=_.-]{1,512}$")
+
+
+def bookmarks_of(header: str | None) -> tuple[str, ...]:
+    """The Neo4j bookmarks a `Deptgraph-Bookmark` header carries (comma-separated)."""
+    if not header:
+        return ()
+    values = tuple(value.strip() for value in header.split(",") if value.strip())
+    if len(header) > 4096 or len(values) > 16 or not all(_BOOKMARK.match(value) for value in values):
+        raise ValueError(
+            "The Deptgraph-Bookmark header must be the value a mutation's response gave "
+            "(extensions.bookmark, or its Deptgraph-Bookmark header)."
+        )
+    return values
 
 
 # Root fields whose answers depend on nothing but the graph, the request and the caller's role
@@ -365,6 +409,7 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
             log.info("connected to Neo4j at %s", target.describe())
         app.state.database = db
         app.state.versions = VersionWatch(db, metrics.version_checks.inc)
+        app.state.feed = _feed(db, app.state.versions)
         metrics.watch(db)
         try:
             await asyncio.wait_for(reading.stats.measure(db), settings.request_timeout)
@@ -393,6 +438,10 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
             (STATIC / "explorer.html").read_text(encoding="utf-8"), headers={"cache-control": "no-cache"}
         )
 
+    def _feed(db: Database, versions: VersionWatch) -> ChangeFeed:
+        return ChangeFeed(db, versions, settings.change_feed_poll, settings.max_subscriptions,
+                          settings.max_subscriptions_per_token)  # fmt: skip
+
     metrics = Metrics([q.name for q in queries])
     reading = Reading(
         Limits(
@@ -411,6 +460,7 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
         Route("/queries", list_queries, methods=["GET"]),
         Route("/assets/{path:path}", vendor_endpoint(settings.assets_dir), methods=["GET"]),
         Route(
@@ -436,10 +486,14 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
         # Usable without running the lifespan (e.g. under httpx's ASGITransport in tests).
         app.state.database = database
         app.state.versions = VersionWatch(database, metrics.version_checks.inc)
+        app.state.feed = _feed(database, app.state.versions)
         metrics.watch(database)
     return app
 
 
 def app_from_environment() -> Starlette:
-    """The app configured from environment variables (what `deptgraph serve` and uvicorn run)."""
-    return create_app(settings_from_environment())
+    """The app configured from environment variables (what `deptgraph serve` and uvicorn run, in
+    each worker process: logging is set up here too, as workers start afresh)."""
+    settings = settings_from_environment()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(settings)

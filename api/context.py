@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.websockets import WebSocket
 
 from api.auth import Auth
 from graph.compiler import Limits
@@ -54,7 +55,7 @@ class Reading:
 
 @dataclass
 class Context:
-    request: Request
+    request: Request | WebSocket
     response: Response | None
     database: Database
     request_id: str
@@ -64,3 +65,4 @@ class Context:
     development: bool = True  # suggestions in errors, versions for anyone (see DEPTGRAPH_ENV)
     outages: Any = None  # the app's api.errors.OutageLog
     record: Any = None  # the request's api.middleware.RequestRecord
+    connection_params: Any = None  # a WebSocket connection's init payload (subscriptions)

@@ -11,12 +11,22 @@ from __future__ import annotations
 
 import hmac
 import logging
+import os
 import sys
 import time
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from pythonjsonlogger.json import JsonFormatter
 from starlette.requests import Request
 from starlette.responses import Response
@@ -26,6 +36,10 @@ from api.middleware import record_of
 from graph.database import Database
 
 log = logging.getLogger("deptgraph.access")
+
+# Set by `deptgraph serve --workers N` (N > 1) before the workers start: metrics live in files
+# there, shared by the workers, and any worker's /metrics reports them all.
+MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 
 ROUTES = ("/", "/graphql", "/healthz", "/readyz", "/metrics", "/queries")
 
@@ -69,14 +83,16 @@ class Metrics:
         )
         self.in_flight = Gauge(
             "deptgraph_neo4j_queries_in_flight",
-            "Queries at Neo4j now (at most DEPTGRAPH_NEO4J_CONCURRENCY).",
+            "Queries at Neo4j now (at most DEPTGRAPH_NEO4J_CONCURRENCY per process).",
             registry=self.registry,
+            multiprocess_mode="livesum",
         )
         self.breaker = Gauge(
             "deptgraph_neo4j_breaker_state",
-            "The Neo4j circuit breaker: 1 for the state it is in.",
+            "The Neo4j circuit breaker of each process: how many processes are in each state.",
             ["state"],
             registry=self.registry,
+            multiprocess_mode="livesum",
         )
         self.cache_results = Counter(
             "deptgraph_response_cache",
@@ -87,8 +103,11 @@ class Metrics:
         for result in ("hit", "miss", "not_modified"):
             self.cache_results.labels(result)
         self.cache_bytes = Gauge(
-            "deptgraph_response_cache_bytes", "Bytes of answers in the response cache.", registry=self.registry
-        )
+            "deptgraph_response_cache_bytes", "Bytes of answers in the response caches of the live processes.",
+            registry=self.registry, multiprocess_mode="livesum",
+        )  # fmt: skip
+        self.database: Database | None = None
+        self.cache_sizes: Callable[[], int] | None = None
         self.version_checks = Counter(
             "deptgraph_graph_version_checks", "Queries that read the graph's version (shared by requests).",
             registry=self.registry,
@@ -96,10 +115,26 @@ class Metrics:
         self.operations = set(known_operations)
 
     def watch(self, database: Database) -> None:
-        """Read the database's live figures whenever /metrics is scraped."""
+        """Read the database's live figures whenever /metrics is scraped (with several worker
+        processes, each process writes its own at the end of every request, and the scrape sums
+        them over the live processes)."""
+        self.database = database
+        if MULTIPROCESS:
+            return
         self.in_flight.set_function(lambda: database.in_flight)
         for state in ("closed", "open", "half-open"):
             self.breaker.labels(state).set_function(partial(_is_state, database, state))
+
+    def note_process(self) -> None:
+        """This process's live figures, for a multiprocess scrape."""
+        database = self.database
+        if not MULTIPROCESS or database is None:
+            return
+        self.in_flight.set(database.in_flight)
+        if self.cache_sizes is not None:
+            self.cache_bytes.set(self.cache_sizes())
+        for state in ("closed", "open", "half-open"):
+            self.breaker.labels(state).set(_is_state(database, state))
 
     def operation_label(self, name: str | None) -> str:
         """Operation names come from clients: only the ones the app knows (queries/, persisted
@@ -134,6 +169,11 @@ class Metrics:
                 if not hmac.compare_digest(given, expected):
                     return Response("Send Authorization: Bearer <DEPTGRAPH_METRICS_TOKEN>.\n", status_code=401,
                                     media_type="text/plain", headers={"www-authenticate": "Bearer"})  # fmt: skip
+            self.note_process()
+            if MULTIPROCESS:  # every worker's figures, from the files they share
+                registry = CollectorRegistry()
+                multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+                return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
             return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
 
         return metrics
@@ -179,6 +219,7 @@ class AccessLog:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
+            self.metrics.note_process()
             record = record_of(scope)
             route = route_label(scope["path"])
             self.metrics.http.labels(route, str(status)).inc()

@@ -8,6 +8,7 @@ round trip per root field. The contract internal tools rely on is exported to
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Annotated, Any
@@ -328,6 +329,25 @@ class Query:
         return About(version=__version__, neo4j_version=server["version"], neo4j_edition=server["edition"])
 
 
+@strawberry.type(description="What an editor or admin can follow live (GraphQL over WebSocket, graphql-transport-ws).")
+class Subscription:
+    @strawberry.subscription(
+        description="Every committed change, in commit order, the same records as the audit trail: from the change "
+        "after `after` (a `Change.id`; reconnect with the last one you got to miss nothing and get nothing twice), "
+        'or from now. Editors and admins: send `{"authorization": "Bearer dgt_…"}` as the connection\'s init '
+        "payload."
+    )
+    async def changes(
+        self,
+        info: Info[Context, None],
+        after: Annotated[str | None, strawberry.argument(description="The id of the last change you got.")] = None,
+        target: TargetArg = None,
+    ) -> AsyncGenerator[Change, None]:
+        feed = info.context.request.app.state.feed
+        async for record in feed.follow(info.context.connection_params, after, target):
+            yield _change(record)
+
+
 class DeptgraphSchema(strawberry.Schema):
     validation_rules: tuple[Any, ...] = ()
     max_tokens: int = 0
@@ -358,6 +378,7 @@ def build_schema(settings: Settings) -> DeptgraphSchema:
     schema = DeptgraphSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.development),
     )

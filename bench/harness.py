@@ -52,11 +52,12 @@ async def bench_database() -> AsyncIterator[tuple[Database, Neo4jTarget]]:
             local.stop()
 
 
-def serve_app(target: Neo4jTarget, port: int, **env: str) -> subprocess.Popen[bytes]:
-    """`deptgraph serve` (uvicorn, one worker) in a process of its own, on `target`; the
-    environment's other NEO4J_* / DEPTGRAPH_* settings are left out, `env` added."""
+def serve_app(target: Neo4jTarget, port: int, workers: int = 1, **env: str) -> subprocess.Popen[bytes]:
+    """`deptgraph serve` (uvicorn, one worker unless told) in a process of its own, on `target`;
+    the environment's other NEO4J_* / DEPTGRAPH_* settings are left out, `env` added."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "DEPTGRAPH_"))}
-    clean |= {"NEO4J_URI": target.uri, "NEO4J_USER": target.user, "NEO4J_PASSWORD": target.password} | env
+    clean |= {"NEO4J_URI": target.uri, "NEO4J_USER": target.user, "NEO4J_PASSWORD": target.password,
+              "DEPTGRAPH_WORKERS": str(workers)} | env  # fmt: skip
     command = [str(Path(sys.executable).with_name("deptgraph")), "serve", "--no-start-neo4j", "--no-seed"]
     return subprocess.Popen([*command, "--port", str(port)], env=clean)
 

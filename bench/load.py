@@ -2,6 +2,10 @@
 60 s, while the Neo4j under the app is stopped for 10 s and started again.
 
     python -m bench.load [--seconds 60] [--clients 50] [--outage-at 20] [--outage 10] [--no-outage] [--warm-up 10]
+                         [--workers 1] [--processes 1]
+
+With `--workers N` the app runs N uvicorn workers; with `--processes N`, N app processes side by
+side on the same Neo4j, the readers spread over them and the editor writing through each in turn.
 
 Everything runs on loopback: a Neo4j of its own ("load" instance), `deptgraph serve` (uvicorn)
 in a process of its own, and the clients here. The report gives throughput, p50 / p99 and errors
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import time
 from collections import Counter
@@ -82,10 +87,11 @@ async def reader(http: httpx.AsyncClient, queries: list[str], run: Run, started:
         run.samples.append(Sample(t - started, time.monotonic() - t, "read", code, server))
 
 
-async def writer(http: httpx.AsyncClient, token: str, run: Run, started: float, until: float, tag: str) -> None:
+async def writer(https: list[httpx.AsyncClient], token: str, run: Run, started: float, until: float, tag: str) -> None:
     mutation = "mutation($input: TopicInput!) { createTopic(input: $input) { key version } }"
     n = 0
     while time.monotonic() < until:
+        http = https[n % len(https)]
         key = f"load-{tag}-{n}"
         n += 1
         t = time.monotonic()
@@ -121,9 +127,19 @@ async def watch_readiness(http: httpx.AsyncClient, run: Run, started: float, unt
         await asyncio.sleep(0.25)
 
 
-async def watch_memory(app: psutil.Process, run: Run, started: float, until: float) -> None:
+def rss(apps: list[psutil.Process]) -> int:
+    """The memory of the app processes and their workers."""
+    total = 0
+    for app in apps:
+        for process in [app, *app.children(recursive=True)]:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                total += process.memory_info().rss
+    return total
+
+
+async def watch_memory(apps: list[psutil.Process], run: Run, started: float, until: float) -> None:
     while time.monotonic() < until:
-        run.memory.append((time.monotonic() - started, app.memory_info().rss))
+        run.memory.append((time.monotonic() - started, rss(apps)))
         await asyncio.sleep(MEMORY_EVERY)
 
 
@@ -171,6 +187,8 @@ async def main() -> None:
     parser.add_argument("--outage", type=float, default=10)
     parser.add_argument("--no-outage", action="store_true")
     parser.add_argument("--warm-up", type=float, default=10, help="seconds of the same load before measuring")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers per app process")
+    parser.add_argument("--processes", type=int, default=1, help="app processes side by side")
     args = parser.parse_args()
 
     settings = settings_from_environment()
@@ -187,41 +205,46 @@ async def main() -> None:
     await load(db, read_files(default_files()))
     token = await create_token(db, f"load-{os.getpid()}", "editor")
 
-    http_port = free_port()
-    server = serve_app(target, http_port, DEPTGRAPH_LOG_LEVEL="warning")
-    app = psutil.Process(server.pid)
+    ports = [free_port() for _ in range(args.processes)]
+    servers = [serve_app(target, port, workers=args.workers, DEPTGRAPH_LOG_LEVEL="warning") for port in ports]
+    apps = [psutil.Process(server.pid) for server in servers]
     run = Run()
+    limits = httpx.Limits(max_connections=args.clients + 8)
+    https = [httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30, limits=limits) for port in ports]
     try:
-        async with httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{http_port}", timeout=30, limits=httpx.Limits(max_connections=args.clients + 8)
-        ) as http:
+        for http in https:
             await wait_until_ready(http)
-            queries = [q.text for q in load_queries(PROJECT / "queries")]
-            # Warm up with the same concurrency as the load, so that caches, pools and the
-            # allocator reach their working size before memory is taken as the baseline.
-            print(f"Warming up for {args.warm_up:.0f}s…", flush=True)
-            warm = time.monotonic()
-            await asyncio.gather(
-                *(reader(http, queries, Run(), warm, warm + args.warm_up, n) for n in range(args.clients))
-            )
-            rss_start = app.memory_info().rss
-            print(f"Load: {args.clients} readers on {len(queries)} questions + 1 editor, {args.seconds:.0f}s"
-                  + ("" if args.no_outage else f"; Neo4j stopped at {args.outage_at:.0f}s for {args.outage:.0f}s"), flush=True)  # fmt: skip
-            started = time.monotonic()
-            until = started + args.seconds
-            tasks = [reader(http, queries, run, started, until, n) for n in range(args.clients)]
-            tasks += [
-                writer(http, token, run, started, until, str(os.getpid())),
-                watch_readiness(http, run, started, until),
-                watch_memory(app, run, started, until),
-            ]
-            if not args.no_outage:
-                tasks.append(outage(local, bolt, run, started, args.outage_at, args.outage))
-            await asyncio.gather(*tasks)
-            rss_end = app.memory_info().rss
+        queries = [q.text for q in load_queries(PROJECT / "queries")]
+        # Warm up with the same concurrency as the load, so that caches, pools and the
+        # allocator reach their working size before memory is taken as the baseline.
+        print(f"Warming up for {args.warm_up:.0f}s…", flush=True)
+        warm = time.monotonic()
+        await asyncio.gather(
+            *(reader(https[n % len(https)], queries, Run(), warm, warm + args.warm_up, n) for n in range(args.clients))
+        )
+        rss_start = rss(apps)
+        print(f"Load: {args.clients} readers on {len(queries)} questions + 1 editor, {args.seconds:.0f}s, "
+              f"{args.processes} app process(es) of {args.workers} worker(s)"
+              + ("" if args.no_outage else f"; Neo4j stopped at {args.outage_at:.0f}s for {args.outage:.0f}s"), flush=True)  # fmt: skip
+        started = time.monotonic()
+        until = started + args.seconds
+        tasks = [reader(https[n % len(https)], queries, run, started, until, n) for n in range(args.clients)]
+        tasks += [
+            writer(https, token, run, started, until, str(os.getpid())),
+            watch_readiness(https[0], run, started, until),
+            watch_memory(apps, run, started, until),
+        ]
+        if not args.no_outage:
+            tasks.append(outage(local, bolt, run, started, args.outage_at, args.outage))
+        await asyncio.gather(*tasks)
+        rss_end = rss(apps)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for http in https:
+            await http.aclose()
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
 
     # Every acknowledged write must be there: by the data, and by the audit trail.
     found = await db.read("UNWIND $keys AS key MATCH (t:Topic {key: key}) RETURN count(t) AS n", keys=run.acknowledged)
@@ -233,7 +256,10 @@ async def main() -> None:
     local.stop()
 
     total = args.seconds
-    print(f"\n## Load report ({args.clients} readers + 1 editor, {total:.0f}s)\n")
+    print(
+        f"\n## Load report ({args.clients} readers + 1 editor, {total:.0f}s, {args.processes} app process(es) of "
+        f"{args.workers} worker(s))\n"
+    )
     print("| phase | requests | req/s | p50 ms | p99 ms | ok | errors by code | slowest failure ms |")
     print("|---|---:|---:|---:|---:|---:|---|---:|")
     if run.outage:

@@ -104,7 +104,8 @@ def main() -> None:
             _wait(f"http://127.0.0.1:{peer_port}/", {"query": "{ __typename }"})
             for cache in ("true", "false"):
                 app_env = env | {"DEPTGRAPH_ENV": "production", "DEPTGRAPH_INTROSPECTION": "true",
-                                 "DEPTGRAPH_LOG_LEVEL": "warning", "DEPTGRAPH_RESPONSE_CACHE": cache}  # fmt: skip
+                                 "DEPTGRAPH_LOG_LEVEL": "warning", "DEPTGRAPH_RESPONSE_CACHE": cache,
+                                 "DEPTGRAPH_WORKERS": "1"}  # fmt: skip
                 command = [deptgraph, "serve", "--port", str(app_port), "--no-seed"]
                 with _running(command, PROJECT, app_env, peer / f"deptgraph-{cache}.log"):
                     _wait(f"http://127.0.0.1:{app_port}/graphql", {"query": "{ __typename }"})

@@ -96,7 +96,7 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k != "NEO4J_URI"}
     subprocess.run([deptgraph, "neo4j", "start"], check=True, env=env)
     port = free_port()
-    server_env = env | {"DEPTGRAPH_ENV": "production", "DEPTGRAPH_LOG_LEVEL": "warning",
+    server_env = env | {"DEPTGRAPH_ENV": "production", "DEPTGRAPH_LOG_LEVEL": "warning", "DEPTGRAPH_WORKERS": "1",
                         "DEPTGRAPH_RESPONSE_CACHE": "true" if args.cache else "false"}  # fmt: skip
     server = subprocess.Popen([deptgraph, "serve", "--port", str(port)], env=server_env)
     try:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
+import os
+import shutil
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -517,11 +521,28 @@ def serve(
         typer.Option("--seed/--no-seed", help="Seed the built-in knowledge into an empty graph first."),
     ] = True,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Worker processes [default: DEPTGRAPH_WORKERS, or one per core]. They share nothing but Neo4j; "
+            "/metrics reports them all.",
+            min=1,
+            max=64,
+        ),
+    ] = None,
 ) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql, probes at /healthz and /readyz) with uvicorn."""
     import uvicorn
 
     settings = settings_from_environment()
+    workers = workers or settings.workers or os.cpu_count() or 1
+    if reload:
+        workers = 1  # uvicorn reloads one process
+    if workers > 1:
+        # Metrics live in files the workers share, so that any worker's /metrics reports all.
+        metrics_dir = tempfile.mkdtemp(prefix="deptgraph-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+        atexit.register(shutil.rmtree, metrics_dir, ignore_errors=True)
     configure_logging(settings.log_level, settings.log_format)
     with _console_as_log(settings.log_format == "json"):
         if settings.uses_local_neo4j and start_neo4j:
@@ -531,7 +552,8 @@ def serve(
         host = host or settings.host
         port = settings.port if port is None else port
         console.print(
-            f"deptgraph {__version__}: explorer at http://{host}:{port}/ · GraphiQL at http://{host}:{port}/graphql",
+            f"deptgraph {__version__}: explorer at http://{host}:{port}/ · GraphiQL at http://{host}:{port}/graphql"
+            f" · {workers} worker{'s' if workers > 1 else ''}",
             highlight=False,
         )
     uvicorn.run(
@@ -543,6 +565,7 @@ def serve(
         log_level=settings.log_level,
         log_config=None,  # keep the logging configured above (JSON by default)
         access_log=False,  # the app logs each request itself, with its request id
+        workers=workers,
     )
 
 

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     neo4j_user: str = Field(default="neo4j", validation_alias="NEO4J_USER")
     neo4j_password: SecretStr | None = Field(default=None, validation_alias="NEO4J_PASSWORD")
     neo4j_database: str = Field(default="neo4j", validation_alias="NEO4J_DATABASE")
+    # A CA certificate (PEM) for TLS to a Neo4j with a private CA, with a neo4j:// or bolt:// URI.
+    neo4j_trusted_ca: Path | None = Field(default=None, validation_alias="NEO4J_TRUSTED_CA")
 
     # --- The local Neo4j that deptgraph provisions and manages. ---
     neo4j_home: Path = Path(".neo4j")
@@ -83,6 +85,13 @@ class Settings(BaseSettings):
     response_cache_mb: int = Field(default=64, ge=1)
     # The Cache-Control of cacheable GET answers (they carry an ETag; `no-cache` = revalidate).
     cache_control: str = Field(default="no-cache", max_length=200)
+    # uvicorn worker processes of `deptgraph serve` (0: one per core).
+    workers: int = Field(default=0, ge=0, le=64)
+    # The change feed (subscription `changes`): how often each process looks for new changes,
+    # and how many subscriptions one process and one token may hold.
+    change_feed_poll: float = Field(default=0.5, gt=0, le=60)
+    max_subscriptions: int = Field(default=100, ge=1)
+    max_subscriptions_per_token: int = Field(default=5, ge=1)
     # /metrics needs `Authorization: Bearer <this>` when set; in production it is served only then.
     metrics_token: SecretStr | None = None
     # Reads are open to anyone who can reach the service unless this is set.

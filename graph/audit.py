@@ -134,3 +134,22 @@ async def changes(
     page = rows[:first]
     return ChangePage([record_of(row["c"]) for row in page], total, len(rows) > first,
                       [encode_cursor(row["k"]) for row in page])  # fmt: skip
+
+
+async def changes_after(db: Database, after: str | None, target: str | None, limit: int = 100) -> list[ChangeRecord]:
+    """Audit records in commit order, strictly after the record `after` (from the start when
+    None): what a change feed sends next."""
+    rows = await db.read(
+        "MATCH (c:Change) WHERE ($after IS NULL OR c.id > $after) AND ($target IS NULL OR c.key = $target) "
+        "RETURN c {.*} AS c ORDER BY c.id LIMIT $limit",
+        after=after,
+        target=target,
+        limit=limit,
+    )
+    return [record_of(row["c"]) for row in rows]
+
+
+async def latest_change(db: Database) -> str | None:
+    """The id of the newest audit record (a change feed that starts now starts after it)."""
+    rows = await db.read("MATCH (c:Change) RETURN c.id AS id ORDER BY c.id DESC LIMIT 1")
+    return rows[0]["id"] if rows else None

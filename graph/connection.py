@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from deptgraph.settings import Settings
 from graph.local_neo4j import LocalNeo4j, State
@@ -15,6 +16,7 @@ class Neo4jTarget:
     password: str
     database: str
     local: LocalNeo4j | None  # set when deptgraph manages this server
+    trusted_ca: Path | None = None  # a CA certificate file for TLS to a server with a private CA
 
     def describe(self) -> str:
         where = f"local instance '{self.local.instance}'" if self.local else "external server"
@@ -37,7 +39,9 @@ def resolve_target(settings: Settings) -> Neo4jTarget:
     """The server named by NEO4J_URI if set; otherwise the local instance (running or not)."""
     if settings.neo4j_uri:
         password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
-        return Neo4jTarget(settings.neo4j_uri, settings.neo4j_user, password, settings.neo4j_database, None)
+        return Neo4jTarget(
+            settings.neo4j_uri, settings.neo4j_user, password, settings.neo4j_database, None, settings.neo4j_trusted_ca
+        )
     local = local_neo4j(settings)
     status = local.status()
     port = status.port if status.state is not State.STOPPED and status.port else settings.neo4j_bolt_port

@@ -59,6 +59,15 @@ class RequestStats:
     round_trips: int = 0
     deadline: float | None = None  # time.monotonic() value
     queries: list[str] = field(default_factory=list)
+    # Causal consistency: the bookmarks the caller sent (reads wait for the state they name) and
+    # those of the request's own writes (sent back to the caller).
+    bookmarks: tuple[str, ...] = ()
+    written: tuple[str, ...] = ()
+
+
+def request_stats() -> RequestStats | None:
+    """The current request's figures and bookmarks, if there is a request."""
+    return _stats.get()
 
 
 _stats: contextvars.ContextVar[RequestStats | None] = contextvars.ContextVar("deptgraph_request_stats", default=None)
@@ -91,6 +100,24 @@ BREAKER_SECONDS = 0.5
 # this long. (A Neo4j that is starting accepts connections before it answers; without a cap that
 # request would wait there for as long as its deadline allows.)
 TRIAL_SECONDS = 1.0
+
+
+def tls(target: Neo4jTarget) -> dict[str, Any]:
+    """The driver's TLS settings: `neo4j+s://` / `bolt+s://` (system CAs) and `+ssc` (any
+    certificate) say it in the URI; a private CA is given as a file (NEO4J_TRUSTED_CA) with a
+    plain `neo4j://` or `bolt://` URI."""
+    if target.trusted_ca is None:
+        return {}
+    if "+s" in target.uri.split("://", 1)[0]:
+        raise ValueError("NEO4J_TRUSTED_CA goes with a neo4j:// or bolt:// URI; +s / +ssc URIs set TLS themselves.")
+    return {"encrypted": True, "trusted_certificates": neo4j.TrustCustomCAs(str(target.trusted_ca))}
+
+
+def _wanted_bookmarks() -> neo4j.Bookmarks | None:
+    stats = _stats.get()
+    if stats is None or not stats.bookmarks:
+        return None
+    return neo4j.Bookmarks.from_raw_values(stats.bookmarks)
 
 
 def _remaining() -> float:
@@ -181,6 +208,9 @@ class Database:
     def __init__(self, driver: AsyncDriver, database: str, max_concurrent: int = 8) -> None:
         self.driver = driver
         self.database = database
+        # Every session of this process shares one bookmark manager: a read waits for this
+        # process's own writes, on any member of a cluster (read-your-writes within a process).
+        self.bookmark_manager = AsyncGraphDatabase.bookmark_manager()
         # A bulkhead: at most this many queries are at Neo4j at once; the others wait their turn
         # here. More would not finish sooner (Neo4j has few cores to run them on), and a Neo4j
         # that has just started, with cold caches and no query plans, would drown under all of
@@ -277,6 +307,7 @@ class Database:
             # Retrying a failed write for long would hold the request; fail fast instead.
             max_transaction_retry_time=connect_timeout,
             notifications_min_severity="OFF",
+            **tls(target),
         )
         return cls(driver, target.database, max_concurrent)
 
@@ -305,7 +336,10 @@ class Database:
 
     async def _read_once(self, cypher: LiteralString, params: dict[str, Any]) -> list[dict[str, Any]]:
         query = Query(cypher, timeout=_remaining())
-        async with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+        async with self.driver.session(
+            database=self.database, default_access_mode=neo4j.READ_ACCESS, bookmark_manager=self.bookmark_manager,
+            bookmarks=_wanted_bookmarks(),
+        ) as session:  # fmt: skip
             result = await session.run(query, params)
             keys = result.keys()
             return [dict(zip(keys, values, strict=True)) for values in await result.values()]
@@ -316,7 +350,7 @@ class Database:
 
         async def run() -> list[dict[str, Any]]:
             query = Query(cypher, timeout=_remaining())  # counted from when it got its turn
-            async with self.driver.session(database=self.database) as session:
+            async with self.driver.session(database=self.database, bookmark_manager=self.bookmark_manager) as session:
                 result = await session.run(query, params)
                 return await result.data()
 
@@ -338,8 +372,14 @@ class Database:
 
         async def run() -> T:
             unit = neo4j.unit_of_work(timeout=_remaining())(locked)  # counted from when it got its turn
-            async with self.driver.session(database=self.database) as session:
-                return await session.execute_write(unit)
+            async with self.driver.session(
+                database=self.database, bookmark_manager=self.bookmark_manager, bookmarks=_wanted_bookmarks()
+            ) as session:
+                result = await session.execute_write(unit)
+                stats = _stats.get()
+                if stats is not None:
+                    stats.written = tuple((await session.last_bookmarks()).raw_values)
+                return result
 
         return await self._guarded(run)
 

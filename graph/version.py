@@ -60,11 +60,18 @@ class VersionWatch:
         self._running: asyncio.Task[None] | None = None
         self._failure: BaseException | None = None
 
-    async def fresh(self) -> Stamp | None:
+    async def fresh(self, own: bool = False) -> Stamp | None:
         """The stamp as of a check that started after this call; None when the graph has none
-        or Neo4j could not be asked (then nothing may be served from a cache)."""
+        or Neo4j could not be asked (then nothing may be served from a cache). `own`: a check of
+        the request's own, under its bookmarks (it must see a state that includes them)."""
         if self.db.degraded:
             return None  # the breaker decides who asks a Neo4j that failed; no check waits on it
+        if own:
+            try:
+                return await read_stamp(self.db)
+            except Exception as exc:  # no stamp, no cache: the request goes on and says what is wrong
+                log.debug("graph version check failed: %s", exc)
+                return None
         wanted = self.started + 1
         while self.finished < wanted:
             if self._running is None or self._running.done():

@@ -127,6 +127,7 @@ def cli_env(neo4j_target: Neo4jTarget) -> dict[str, str]:
         "NEO4J_PASSWORD": neo4j_target.password,
         "NEO4J_DATABASE": neo4j_target.database,
         "COLUMNS": "200",
+        "DEPTGRAPH_WORKERS": "1",  # one process per app unless a test asks for more
     }
 
 

@@ -59,3 +59,19 @@ def test_a_broken_compose_file_fails_the_same_check(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text("FROM scratch\n")
     result = run_compose("config", "-q", cwd=tmp_path)
     assert result.returncode != 0
+
+
+def test_the_scale_profile_runs_replicas_behind_a_reverse_proxy() -> None:
+    result = run_compose("--profile", "scale", "config", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    replicas = config["services"]["api-replica"]
+    assert replicas["deploy"]["replicas"] >= 2
+    assert replicas["environment"]["NEO4J_URI"].startswith("neo4j://")  # routing: a cluster works the same
+    proxy = config["services"]["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    [mount] = proxy["volumes"]
+    assert Path(mount["source"]) == PROJECT / "deploy" / "nginx.conf" and mount["target"] == "/etc/nginx/nginx.conf"
+    conf = (PROJECT / "deploy" / "nginx.conf").read_text()
+    assert "server api-replica:8000 resolve" in conf and "Upgrade $http_upgrade" in conf
+    assert "api-replica" not in json.loads(run_compose("config", "--format", "json").stdout)["services"]

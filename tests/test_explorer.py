@@ -8,12 +8,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from graph.database import Database
 from graph.names import fold
+from graph.tokens import create_token
 
 from .conftest import PROJECT
 from .document import read_document
@@ -288,12 +291,21 @@ async def test_the_page_makes_no_request_outside_its_origin(visit: Visit) -> Non
     assert graphql and all(url == visit.base + "/graphql" for url in graphql)
 
 
-@pytest.mark.parametrize(("path", "ready"), [("/", "body[data-ready='true']"), ("/graphql", ".graphiql-container")])
+@pytest.mark.parametrize(
+    ("path", "ready", "signed_in"),
+    [("/", "body[data-ready='true']", False), ("/", "body[data-ready='true']", True),
+     ("/graphql", ".graphiql-container", False)],
+)  # fmt: skip
 async def test_the_pages_run_under_their_content_security_policy(
-    browser: Browser, live_server: str, seeded: Database, path: str, ready: str
+    browser: Browser, live_server: str, seeded: Database, path: str, ready: str, signed_in: bool
 ) -> None:
     context = await browser.new_context(locale="vi-VN")  # the policy enforced, as in any browser
+    sockets: list[str] = []
+    if signed_in:  # the change feed's WebSocket is allowed by connect-src 'self'
+        token = await create_token(seeded, "csp-editor", "editor")
+        await context.add_init_script(f"sessionStorage.setItem('deptgraph.token', {token!r})")
     page = await context.new_page()
+    page.on("websocket", lambda socket: sockets.append(socket.url))
     problems: list[str] = []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
@@ -302,4 +314,79 @@ async def test_the_pages_run_under_their_content_security_policy(
     await page.wait_for_selector(ready, state="attached", timeout=15_000)
     await page.wait_for_timeout(500)
     assert problems == []
+    assert len(sockets) == (1 if signed_in else 0)
+    await context.close()
+
+
+RENAME = (
+    'mutation($v: Int!, $vi: String!) { updateDepartment(key: "accounting", expectedVersion: $v, input: {key: '
+    '"accounting", name: {vi: $vi, en: "Accounting"}}) { version } }'
+)
+
+
+async def test_an_editor_signed_in_sees_changes_made_elsewhere_without_a_reload(
+    browser: Browser, live_server: str, seeded: Database
+) -> None:
+    """Issue 15: the explorer follows the change feed and updates the drawing and the open panel."""
+    token = await create_token(seeded, "explorer-live", "editor")
+    context = await browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 820}, bypass_csp=True)
+    await context.add_init_script(f"sessionStorage.setItem('deptgraph.token', {token!r})")
+    page = await context.new_page()
+    seen = Visit(page, live_server)
+    sockets: list[str] = []
+    page.on("websocket", lambda socket: sockets.append(socket.url))
+    await seen.open("/#/department/accounting")
+    await page.wait_for_function("document.getElementById('panel-heading').textContent === 'Phòng Kế toán'")
+    loads = len([url for url in seen.requests if url.endswith("/graphql")])
+    async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
+        version = (await http.post("/graphql", json={"query": '{ department(name: "accounting") { version } }'})).json()
+        version = version["data"]["department"]["version"]
+        # The page starts following a moment after it is drawn: rename until one reaches it (bounded).
+        for attempt in range(5):
+            name = f"Phòng Tài chính – Kế toán {attempt}"
+            wrote = await http.post("/graphql", json={"query": RENAME, "variables": {"v": version, "vi": name}},
+                                    headers={"authorization": f"Bearer {token}"})  # fmt: skip
+            version = wrote.json()["data"]["updateDepartment"]["version"]
+            try:
+                await page.wait_for_function(
+                    f"window.deptgraph.state.cy.getElementById('accounting').data('label') === {name!r}", timeout=6_000
+                )
+                break
+            except PlaywrightTimeout:
+                continue
+        else:
+            pytest.fail("the drawing never showed the new name")
+    await page.wait_for_function(f"document.getElementById('panel-heading').textContent === {name!r}")
+    assert await seen.js("() => window.deptgraph.state.cy.nodes().length") == 6  # the rest of the drawing stays
+    assert sockets == [live_server.replace("http://", "ws://") + "/graphql"]
+    assert len([url for url in seen.requests if url.endswith("/graphql")]) > loads  # read again, not reloaded
+    assert await page.evaluate("performance.getEntriesByType('navigation').length") == 1
+    await seen.shoot("live-rename")
+    assert seen.errors == []
+    await context.close()
+
+
+async def test_a_viewer_is_not_sent_the_changes(browser: Browser, live_server: str, seeded: Database) -> None:
+    token = await create_token(seeded, "explorer-viewer", "viewer")
+    context = await browser.new_context(locale="vi-VN", bypass_csp=True)
+    await context.add_init_script(f"sessionStorage.setItem('deptgraph.token', {token!r})")
+    page = await context.new_page()
+    frames: list[str] = []
+    closed: list[bool] = []
+
+    def watch(socket: Any) -> None:
+        socket.on("framereceived", lambda payload: frames.append(str(payload)))
+        socket.on("close", lambda _: closed.append(True))
+
+    page.on("websocket", watch)
+    seen = Visit(page, live_server)
+    await seen.open()
+    await page.wait_for_function("true", timeout=1_000)
+    for _ in range(100):  # the server refuses the subscription; the page closes and does not retry
+        if closed:
+            break
+        await page.wait_for_timeout(200)
+    assert closed and any("FORBIDDEN" in frame for frame in frames), frames
+    await page.wait_for_timeout(1_500)
+    assert len(closed) == 1  # no reconnecting loop
     await context.close()

@@ -71,12 +71,14 @@
   const esc = (s) => String(s == null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   const nameOf = (key) => (state.nodes[key] ? state.nodes[key][state.lang] : key);
 
-  async function gql(query, variables) {
-    const response = await fetch("/graphql", {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({ query, variables: variables || {} }),
-    });
+  async function gql(query, variables, extraHeaders) {
+    const headers = { "content-type": "application/json", accept: "application/json", ...(extraHeaders || {}) };
+    // Read your writes: after an edit, answers come from a state that includes it, on any replica.
+    const bookmark = sessionStorage.getItem("deptgraph.bookmark");
+    if (bookmark) headers["deptgraph-bookmark"] = bookmark;
+    const response = await fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables: variables || {} }) });
+    const given = response.headers.get("deptgraph-bookmark");
+    if (given) sessionStorage.setItem("deptgraph.bookmark", given);
     const body = await response.json();
     if (body.errors) throw new Error(body.errors.map((e) => e.message).join("; "));
     return body.data;
@@ -92,6 +94,8 @@
 
   async function loadGraph() {
     const data = await gql(GRAPH);
+    state.nodes = {};
+    state.edges = [];
     const counts = {};
     const seen = new Set();
     for (const d of data.departments) {
@@ -184,6 +188,68 @@
   function relabel() {
     if (!state.cy) return;
     state.cy.nodes().forEach((n) => n.data("label", nameOf(n.id())));
+  }
+
+  // --- live: what editors change appears without a reload ---------------------------------------
+  // Signed in as an editor or admin (the token kept in sessionStorage, as GraphiQL keeps it), the
+  // page follows the change feed (graphql-transport-ws on /graphql) and, after each burst of
+  // changes, reads the graph again and updates only what changed: names, arrows and their counts,
+  // departments added or removed; the open panel is read again. Reconnects from the last change.
+  async function refresh() {
+    await loadGraph();
+    const cy = state.cy;
+    const wanted = new Map(elements().map((el) => [el.data.id, el]));
+    let added = false;
+    cy.batch(() => {
+      cy.elements().forEach((el) => {
+        const now = wanted.get(el.id());
+        if (!now || (el.isEdge() && (el.data("source") !== now.data.source || el.data("target") !== now.data.target))) {
+          cy.remove(el);
+          return;
+        }
+        for (const [name, value] of Object.entries(now.data)) if (el.data(name) !== value) el.data(name, value);
+        wanted.delete(el.id());
+      });
+      const fresh = [...wanted.values()];
+      fresh.sort((a, b) => Number("source" in a.data) - Number("source" in b.data)); // nodes before their edges
+      if (fresh.length) { cy.add(fresh); added = fresh.some((el) => !("source" in el.data)); }
+    });
+    if (added) cy.layout({ name: "concentric", fit: true, padding: 30, minNodeSpacing: 50, animate: false }).run();
+    renderLists();
+    await route();
+    document.body.dataset.changes = String(Number(document.body.dataset.changes || 0) + 1);
+  }
+
+  function follow() {
+    const token = sessionStorage.getItem("deptgraph.token");
+    if (!token || !window.WebSocket) return;
+    let last = null;
+    let pending = null;
+    let wait = 1000;
+    const connect = () => {
+      const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/graphql`, "graphql-transport-ws");
+      socket.onopen = () => socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${token}` } }));
+      socket.onmessage = (event) => {
+        const message = JSON.parse(event.data);
+        if (message.type === "connection_ack") {
+          wait = 1000;
+          socket.send(JSON.stringify({ id: "changes", type: "subscribe", payload: {
+            query: "subscription ExplorerChanges($after: String) { changes(after: $after) { id label key } }",
+            variables: { after: last } } }));
+        } else if (message.type === "ping") {
+          socket.send(JSON.stringify({ type: "pong" }));
+        } else if (message.type === "next" && message.payload.data) {
+          last = message.payload.data.changes.id;
+          clearTimeout(pending);
+          pending = setTimeout(() => refresh().catch(() => {}), 250); // one refresh per burst
+        } else if (message.type === "next" || message.type === "error") {
+          socket.onclose = null; // refused (a viewer's or a revoked token): the page stays as it is
+          socket.close();
+        }
+      };
+      socket.onclose = () => { setTimeout(connect, wait); wait = Math.min(wait * 2, 30000); };
+    };
+    connect();
   }
 
   // --- lists for keyboards and screen readers ----------------------------------------------
@@ -471,6 +537,7 @@
     applyLanguage();
     await route();
     document.body.dataset.ready = "true";
+    follow();
   }
 
   window.deptgraph = { state, route };

@@ -8,8 +8,29 @@ const wanted = params.get("tab");
 const tabs = queries.map((q) => ({ query: q.text }));
 const first = queries.findIndex((q) => q.name === wanted);
 if (first > 0) tabs.unshift(tabs.splice(first, 1)[0]);
+// Read your writes: after a mutation, the next requests carry its Neo4j bookmark, so that
+// whichever process or replica answers, it answers from a state that includes the change.
+let bookmark = sessionStorage.getItem("deptgraph.bookmark") || "";
+async function remembering(url, init) {
+  const headers = new Headers((init && init.headers) || {});
+  if (bookmark && !headers.has("Deptgraph-Bookmark")) headers.set("Deptgraph-Bookmark", bookmark);
+  const response = await fetch(url, { ...init, headers });
+  const given = response.headers.get("Deptgraph-Bookmark");
+  if (given) {
+    bookmark = given;
+    sessionStorage.setItem("deptgraph.bookmark", given);
+  }
+  return response;
+}
+const token = sessionStorage.getItem("deptgraph.token");
 const props = {
-  fetcher: GraphiQL.createFetcher({ url: "/graphql" }),
+  fetcher: GraphiQL.createFetcher({
+    url: "/graphql",
+    fetch: remembering,
+    // Subscriptions (the change feed) over graphql-transport-ws, signed in as in the explorer.
+    subscriptionUrl: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/graphql`,
+    wsConnectionParams: token ? { authorization: `Bearer ${token}` } : {},
+  }),
   defaultTabs: tabs,
   defaultEditorToolsVisibility: true,
 };
