@@ -16,7 +16,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,9 +31,10 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import MissingQueryError
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.graphql import OperationType
@@ -63,6 +64,17 @@ log = logging.getLogger("deptgraph.api")
 STATIC = Path(__file__).with_name("static")
 
 
+class TextFrames(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages are text frames: browsers hand binary ones over as Blobs,
+    which the protocol's clients (GraphiQL's among them) cannot read."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class GraphQLEndpoint(GraphQL[Context, None]):
     """Strawberry's ASGI view, with deptgraph's context, time limit, JSON encoder and GraphiQL."""
 
@@ -76,6 +88,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             # Only the current protocol: the legacy `graphql-ws` one would be one more way in.
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )
+        self.websocket_adapter_class = TextFrames
         self.settings = settings
         self.graphiql_page = _graphiql_page(queries)
         schema = self.schema

