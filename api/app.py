@@ -57,7 +57,15 @@ from deptgraph.settings import Settings, settings_from_environment
 from graph.compiler import Limits
 from graph.connection import resolve_target
 from graph.cost import GraphStats
-from graph.database import Database, DatabaseUnavailable, QueryTimeout, request_scope, request_stats
+from graph.database import (
+    BookmarkNotReached,
+    Database,
+    DatabaseUnavailable,
+    InvalidBookmark,
+    QueryTimeout,
+    request_scope,
+    request_stats,
+)
 from graph.version import Stamp, VersionWatch
 
 log = logging.getLogger("deptgraph.api")
@@ -165,9 +173,19 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         with request_scope(timeout) as stats:
             try:
                 stats.bookmarks = bookmarks_of(request.headers.get(BOOKMARK_HEADER))
-            except ValueError as exc:
+                if stats.bookmarks:
+                    await request.app.state.database.reach(stats.bookmarks, min(self.settings.bookmark_wait, timeout))
+            except (ValueError, InvalidBookmark) as exc:
                 record.error_codes = ["BAD_REQUEST"]
-                return JSONResponse(error_body(str(exc), "BAD_REQUEST", record.request_id), status_code=400)
+                message = f"{BAD_BOOKMARK} ({exc})" if isinstance(exc, InvalidBookmark) else str(exc)
+                return JSONResponse(error_body(message, "BAD_REQUEST", record.request_id), status_code=400)
+            except BookmarkNotReached as exc:
+                record.error_codes = ["BOOKMARK_NOT_REACHED"]
+                body = error_body(f"{exc}; try again shortly, or without the Deptgraph-Bookmark header.",
+                                  "BOOKMARK_NOT_REACHED", record.request_id)  # fmt: skip
+                return JSONResponse(body, status_code=503, headers={"retry-after": "1"})
+            except DatabaseUnavailable:
+                pass  # the request itself meets the outage, and says so the usual way
             try:
                 async with asyncio.timeout(timeout):
                     response = await self._respond(request)
@@ -352,6 +370,10 @@ class GraphQLEndpoint(GraphQL[Context, None]):
 
 
 BOOKMARK_HEADER = "deptgraph-bookmark"
+BAD_BOOKMARK = (
+    "The Deptgraph-Bookmark header must be the value a mutation's response gave "
+    "(extensions.bookmark, or its Deptgraph-Bookmark header)"
+)
 _BOOKMARK = re.compile(r"^[A-Za-z0-9:+/=_.-]{1,512}$")
 
 
@@ -361,10 +383,7 @@ def bookmarks_of(header: str | None) -> tuple[str, ...]:
         return ()
     values = tuple(value.strip() for value in header.split(",") if value.strip())
     if len(header) > 4096 or len(values) > 16 or not all(_BOOKMARK.match(value) for value in values):
-        raise ValueError(
-            "The Deptgraph-Bookmark header must be the value a mutation's response gave "
-            "(extensions.bookmark, or its Deptgraph-Bookmark header)."
-        )
+        raise ValueError(BAD_BOOKMARK + ".")
     return values
 
 

@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     change_feed_poll: float = Field(default=0.5, gt=0, le=60)
     max_subscriptions: int = Field(default=100, ge=1)
     max_subscriptions_per_token: int = Field(default=5, ge=1)
+    # How long a request that sends a Deptgraph-Bookmark may wait for Neo4j to reach its state
+    # (checked before the request runs; beyond it BOOKMARK_NOT_REACHED, 503).
+    bookmark_wait: float = Field(default=2.0, gt=0, le=30)
     # /metrics needs `Authorization: Bearer <this>` when set; in production it is served only then.
     metrics_token: SecretStr | None = None
     # Reads are open to anyone who can reach the service unless this is set.

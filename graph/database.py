@@ -49,6 +49,15 @@ class QueryTimeout(RuntimeError):
     """A query ran past the time its request was allowed."""
 
 
+class InvalidBookmark(ValueError):
+    """A bookmark Neo4j does not accept (not one it gave, or mangled)."""
+
+
+class BookmarkNotReached(RuntimeError):
+    """Neo4j did not reach the state a bookmark names in the time allowed (a bookmark from
+    another database, from the future, or a cluster member far behind)."""
+
+
 class QueryTooLarge(RuntimeError):
     """Neo4j ended a query that needed more memory than one transaction may use: that query's
     own fault, not an outage."""
@@ -228,6 +237,11 @@ class Database:
         self._open_until = 0.0
         self._degraded = False
         self._trial_running = False
+        # Bookmarks a caller sent, checked before its request (outside the bulkhead: a bookmark
+        # Neo4j cannot reach must not hold a slot for the whole request), a few at a time; the
+        # ones reached are remembered.
+        self._bookmark_waits = asyncio.Semaphore(4)
+        self._reached: dict[tuple[str, ...], None] = {}
 
     @property
     def degraded(self) -> bool:
@@ -382,6 +396,37 @@ class Database:
                 return result
 
         return await self._guarded(run)
+
+    async def reach(self, bookmarks: tuple[str, ...], wait: float) -> None:
+        """Return once Neo4j answers from a state that includes `bookmarks`.
+
+        Raises InvalidBookmark for a value Neo4j refuses, BookmarkNotReached when the state is
+        not reached within `wait` seconds (waiting for a turn included: at most a few checks run
+        at once per process), DatabaseUnavailable when Neo4j is away."""
+        if bookmarks in self._reached:
+            return
+        try:
+            async with asyncio.timeout(wait):
+                async with self._bookmark_waits:
+                    with _translated_errors():
+                        async with self.driver.session(
+                            database=self.database, default_access_mode=neo4j.READ_ACCESS,
+                            bookmarks=neo4j.Bookmarks.from_raw_values(bookmarks),
+                        ) as session:  # fmt: skip
+                            await (await session.run(Query("RETURN 1", timeout=wait))).consume()
+        except TimeoutError as exc:
+            raise BookmarkNotReached(f"Neo4j did not reach the bookmark's state within {wait:g}s") from exc
+        except QueryTimeout as exc:
+            raise BookmarkNotReached(str(exc)) from exc
+        except DatabaseUnavailable as exc:
+            if "Bookmark" in str(getattr(exc.__cause__, "code", "") or ""):
+                raise BookmarkNotReached(f"Neo4j did not reach the bookmark's state: {exc}") from exc
+            raise
+        except Neo4jError as exc:  # RETURN 1 fails only for what came with it: the bookmark
+            raise InvalidBookmark(exc.message or str(exc)) from exc
+        self._reached[bookmarks] = None
+        if len(self._reached) > 4096:
+            del self._reached[next(iter(self._reached))]
 
     async def server_info(self) -> dict[str, str]:
         """Neo4j's version and edition; also a cheap connectivity check."""
