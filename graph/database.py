@@ -72,6 +72,9 @@ class RequestStats:
     # those of the request's own writes (sent back to the caller).
     bookmarks: tuple[str, ...] = ()
     written: tuple[str, ...] = ()
+    # What the request's reads may produce so far, by the cost estimate (graph.cost): the limit
+    # holds for the whole request, however many root fields or aliases it has.
+    cost: int = 0
 
 
 def request_stats() -> RequestStats | None:

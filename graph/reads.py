@@ -32,7 +32,7 @@ from graph.compiler import (
     merged,
 )
 from graph.cost import GraphStats, estimate
-from graph.database import Database
+from graph.database import Database, request_stats
 from graph.errors import TooCostly
 from graph.mapping import Computed, Derived, FullText, NameFilter, Order, Related, Root, into, out
 from graph.names import fold
@@ -395,11 +395,14 @@ async def read(
     stats: GraphStats,
     max_cost: int,
     deadline: float | None = None,
+    costed: bool = False,
 ) -> Any:
-    """Answer one root field in one round trip, or refuse it before it runs."""
+    """Answer one root field in one round trip, or refuse it before it runs (unless `costed`:
+    its cost is already counted)."""
     compiled = compile_root(root, select, limits)
     params = compiled.params(select, limits)  # checks the arguments first
-    _check_cost(root, select, stats, max_cost)
+    if not costed:
+        _check_cost(root, select, stats, max_cost)
     rows = await db.read(compiled.cypher, **params)
     row = rows[0]
     missing = [use for use in compiled.names if not row["found"][use.variable]]
@@ -462,7 +465,7 @@ async def read_all(
         try:
             if any(not row[f"f{number}"][use.variable] for use in compiled.names):
                 answers[index] = await read(db, root, select, limits=limits, stats=stats, max_cost=max_cost,
-                                            deadline=deadline)  # fmt: skip
+                                            deadline=deadline, costed=True)  # fmt: skip
             else:
                 answers[index] = finish(compiled, row[f"r{number}"], own, Finishing(limits, deadline))
         except Exception as exc:
@@ -471,14 +474,21 @@ async def read_all(
 
 
 def _check_cost(root: Root, select: Select, stats: GraphStats, max_cost: int) -> None:
-    cost = estimate(root, select, stats)
+    """Refuse a root field whose estimate, with what the request's earlier fields may already
+    produce, is over the limit: the limit is the request's, so aliases do not multiply it."""
+    request = request_stats()
+    earlier = request.cost if request is not None else 0
+    cost = earlier + estimate(root, select, stats)
     if cost > max_cost:
         raise TooCostly(
             f"This query may produce about {cost:,} values, more than the {max_cost:,} allowed. Select fewer "
-            "nested lists, or page through long lists with their …Connection(first:, after:) fields.",
+            "nested lists or root fields, or page through long lists with their …Connection(first:, after:) "
+            "fields.",
             cost=cost,
             limit=max_cost,
         )
+    if request is not None:
+        request.cost = cost
 
 
 async def resolve(db: Database, label: Label, typed: str, many: bool) -> list[str]:

@@ -348,3 +348,25 @@ async def test_the_audit_trail_can_be_read_page_by_page(api: httpx.AsyncClient, 
     assert [c["key"] for c in flat] == newest_first[:3]
     anonymous = await graphql(api, "{ changesConnection { totalCount } }")
     assert code_of(anonymous) == "UNAUTHENTICATED"
+
+
+@pytest.mark.parametrize("directive", ["", " @include(if: true)"])  # the short path and Strawberry's
+async def test_the_cost_limit_is_the_requests_so_aliases_do_not_multiply_it(
+    settings: Settings, seeded: Database, directive: str
+) -> None:
+    """Hostile review: each alias was costed on its own, so fifteen in-limit aliases made an
+    answer of 124,500 values under a 50,000 limit."""
+    inner = "relationships { flows { provider { relationships { flows { text receiver { name aliases } } } } } }"
+    async with app_client(small(settings, max_cost=1), seeded) as http:
+        one = (await http.post("/graphql", json={"query": f"{{ departments{directive} {{ {inner} }} }}"})).json()
+    cost = one["errors"][0]["extensions"]["cost"]
+    many = "{ " + " ".join(f"a{i}: departments{directive} {{ {inner} }}" for i in range(15)) + " }"
+    async with app_client(small(settings, max_cost=3 * cost), seeded) as http:
+        alone = (await http.post("/graphql", json={"query": f"{{ departments{directive} {{ {inner} }} }}"})).json()
+        body = (await http.post("/graphql", json={"query": many})).json()
+    assert "errors" not in alone and len(alone["data"]["departments"]) == 5
+    codes = {error["extensions"]["code"] for error in body["errors"]}
+    assert codes == {"QUERY_TOO_COSTLY"}
+    answered = [value for value in (body.get("data") or {}).values() if value is not None]
+    assert len(answered) <= 3  # what ran stayed within the one limit of the request
+    assert max(error["extensions"]["cost"] for error in body["errors"]) > 3 * cost
