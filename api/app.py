@@ -16,7 +16,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationDefinitionNode, parse
 from graphql import OperationType as GraphQLOperation
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -72,15 +72,49 @@ log = logging.getLogger("deptgraph.api")
 STATIC = Path(__file__).with_name("static")
 
 
-class TextFrames(ASGIWebSocketAdapter):
-    """graphql-transport-ws messages are text frames: browsers hand binary ones over as Blobs,
-    which the protocol's clients (GraphiQL's among them) cannot read."""
+class FeedSocket(ASGIWebSocketAdapter):
+    """The WebSocket on /graphql carries the change feed, and nothing else.
+
+    Its messages go out as text frames (browsers hand binary ones over as Blobs, which the
+    protocol's clients cannot read). A `subscribe` message must carry a subscription: queries and
+    mutations go over HTTP, where the request timeout, the response cache and the bookmarks
+    apply. A malformed `subscribe` closes the socket with 4400 and the reason, as the
+    graphql-transport-ws protocol has it for invalid messages."""
 
     async def send_json(self, message: Mapping[str, object]) -> None:
         try:
             await self.ws.send_text(orjson.dumps(message).decode())
         except WebSocketDisconnect as exc:
             raise WebSocketDisconnected from exc
+
+    async def iter_json(self, *, ignore_parsing_errors: bool = False) -> AsyncGenerator[object, None]:
+        async for message in super().iter_json(ignore_parsing_errors=ignore_parsing_errors):
+            if isinstance(message, dict) and message.get("type") == "subscribe":
+                refusal = _not_a_subscription(message.get("payload"))
+                if refusal is not None:
+                    await self.ws.close(code=4400, reason=refusal)
+                    return
+            yield message
+
+
+def _not_a_subscription(payload: object) -> str | None:
+    """Why a `subscribe` payload is refused, or None for a subscription."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+        return "subscribe needs a payload with a query"
+    name = payload.get("operationName")
+    if name is not None and not isinstance(name, str):
+        return "operationName must be a string"
+    try:
+        document = parse(payload["query"], max_tokens=2_000)
+    except GraphQLError:
+        return "the query is not valid GraphQL"
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [o for o in operations if name is None or (o.name is not None and o.name.value == name)]
+    if len(chosen) != 1:
+        return "name the operation to run (operationName)"
+    if chosen[0].operation is not GraphQLOperation.SUBSCRIPTION:
+        return "only subscriptions here: send queries and mutations over HTTP POST"
+    return None
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):
@@ -96,7 +130,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             # Only the current protocol: the legacy `graphql-ws` one would be one more way in.
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )
-        self.websocket_adapter_class = TextFrames
+        self.websocket_adapter_class = FeedSocket
         self.settings = settings
         self.graphiql_page = _graphiql_page(queries)
         schema = self.schema

@@ -256,3 +256,24 @@ async def test_a_bookmark_neo4j_refuses_is_a_bad_request(settings: Settings, see
     assert response.status_code == 400, response.text
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     assert "Deptgraph-Bookmark" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [({"query": "{ departments { key } }"}, "only subscriptions"),
+     ({"query": "mutation { deletePrinciple(key: \"x\", expectedVersion: 1) { key } }"}, "only subscriptions"),
+     (None, "needs a payload"), ({"query": 5}, "needs a payload"), ({"query": "subscription {"}, "not valid"),
+     ({"query": "subscription A { changes { id } } subscription B { changes { id } }"}, "operationName")],
+)  # fmt: skip
+async def test_the_socket_carries_subscriptions_only_and_refuses_malformed_ones(
+    live_server: str, seeded: Database, payload: Any, reason: str
+) -> None:
+    """Hostile review: queries sent over the socket escaped the request timeout (5 MB answers after
+    18 s); a null payload crashed the handler; a syntax error got only `complete`."""
+    editor = await create_token(seeded, "socket-editor", "editor")
+    async with Feed(live_server, editor) as feed:
+        await feed.socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await feed.next()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400
+    assert reason in closed.value.rcvd.reason
