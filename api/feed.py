@@ -66,9 +66,13 @@ class ChangeFeed:
         if self.by_token[token.name] >= self.most_per_token:
             raise api_error(f"Token '{token.name}' already has {self.most_per_token} subscriptions open; close one "
                             "first.", "TOO_MANY_SUBSCRIPTIONS")  # fmt: skip
+        latest = await audit.latest_change(self.db)
+        if after is not None and (latest is None or after[:17] > latest[:17]):
+            raise api_error(f"changes(after:) names a change that has not happened (the latest is {latest}).",
+                            "BAD_USER_INPUT", argument="after")  # fmt: skip
         self.by_token[token.name] += 1
         try:
-            cursor = after if after is not None else await audit.latest_change(self.db)
+            cursor = after if after is not None else latest
             async for change in self._changes(cursor, target, auth, token):
                 yield change
         finally:

@@ -176,6 +176,9 @@ async def test_the_feed_is_for_editors_and_bounded_per_token(two_apps: tuple[str
     async with Feed(reading, editor) as feed:
         await feed.subscribe("not-a-change-id")
         assert await feed.refusal() == ("1", "BAD_USER_INPUT")
+        # Hostile review: a cursor from the future was accepted and then passed nothing on, ever.
+        await feed.subscribe("999999999999-0000-ffffffffffff", "2")
+        assert await feed.refusal() == ("2", "BAD_USER_INPUT")
 
 
 def test_workers_share_one_set_of_metrics(cli_env: dict[str, str], seeded: Database) -> None:
