@@ -223,6 +223,10 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             try:
                 async with asyncio.timeout(timeout):
                     response = await self._respond(request)
+            except HTTPException as exc:  # a request GraphQL cannot take: said in the errors format too
+                record.error_codes = [_HTTP_CODES.get(exc.status_code, "BAD_REQUEST")]
+                body = error_body(_sentence(exc.reason), record.error_codes[0], record.request_id)
+                response = JSONResponse(body, status_code=exc.status_code)
             except TimeoutError:
                 log.warning("request %s: stopped after %.1fs", record.request_id, timeout)
                 record.error_codes = ["TIMEOUT"]
@@ -252,6 +256,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         if isinstance(wanted, Response):
             return wanted
         prepared = self.shortcut.prepare(wanted.query, wanted.operation_name)
+        if prepared is None and wanted.operation_name is None and _operations(wanted.query) > 1:
+            # The spec's rule; Strawberry would quietly run the first one.
+            record.error_codes = ["BAD_REQUEST"]
+            message = "The document holds several operations: say which one to run with operationName."
+            return JSONResponse(error_body(message, "BAD_REQUEST", record.request_id), status_code=400)
         if prepared is not None and wanted.persisted:
             self.persisted.learn(wanted.persisted, wanted.query)
         context = await self.get_context(request, None)  # type: ignore[arg-type]  # no resolver sets headers
@@ -307,8 +316,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             try:
                 variables = orjson.loads(params["variables"]) if params.get("variables") else None
                 extensions = orjson.loads(params["extensions"]) if params.get("extensions") else None
-            except orjson.JSONDecodeError:
-                return None
+            except orjson.JSONDecodeError as exc:
+                raise HTTPException(400, "The variables and extensions parameters must be JSON objects.") from exc
         else:
             return None
         if not (
@@ -401,6 +410,23 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             raise HTTPException(400, "No GraphQL query found in the request") from exc
         answer: dict[str, Any] = await self.process_result(request, result)
         return answer
+
+
+_HTTP_CODES = {405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
+
+
+def _sentence(reason: str) -> str:
+    reason = reason.strip() or "The request cannot be taken."
+    return reason if reason.endswith((".", "?", "!")) else reason + "."
+
+
+def _operations(query: str) -> int:
+    """How many operations a document holds (0 when it does not parse: Strawberry says why)."""
+    try:
+        document = parse(query, max_tokens=2_000)
+    except GraphQLError:
+        return 0
+    return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
 
 
 BOOKMARK_HEADER = "deptgraph-bookmark"

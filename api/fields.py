@@ -25,7 +25,12 @@ FromArg = Annotated[
     str | None, strawberry.argument(name="from", description="Only from this department (key or any name).")
 ]
 ToArg = Annotated[str | None, strawberry.argument(description="Only to this department (key or any name).")]
-FirstArg = Annotated[int | None, strawberry.argument(description="At most this many items (1–1000; default 100).")]
+FirstArg = Annotated[
+    int | None,
+    strawberry.argument(
+        description="At most this many items: 1 to the largest page (DEPTGRAPH_MAX_PAGE_SIZE, 1,000 by default)."
+    ),
+]
 AfterArg = Annotated[
     str | None, strawberry.argument(description="Only items after this cursor (an `endCursor` or edge `cursor`).")
 ]
