@@ -500,7 +500,7 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
             )
             log.info("connected to Neo4j at %s", target.describe())
         app.state.database = db
-        app.state.versions = VersionWatch(db, metrics.version_checks.inc)
+        app.state.versions = reading.stats.watch = VersionWatch(db, metrics.version_checks.inc)
         app.state.feed = _feed(db, app.state.versions)
         metrics.watch(db)
         try:
@@ -577,7 +577,7 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
     if database is not None:
         # Usable without running the lifespan (e.g. under httpx's ASGITransport in tests).
         app.state.database = database
-        app.state.versions = VersionWatch(database, metrics.version_checks.inc)
+        app.state.versions = reading.stats.watch = VersionWatch(database, metrics.version_checks.inc)
         app.state.feed = _feed(database, app.state.versions)
         metrics.watch(database)
     return app

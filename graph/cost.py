@@ -19,6 +19,7 @@ from graph.compiler import DEFAULT_FIRST, SEARCH_WINDOW, Select
 from graph.database import Database, DatabaseUnavailable, QueryTimeout
 from graph.mapping import AllOf, ByKey, ByKeys, Derived, FullText, Named, Page, PagePart, Related, Root
 from graph.shape import LABELS, Label
+from graph.version import VersionWatch
 
 log = logging.getLogger("deptgraph.cost")
 
@@ -39,6 +40,11 @@ class GraphStats:
         self._refreshing: asyncio.Task[None] | None = None
         self._attempted_at = -RETRY_SECONDS
         self._stale = False
+        # The graph's version as this process last saw it (graph.version.VersionWatch, kept
+        # fresh by the requests' own checks): a change made through any process makes the
+        # figures stale, not only this process's own writes.
+        self.watch: VersionWatch | None = None
+        self._measured_stamp: object = None
 
     def count(self, label: Label) -> int:
         return self.counts.get(label, UNKNOWN) if self.measured_at else UNKNOWN
@@ -70,19 +76,23 @@ class GraphStats:
         return " ".join(parts) + f" RETURN [{', '.join(columns)}] AS figures"
 
     async def measure(self, db: Database) -> None:
+        stamp = self.watch.stamp if self.watch is not None else None
         rows = await db.read(self.query())
         figures = rows[0]["figures"]
         self.counts = dict(zip(LABELS, figures[: len(LABELS)], strict=True))
         self.fanouts = dict(zip(self.relations, figures[len(LABELS) :], strict=True))
         self.measured_at = time.monotonic()
         self._stale = False
+        self._measured_stamp = stamp
 
     async def fresh(self, db: Database, max_age: float) -> None:
         """Re-measure when never measured (waiting for it) or older than `max_age` (in the
         background). Either way it runs in a context of its own: never counted as one of the
         request's round trips."""
         now = time.monotonic()
-        stale = self._stale or self.measured_at is None or now - self.measured_at > max_age
+        seen = self.watch.stamp if self.watch is not None else None
+        moved = seen is not None and seen != self._measured_stamp
+        stale = self._stale or moved or self.measured_at is None or now - self.measured_at > max_age
         if stale and now - self._attempted_at > RETRY_SECONDS and (self._refreshing is None or self._refreshing.done()):
             self._attempted_at = now
             self._refreshing = asyncio.create_task(self._measure_logged(db), context=contextvars.Context())

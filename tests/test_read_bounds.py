@@ -5,6 +5,7 @@ for its memory is that query's error, not an outage. Against the real app and Ne
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 import time
 from pathlib import Path
@@ -370,3 +371,41 @@ async def test_the_cost_limit_is_the_requests_so_aliases_do_not_multiply_it(
     answered = [value for value in (body.get("data") or {}).values() if value is not None]
     assert len(answered) <= 3  # what ran stayed within the one limit of the request
     assert max(error["extensions"]["cost"] for error in body["errors"]) > 3 * cost
+
+
+async def test_a_change_through_another_process_refreshes_the_estimates_soon(
+    settings: Settings, seeded: Database
+) -> None:
+    """Hostile review: after a write through one worker, another kept its old figures until they
+    aged out; each process now measures again once it sees the graph's version move."""
+    editor = await create_token(seeded, "estimates-editor", "editor")
+    writing, reading = create_app(settings, database=seeded), create_app(small(settings, max_cost=1), database=seeded)
+    for app in (writing, reading):
+        endpoint = next(route.endpoint for route in app.routes if getattr(route, "path", "") == "/graphql")
+        endpoint.reading = dataclasses.replace(
+            endpoint.reading, stats_max_age=3600.0
+        )  # only the version moving may refresh them
+    query = {"query": "{ departments { relationships { key } } }"}
+
+    async def cost(http: httpx.AsyncClient) -> int:
+        return int((await http.post("/graphql", json=query)).json()["errors"][0]["extensions"]["cost"])
+
+    async with (
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=writing), base_url="http://a") as a,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=reading), base_url="http://b") as b,
+    ):
+        before = await cost(b)
+        auth = {"authorization": f"Bearer {editor}"}
+        hub = 'mutation { createDepartment(input: {key: "hub", name: {vi: "Hub", en: "Hub"}}) { key } }'
+        assert "errors" not in (await a.post("/graphql", json={"query": hub}, headers=auth)).json()
+        for other in ("sales", "marketing", "engineering", "accounting", "customer-care"):
+            text = '{vi: "t", en: "t"}'
+            made = await a.post("/graphql", headers=auth, json={"query": (
+                f'mutation {{ createRelationship(input: {{key: "hub-{other}", departments: ["hub", "{other}"], '
+                f"title: {text}, summary: {text}}}) {{ key }} }}")})  # fmt: skip
+            assert "errors" not in made.json(), made.json()
+        for _ in range(100):  # bounded: the figures are measured again in the background
+            if await cost(b) != before:
+                break
+            await asyncio.sleep(0.3)
+        assert await cost(b) > before  # six departments now, and the hub in five relationships
