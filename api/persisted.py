@@ -19,10 +19,12 @@ def sha256(query: str) -> str:
 
 
 class PersistedQueries:
-    def __init__(self, known: Iterable[str] = (), max_entries: int = 1000) -> None:
+    def __init__(self, known: Iterable[str] = (), max_entries: int = 1000, max_bytes: int = 4 << 20) -> None:
         self.pinned = {sha256(query): query for query in known}
         self.max_entries = max_entries
+        self.max_bytes = max_bytes  # of query text: a few huge queries cannot fill the memory either
         self._learned: OrderedDict[str, str] = OrderedDict()
+        self._bytes = 0
 
     def lookup(self, digest: str) -> str | None:
         query = self.pinned.get(digest)
@@ -33,9 +35,11 @@ class PersistedQueries:
         return query
 
     def learn(self, digest: str, query: str) -> None:
-        if digest in self.pinned:
+        if digest in self.pinned or len(query) > self.max_bytes // 16:
             return
+        if digest not in self._learned:
+            self._bytes += len(query)
         self._learned[digest] = query
         self._learned.move_to_end(digest)
-        while len(self._learned) > self.max_entries:
-            self._learned.popitem(last=False)
+        while len(self._learned) > self.max_entries or self._bytes > self.max_bytes:
+            self._bytes -= len(self._learned.popitem(last=False)[1])

@@ -58,6 +58,7 @@ from graph.mapping import Root
 
 _SERIALS = itertools.count()
 MAX_PREPARED = 512
+MAX_PREPARED_BYTES = 8 << 20  # of document text kept with the parsed documents
 MAX_SELECTIONS = 2048
 
 
@@ -159,6 +160,7 @@ class Shortcut:
             name for name, field in query_type.fields.items() if isinstance(mapping_of(field), Root)
         )
         self._prepared: OrderedDict[tuple[str, str | None], Prepared | None] = OrderedDict()
+        self._prepared_bytes = 0
         self._selections: OrderedDict[tuple[int, bytes, str], list[Selected]] = OrderedDict()
 
     # --- preparing ------------------------------------------------------------------------------
@@ -172,8 +174,9 @@ class Shortcut:
             return self._prepared[key]
         prepared = self._prepare(query, operation_name)
         self._prepared[key] = prepared
-        if len(self._prepared) > MAX_PREPARED:
-            self._prepared.popitem(last=False)
+        self._prepared_bytes += len(query)
+        while len(self._prepared) > MAX_PREPARED or self._prepared_bytes > MAX_PREPARED_BYTES:
+            self._prepared_bytes -= len(self._prepared.popitem(last=False)[0][0])
         return prepared
 
     def _prepare(self, query: str, operation_name: str | None) -> Prepared | None:
