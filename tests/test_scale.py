@@ -25,8 +25,8 @@ CREATE_TOPIC = "mutation($k: String!) { createTopic(input: {key: $k, name: {vi: 
 FEED = "subscription($after: String) { changes(after: $after) { id operation key } }"
 
 
-@pytest.fixture
-def two_apps(cli_env: dict[str, str], seeded: Database) -> Iterator[tuple[str, str]]:
+@pytest.fixture(scope="module")
+def two_apps(cli_env: dict[str, str]) -> Iterator[tuple[str, str]]:
     env = cli_env | {"DEPTGRAPH_LOG_LEVEL": "warning", "DEPTGRAPH_MAX_SUBSCRIPTIONS_PER_TOKEN": "2",
                      "DEPTGRAPH_CHANGE_FEED_POLL": "0.1"}  # fmt: skip
     one, first = start_app(env)
