@@ -9,8 +9,9 @@ what must hold; `apply_change` makes any change to any kind in one transaction:
    a change checks is what it writes over — a concurrent delete cannot slip in between;
 2. it locks the entity's root and checks `expectedVersion` (a stale one is a `Conflict`);
 3. it builds the new records and checks them: everything they refer to exists, keys are free,
-   the kind's own invariants hold (a relationship joins two departments no other one joins, a
-   flow runs between its relationship's two departments, a party's key is no department's);
+   the kind's own invariants hold (a relationship joins two departments no other one joins and
+   holds only their roles, a flow runs between its relationship's two departments, a party's key
+   is no department's);
 4. it writes the difference with the statements the seed loader uses, reads it back, and
 5. records a `(:Change)` per node created, updated or deleted, describing what the graph now holds.
 
@@ -36,6 +37,7 @@ from graph.shape import (
     BETWEEN,
     CHILD_EDGES,
     INCLUDES,
+    OF,
     PART_EDGES,
     PROVIDES,
     REFERENCES,
@@ -60,7 +62,12 @@ InvalidInput = BadInput
 _PARTS = types(PART_EDGES)
 _CHILDREN = types(CHILD_EDGES)
 # A reference whose target goes takes its owner's entity with it (a flow without a provider).
-_CASCADING_OUT = types(e for e in REFERENCES if e.on_delete is OnDelete.CASCADE and e.owner is Owner.START)
+_CASCADING_OUT = types(
+    e for e in REFERENCES if e.on_delete is OnDelete.CASCADE and e.owner is Owner.START and e is not OF
+)
+# … but a role, whose relationship can do without it, goes alone (with its duties) when its
+# department goes: its relationship goes only if that department is one of its two (BETWEEN).
+_GOES_ALONE = OF
 _CASCADING_IN = types(e for e in REFERENCES if e.on_delete is OnDelete.CASCADE and e.owner is Owner.END)
 
 Tx = AsyncManagedTransaction
@@ -97,6 +104,23 @@ async def _one_relationship_per_pair(tx: Tx, change: Change, after: list[NodeRec
             field="input.departments",
             existing=found["key"],
         )
+
+
+async def _roles_are_of_its_pair(tx: Tx, change: Change, after: list[NodeRecord]) -> None:
+    """A relationship's roles are roles of its two departments (the seed files' rule, `k.outsiders`)."""
+    if isinstance(change.item, k.Relationship):
+        for loc, key, _ in k.outsiders(change.item):
+            where = "input" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+            between = " and ".join(change.item.departments)
+            raise BadInput(f"{where}: '{key}' is not one of the two departments of relationship "
+                           f"'{change.item.key}' ({between}); a relationship holds only their roles.", field=where)  # fmt: skip
+    pair = {link.target_key for r in after if r.label == Label.RELATIONSHIP for link in r.links
+            if link.type == BETWEEN.type}  # fmt: skip
+    for record in after:  # (a change computed from the current state: the same rule)
+        for link in record.links:
+            if record.label == Label.ROLE and link.type == OF.type and link.target_key not in pair:
+                raise BadInput(f"input.roles: '{link.target_key}' is not one of the two departments of the "
+                               "relationship.", field="input.roles")  # fmt: skip
 
 
 async def _runs_between_its_pair(tx: Tx, change: Change, after: list[NodeRecord]) -> None:
@@ -153,7 +177,7 @@ KINDS: dict[Label, Kind] = {
         Kind(
             Label.RELATIONSHIP, k.Relationship,
             lambda item, _, __: records.relationship_records(item.model_copy(update={"flows": [], "examples": []}), 0, {}),
-            fixed=(BETWEEN.type,), checks=(_one_relationship_per_pair,),
+            fixed=(BETWEEN.type,), checks=(_one_relationship_per_pair, _roles_are_of_its_pair),
         ),
         Kind(Label.FLOW, k.Flow, lambda item, rel, _: [records.flow_record(str(rel), item, 0)],
              inside=Label.RELATIONSHIP, checks=(_runs_between_its_pair,)),
@@ -235,7 +259,8 @@ async def _entity(tx: Tx, label: str, key: str) -> list[tuple[str, str]]:
 async def _dependents(tx: Tx, doomed: set[tuple[str, str]]) -> set[tuple[str, str]]:
     """What a cascading delete of `doomed` takes with it: the entities inside it (a relationship's
     flows and examples) and those that cannot exist without it (a flow without its provider, an
-    example without its actor), each whole, until nothing more depends on what goes."""
+    example without its actor), each whole — but a role without its department goes alone —
+    until nothing more depends on what goes."""
     found: set[tuple[str, str]] = set()
     frontier = set(doomed)
     while frontier:
@@ -244,6 +269,13 @@ async def _dependents(tx: Tx, doomed: set[tuple[str, str]]) -> set[tuple[str, st
             by_label.setdefault(label, []).append(key)
         reached: set[tuple[str, str]] = set()
         for label, keys in by_label.items():
+            alone = (
+                f"UNION UNWIND $keys AS key MATCH (:{identifier(label)} {{key: key}})<-[:{_GOES_ALONE}]-(part) "
+                f"MATCH (part)-[:{_PARTS}*0..]->(n) "
+                "RETURN DISTINCT [l IN labels(n) WHERE l IN $labels][0] AS label, n.key AS key"
+                if label in _GOES_ALONE.end
+                else ""
+            )
             result = await tx.run(
                 f"UNWIND $keys AS key MATCH (x:{identifier(label)} {{key: key}}) "
                 "CALL (x) { "
@@ -252,7 +284,7 @@ async def _dependents(tx: Tx, doomed: set[tuple[str, str]]) -> set[tuple[str, st
                 f"  UNION MATCH (x)-[:{_CASCADING_IN}]->(d) RETURN d }} "
                 f"MATCH (root)-[:{_PARTS}*0..]->(d) WHERE NOT EXISTS {{ ()-[:{_PARTS}]->(root) }} "
                 f"MATCH (root)-[:{_PARTS}*0..]->(n) "
-                "RETURN DISTINCT [l IN labels(n) WHERE l IN $labels][0] AS label, n.key AS key",
+                f"RETURN DISTINCT [l IN labels(n) WHERE l IN $labels][0] AS label, n.key AS key {alone}",
                 keys=keys,
                 labels=list(OWNED),
             )

@@ -15,8 +15,12 @@ import yaml
 from pydantic import SecretStr
 
 from deptgraph.settings import Settings
+from graph.check import check
 from graph.database import Database
+from graph.shape import Label
 from graph.tokens import create_token
+from graph.writes import Change, apply_change
+from seed.files import default_files
 
 from .conftest import app_client, graphql, run_cli
 from .test_mutations import call, snapshot
@@ -269,3 +273,88 @@ async def test_metric_labels_are_only_the_operations_the_app_knows(api: httpx.As
 
 
 PROJECT_QUERIES = Path(__file__).resolve().parents[1] / "queries"
+
+
+# --- roles belong to their relationship's departments -----------------------------------------
+
+CREATE_RELATIONSHIP = "mutation($i: RelationshipInput!) { createRelationship(input: $i) { key version } }"
+UPDATE_RELATIONSHIP = (
+    "mutation($k: String!, $v: Int!, $i: RelationshipInput!) { updateRelationship(key: $k, expectedVersion: $v, "
+    "input: $i) { key version } }"
+)
+MARKETING_ACCOUNTING = {"key": "marketing-accounting", "departments": ["marketing", "accounting"],
+                        "title": {"vi": "Marketing và Kế toán", "en": "Marketing and Accounting"},
+                        "summary": {"vi": "Họ phối hợp.", "en": "They cooperate."}}  # fmt: skip
+
+
+def role(department: str, duty: str) -> dict[str, Any]:
+    return {"department": department, "duties": [{"key": duty, "text": {"vi": "d", "en": "d"}}]}
+
+
+async def test_a_relationship_may_not_hold_the_role_of_a_department_outside_it(
+    api: httpx.AsyncClient, seeded: Database, editor: str
+) -> None:
+    before = await snapshot(seeded)
+    outsider = {**MARKETING_ACCOUNTING, "roles": [role("marketing", "m-duty"), role("engineering", "e-duty")]}
+    body = await call(api, editor, CREATE_RELATIONSHIP, {"i": outsider})
+    assert code_of(body) == "BAD_USER_INPUT", body
+    assert body["errors"][0]["extensions"]["field"] == "input.roles[1].department"
+    assert "'engineering' is not one of the two departments" in body["errors"][0]["message"]
+    assert await snapshot(seeded) == before
+
+    assert "errors" not in await call(api, editor, CREATE_RELATIONSHIP, {"i": MARKETING_ACCOUNTING})
+    before = await snapshot(seeded)
+    body = await call(
+        api,
+        editor,
+        UPDATE_RELATIONSHIP,
+        {"k": "marketing-accounting", "v": 1, "i": {**MARKETING_ACCOUNTING, "roles": [role("sales", "s")]}},
+    )
+    assert code_of(body) == "BAD_USER_INPUT" and body["errors"][0]["extensions"]["field"] == "input.roles[0].department"
+    assert await snapshot(seeded) == before
+    assert await check(seeded) == []
+
+
+def test_a_seed_file_with_the_role_of_a_department_outside_its_relationship_is_refused(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    path = tmp_path / "roles.yaml"
+    path.write_text(yaml.safe_dump({"relationships": [{**MARKETING_ACCOUNTING, "roles": [role("sales", "s-duty")]}]},
+                                   allow_unicode=True), encoding="utf-8")  # fmt: skip
+    result = run_cli("validate", *map(str, default_files()), str(path), env=cli_env)
+    assert result.returncode == 1
+    message = " ".join(result.stderr.split())
+    assert (
+        f"{path}:" in message
+        and "relationships[0].roles[0].department (relationship 'marketing-accounting')" in message
+    )
+    assert (
+        "role of 'sales' in relationship 'marketing-accounting', which is between marketing and accounting" in message
+    )
+
+
+async def test_a_cascading_delete_of_a_department_takes_only_the_relationships_it_is_part_of(
+    api: httpx.AsyncClient, seeded: Database, editor: str
+) -> None:
+    # A role of marketing in sales-accounting, as a graph written before roles were checked may hold.
+    await seeded.command(
+        "MATCH (r:Relationship {key: 'sales-accounting'}), (m:Department {key: 'marketing'}) "
+        "CREATE (r)-[:HAS_ROLE]->(role:Role {key: 'sales-accounting-marketing-role', version: 1, position: 9})"
+        "-[:OF]->(m), (role)-[:HAS_DUTY]->(:Duty {key: 'planted-duty', version: 1, position: 0, text_vi: 'd', "
+        "text_en: 'd'})"
+    )
+    flows = "MATCH (:Relationship {key: 'sales-accounting'})-[:INCLUDES]->(f) RETURN count(f) AS n"
+    had = (await seeded.read(flows))[0]["n"]
+    # (the mutation's own transaction, called as deleteDepartment calls it: no request timeout on a loaded machine)
+    audit = await apply_change(seeded, Change("deleteDepartment", "rules-editor", Label.DEPARTMENT, "marketing",
+                                              expected_version=1, cascade=True))  # fmt: skip
+    removed = {f"{c.label}:{c.key}" for c in audit if c.after is None}
+    assert "Relationship:sales-marketing" in removed  # marketing was part of it
+    assert "Relationship:sales-accounting" not in removed
+    assert {"Role:sales-accounting-marketing-role", "Duty:planted-duty"} <= removed
+    assert (await seeded.read(flows))[0]["n"] == had > 0
+    found = await graphql(
+        api, '{ relationship(between: "sales", and: "accounting") { key roles { department { key } } } }'
+    )
+    assert found["data"]["relationship"]["key"] == "sales-accounting"
+    assert {r["department"]["key"] for r in found["data"]["relationship"]["roles"]} == {"sales"}
