@@ -358,3 +358,58 @@ async def test_a_cascading_delete_of_a_department_takes_only_the_relationships_i
     )
     assert found["data"]["relationship"]["key"] == "sales-accounting"
     assert {r["department"]["key"] for r in found["data"]["relationship"]["roles"]} == {"sales"}
+
+
+# --- names, aliases and titles are one line of visible characters ---------------------------
+
+ONE_LINE = {
+    "hangul-filler": "\u3164", "braille-blank": "\u2800", "tag-characters": "abc\U000e0041\U000e0042",
+    "interlinear-annotation": "a\ufff9b", "tab": "a\tb", "newline": "a\nb", "line-separator": "a\u2028b",
+    "soft-hyphen": "Sa\u00adles", "filler-before-a-name": "\u3164Sales", "zero-width-joiner": "Sa\u200dles",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ONE_LINE.values(), ids=ONE_LINE.keys())
+async def test_names_aliases_and_titles_are_one_line_of_visible_characters(
+    api: httpx.AsyncClient, seeded: Database, editor: str, name: str
+) -> None:
+    before = await snapshot(seeded)
+    for mutation, value, field in [
+        ("createDepartment(input: $i) { key }", {"key": "ghost", "name": {"vi": name, "en": "Ghost"}}, "input.name.vi"),
+        ("createTopic(input: $i) { key }",
+         {"key": "ghost", "name": {"vi": "Ma", "en": "Ghost"}, "aliases": {"en": ["Spook", name]}}, "input.aliases.en[1]"),
+        ("createPrinciple(input: $i) { key }",
+         {"key": "ghost", "title": {"vi": "Ma", "en": name}, "text": {"vi": "Ma", "en": "Ghost"}}, "input.title.en"),
+    ]:  # fmt: skip
+        kind = mutation.split("(")[0].removeprefix("create")
+        body = await call(api, editor, f"mutation($i: {kind}Input!) {{ {mutation} }}", {"i": value})
+        assert code_of(body) == "BAD_USER_INPUT", (mutation, body)
+        assert body["errors"][0]["extensions"]["field"] == field, body
+    assert await snapshot(seeded) == before
+
+
+async def test_long_texts_keep_their_line_breaks_but_not_unicode_separators(
+    api: httpx.AsyncClient, seeded: Database, editor: str
+) -> None:
+    create = "mutation($i: PrincipleInput!) { createPrinciple(input: $i) { key text(lang: EN) } }"
+    principle = {"key": "two-lines", "title": {"vi": "Hai dòng", "en": "Two lines"}}
+    body = await call(api, editor, create, {"i": {**principle, "text": {"vi": "một\nhai", "en": "one\ntwo"}}})
+    assert body["data"]["createPrinciple"]["text"] == "one\ntwo", body
+    body = await call(api, editor, create, {"i": {**principle, "key": "sep", "text": {"vi": "một", "en": "a\u2029b"}}})
+    assert code_of(body) == "BAD_USER_INPUT" and body["errors"][0]["extensions"]["field"] == "input.text.en"
+
+
+def test_seed_files_with_invisible_characters_in_names_are_refused_with_file_line_and_key(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    path = tmp_path / "tags.yaml"
+    path.write_text(
+        yaml.safe_dump({"departments": [{"key": "ghost", "name": {"vi": "Ma", "en": "abc\U000e0041\U000e0042"}}]},
+                       allow_unicode=True),
+        encoding="utf-8",
+    )  # fmt: skip
+    result = run_cli("validate", str(path), env=cli_env)
+    assert result.returncode == 1
+    message = " ".join(result.stderr.split())
+    assert f"{path}:" in message and "departments[0].name.en (department 'ghost')" in message, message
+    assert "tag latin capital letter a (U+E0041)" in message
