@@ -11,7 +11,7 @@ what must hold; `apply_change` makes any change to any kind in one transaction:
 3. it builds the new records and checks them: everything they refer to exists, keys are free,
    the kind's own invariants hold (a relationship joins two departments no other one joins and
    holds only their roles, a flow runs between its relationship's two departments, a party's key
-   is no department's);
+   is no department's, no two departments or parties answer to the same name);
 4. it writes the difference with the statements the seed loader uses, reads it back, and
 5. records a `(:Change)` per node created, updated or deleted, describing what the graph now holds.
 
@@ -33,6 +33,7 @@ from graph.audit import Audit, ChangeRecord, write_audit
 from graph.database import Database, GraphLock
 from graph.errors import BadInput, Conflict, GraphError, NotFound
 from graph.model import OWNED, SYSTEM_PROPERTIES, Link, NodeRecord, identifier
+from graph.names import fold
 from graph.shape import (
     BETWEEN,
     CHILD_EDGES,
@@ -86,6 +87,32 @@ async def _participant_key_is_free(tx: Tx, change: Change, after: list[NodeRecor
             f"The key '{change.key}' is already a {other.lower()}'s: departments and parties share one set of keys.",
             field="input.key",
         )
+
+
+async def _names_are_free(tx: Tx, change: Change, after: list[NodeRecord]) -> None:
+    """No other department or party answers to any of this one's names (`k.name_clashes`)."""
+    if not isinstance(change.item, k.Department | k.Party):
+        return
+    forms = sorted({form for _, _, form in k.name_forms(change.item) if form})
+    result = await tx.run(
+        f"MATCH (n) WHERE (n:{Label.DEPARTMENT} OR n:{Label.PARTY}) AND NOT (n:{identifier(change.label)} AND "
+        "n.key = $key) AND any(form IN n.lookup WHERE form IN $forms) "
+        "RETURN [l IN labels(n) WHERE l IN $labels][0] AS label, n.key AS key, "
+        "[n.name_vi, n.name_en] + coalesce(n.aliases_vi, []) + coalesce(n.aliases_en, []) + [n.key] AS names "
+        "ORDER BY n.position, n.key LIMIT 1",
+        key=change.key,
+        forms=forms,
+        labels=[Label.DEPARTMENT, Label.PARTY],
+    )
+    row = await result.single()
+    if row is None:
+        return
+    theirs = {fold(name): name for name in reversed(row["names"]) if isinstance(name, str)}
+    for loc, text, form in k.name_forms(change.item):
+        if form in theirs:
+            where = "input" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+            message = k.clash_message(text, row["label"].lower(), row["key"], theirs[form])
+            raise BadInput(f"{where}: {message}.", field=where, clash=f"{row['label']}:{row['key']}")
 
 
 async def _one_relationship_per_pair(tx: Tx, change: Change, after: list[NodeRecord]) -> None:
@@ -170,9 +197,9 @@ KINDS: dict[Label, Kind] = {
     kind.label: kind
     for kind in (
         Kind(Label.DEPARTMENT, k.Department, lambda item, _, __: [records.named_record(Label.DEPARTMENT, item, 0)],
-             checks=(_participant_key_is_free,)),
+             checks=(_participant_key_is_free, _names_are_free)),
         Kind(Label.PARTY, k.Party, lambda item, _, __: [records.named_record(Label.PARTY, item, 0)],
-             checks=(_participant_key_is_free,)),
+             checks=(_participant_key_is_free, _names_are_free)),
         Kind(Label.TOPIC, k.Topic, lambda item, _, __: [records.named_record(Label.TOPIC, item, 0)]),
         Kind(
             Label.RELATIONSHIP, k.Relationship,

@@ -29,6 +29,8 @@ from pydantic import (
     model_validator,
 )
 
+from graph.names import fold
+
 KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
@@ -444,3 +446,43 @@ def outsiders(relationship: Relationship) -> Iterator[tuple[Location, str, str]]
                     key,
                     (f"flow '{f.key}' has {side} '{key}', but relationship '{relationship.key}' is between {pair}"),
                 )
+
+
+# --- Names: one thing per name -----------------------------------------------------------------
+# Departments and parties are found by name (`graph.names.fold`: case, accents and punctuation
+# aside), so no two of them may answer to the same one: a new department with the alias "Sales"
+# would pass itself off as Sales.
+
+
+def name_forms(item: Department | Party) -> Iterator[tuple[Location, str, str]]:
+    """(where, text, folded form) of every way `item` is found by name: its key, names, aliases."""
+    for lang in ("vi", "en"):
+        yield ("name", lang), item.name[lang], fold(item.name[lang])
+    for lang in ("vi", "en"):
+        for i, alias in enumerate(getattr(item.aliases, lang)):
+            yield ("aliases", lang, i), alias, fold(alias)
+    yield ("key",), item.key, fold(item.key)
+
+
+def clash_message(text: str, kind: str, key: str, theirs: str) -> str:
+    return (
+        f"'{text}' is already how {kind} '{key}' is named ('{theirs}'); a department or party may not "
+        "take another's name or alias (compared without case, accents or punctuation)"
+    )
+
+
+def name_clashes(doc: Knowledge) -> Iterator[tuple[Location, str]]:
+    """Names and aliases of departments and parties that another department or party answers to
+    (reported on the later one, with the message)."""
+    first: dict[str, tuple[str, str, str, bool]] = {}  # folded form → (kind, key, text, a key?)
+    named: list[tuple[str, str, int, Department | Party]] = [
+        *(("departments", "department", i, d) for i, d in enumerate(doc.departments)),
+        *(("parties", "party", i, p) for i, p in enumerate(doc.parties)),
+    ]
+    for section, kind, i, item in named:
+        for loc, text, form in name_forms(item):
+            if not form:
+                continue
+            other = first.setdefault(form, (kind, item.key, text, loc == ("key",)))
+            if other[:2] != (kind, item.key) and not (other[3] and loc == ("key",)):  # (shared keys: see files)
+                yield (section, i, *loc), clash_message(text, *other[:3])

@@ -4,6 +4,7 @@ are in test_races.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from pathlib import Path
@@ -413,3 +414,85 @@ def test_seed_files_with_invisible_characters_in_names_are_refused_with_file_lin
     message = " ".join(result.stderr.split())
     assert f"{path}:" in message and "departments[0].name.en (department 'ghost')" in message, message
     assert "tag latin capital letter a (U+E0041)" in message
+
+
+# --- one department or party per name ----------------------------------------------------------
+
+
+async def test_a_department_may_not_take_another_departments_name_or_alias(
+    api: httpx.AsyncClient, seeded: Database, editor: str
+) -> None:
+    before = await snapshot(seeded)
+    body = await call(
+        api, editor, 'mutation { createDepartment(input: {key: "x-28", name: {vi: "Sales clone", en: "Sales clone"}, '
+                     'aliases: {vi: ["Kinh doanh"], en: ["Sales"]}}) { key } }',
+    )  # fmt: skip
+    assert code_of(body) == "BAD_USER_INPUT", body
+    error = body["errors"][0]
+    assert error["extensions"]["field"] == "input.aliases.vi[0]" and error["extensions"]["clash"] == "Department:sales"
+    assert "'Kinh doanh' is already how department 'sales' is named" in error["message"]
+    for mutation, field, clash in [
+        # folded: case, accents and punctuation aside
+        ('createParty(input: {key: "auditors", name: {vi: "KẾ-TOÁN", en: "Auditors"}}) { key }', "input.name.vi",
+         "Department:accounting"),
+        ('createDepartment(input: {key: "support", name: {vi: "Hỗ trợ", en: "Support"}, aliases: {en: ["clients"]}}) '
+         "{ key }", "input.aliases.en[0]", "Party:customer"),
+        ('updateDepartment(key: "marketing", expectedVersion: 1, input: {key: "marketing", name: {vi: "Phòng '
+         'Marketing", en: "Marketing"}, aliases: {vi: ["cskh"]}}) { key }', "input.aliases.vi[0]",
+         "Department:customer-care"),
+        ('createDepartment(input: {key: "x-29", name: {vi: "Bán", en: "Accounting department"}}) { key }',
+         "input.name.en", "Department:accounting"),
+    ]:  # fmt: skip
+        body = await call(api, editor, f"mutation {{ {mutation} }}")
+        assert code_of(body) == "BAD_USER_INPUT", (mutation, body)
+        assert body["errors"][0]["extensions"]["field"] == field, body
+        assert body["errors"][0]["extensions"]["clash"] == clash, body
+    assert await snapshot(seeded) == before
+    hits = await graphql(api, '{ search(text: "Sales") { key } }')
+    assert hits["data"]["search"][0]["key"] == "sales"
+    # Its own names stay its own: an update that keeps them is no clash.
+    body = await call(api, editor, 'mutation { updateDepartment(key: "marketing", expectedVersion: 1, input: {key: '
+                                   '"marketing", name: {vi: "Phòng Marketing", en: "Marketing"}, aliases: {vi: '
+                                   '["Tiếp thị"]}}) { version } }')  # fmt: skip
+    assert body["data"]["updateDepartment"]["version"] == 2, body
+
+
+async def test_two_departments_created_at_once_with_the_same_alias_do_not_both_succeed(
+    api: httpx.AsyncClient, seeded: Database, editor: str
+) -> None:
+    def create(key: str) -> str:
+        return (f'mutation {{ createDepartment(input: {{key: "{key}", name: {{vi: "Phòng {key}", en: "{key}"}}, '
+                'aliases: {vi: ["Pháp chế"], en: ["Legal"]}}) { key } }')  # fmt: skip
+
+    answers = await asyncio.gather(*(call(api, editor, create(f"legal-{i}")) for i in range(2)))
+    assert sorted("errors" in body for body in answers) == [False, True], answers
+    assert code_of(next(body for body in answers if "errors" in body)) == "BAD_USER_INPUT"
+    rows = await seeded.read("MATCH (d:Department) WHERE d.key STARTS WITH 'legal-' RETURN d.key AS key")
+    assert len(rows) == 1
+    assert await check(seeded) == []
+
+
+def test_seed_files_may_not_give_two_departments_or_parties_one_name(
+    cli_env: dict[str, str], tmp_path: Path, seeded: Database
+) -> None:
+    path = tmp_path / "clone.yaml"
+    path.write_text(
+        "departments:\n- key: x-28\n  name:\n    vi: Sales clone\n    en: Sales clone\n  aliases:\n    vi:\n"
+        "    - Kinh doanh\n    en:\n    - Sales\n",
+        encoding="utf-8",
+    )
+    result = run_cli("validate", *map(str, default_files()), str(path), env=cli_env)
+    assert result.returncode == 1
+    message = " ".join(result.stderr.split())
+    assert f"{path}:8: departments[0].aliases.vi[0] (department 'x-28'): 'Kinh doanh' is already how department " \
+           "'sales' is named ('Kinh doanh')" in message, message  # fmt: skip
+    assert f"{path}:10: departments[0].aliases.en[0] (department 'x-28'): 'Sales' is already how" in message
+    # The graph keeps what the files do not name (without --prune): the files alone are not enough.
+    legal, law = tmp_path / "legal.yaml", tmp_path / "law.yaml"
+    legal.write_text("departments:\n- key: legal\n  name: {vi: Pháp chế, en: Legal}\n", encoding="utf-8")
+    law.write_text("departments:\n- key: law\n  name: {vi: Luật, en: Law}\n  aliases: {en: [legal]}\n",
+                   encoding="utf-8")  # fmt: skip
+    assert run_cli("seed", str(legal), env=cli_env).returncode == 0
+    result = run_cli("seed", str(law), env=cli_env)
+    assert result.returncode == 1
+    assert "would both answer to the name 'legal'" in result.stderr and "Nothing was written" in result.stderr
