@@ -296,13 +296,6 @@ async def _dependents(tx: Tx, doomed: set[tuple[str, str]]) -> set[tuple[str, st
             by_label.setdefault(label, []).append(key)
         reached: set[tuple[str, str]] = set()
         for label, keys in by_label.items():
-            alone = (
-                f"UNION UNWIND $keys AS key MATCH (:{identifier(label)} {{key: key}})<-[:{_GOES_ALONE}]-(part) "
-                f"MATCH (part)-[:{_PARTS}*0..]->(n) "
-                "RETURN DISTINCT [l IN labels(n) WHERE l IN $labels][0] AS label, n.key AS key"
-                if label in _GOES_ALONE.end
-                else ""
-            )
             result = await tx.run(
                 f"UNWIND $keys AS key MATCH (x:{identifier(label)} {{key: key}}) "
                 "CALL (x) { "
@@ -311,11 +304,20 @@ async def _dependents(tx: Tx, doomed: set[tuple[str, str]]) -> set[tuple[str, st
                 f"  UNION MATCH (x)-[:{_CASCADING_IN}]->(d) RETURN d }} "
                 f"MATCH (root)-[:{_PARTS}*0..]->(d) WHERE NOT EXISTS {{ ()-[:{_PARTS}]->(root) }} "
                 f"MATCH (root)-[:{_PARTS}*0..]->(n) "
-                f"RETURN DISTINCT [l IN labels(n) WHERE l IN $labels][0] AS label, n.key AS key {alone}",
+                "RETURN DISTINCT [l IN labels(n) WHERE l IN $labels][0] AS label, n.key AS key",
                 keys=keys,
                 labels=list(OWNED),
             )
             reached |= {(row["label"], row["key"]) async for row in result}
+            if label in _GOES_ALONE.end:
+                result = await tx.run(
+                    f"UNWIND $keys AS key MATCH (:{identifier(label)} {{key: key}})<-[:{_GOES_ALONE}]-(part) "
+                    f"MATCH (part)-[:{_PARTS}*0..]->(n) "
+                    "RETURN DISTINCT [l IN labels(n) WHERE l IN $labels][0] AS label, n.key AS key",
+                    keys=keys,
+                    labels=list(OWNED),
+                )
+                reached |= {(row["label"], row["key"]) async for row in result}
         frontier = reached - found - doomed
         found |= frontier
     return found
