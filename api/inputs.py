@@ -34,17 +34,17 @@ class AliasesInput:
 
 @input_from(model=k.Department, all_fields=True, description="A department.")
 class DepartmentInput:
-    pass
+    name: TextInput  # (a one-line `Line` in the model: the same input type)
 
 
 @input_from(model=k.Party, all_fields=True, description="An outside party, such as customers.")
 class PartyInput:
-    pass
+    name: TextInput  # (a one-line `Line` in the model: the same input type)
 
 
 @input_from(model=k.Topic, all_fields=True, description="A topic things can be about.")
 class TopicInput:
-    pass
+    name: TextInput  # (a one-line `Line` in the model: the same input type)
 
 
 @input_from(model=k.Goal, all_fields=True, description="A goal two departments share.")
@@ -79,7 +79,7 @@ class StepInput:
 
 @input_from(model=k.Scenario, all_fields=True, description="An example, as steps.")
 class ScenarioInput:
-    pass
+    title: TextInput  # (a one-line `Line` in the model: the same input type)
 
 
 @input_from(
@@ -90,7 +90,7 @@ class ScenarioInput:
 class RelationshipInput:
     key: strawberry.auto
     departments: strawberry.auto
-    title: strawberry.auto
+    title: TextInput
     summary: strawberry.auto
     goals: strawberry.auto
     roles: strawberry.auto
@@ -99,7 +99,7 @@ class RelationshipInput:
 
 @input_from(model=k.Principle, all_fields=True, description="A principle of cooperation.")
 class PrincipleInput:
-    pass
+    title: TextInput  # (a one-line `Line` in the model: the same input type)
 
 
 @input_from(model=k.Statement, all_fields=True, description="A sentence of the introduction or conclusion.")

@@ -3,9 +3,9 @@
 The invariants come from the graph's shape (`graph.shape`: what each node owns and how many of
 it, which labels each relationship joins) and from the model (a relationship joins two distinct
 departments, no other relationship joins the same two; a flow runs between its relationship's
-departments; departments and parties share one set of keys; every node can be exported, i.e.
-passes the seed files' own checks), plus the audit trail: the last record of each node must
-describe the node as the graph holds it.
+departments; departments and parties share one set of keys, and no two of them answer to the
+same name; every node can be exported, i.e. passes the seed files' own checks), plus the audit
+trail: the last record of each node must describe the node as the graph holds it.
 
 Each problem says what is wrong, where, and whether `--fix` may repair it. Safe repairs only:
 a relationship whose ends have labels it never joins is removed (nothing can read it), a part
@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from graph.audit import Audit, write_audit
 from graph.database import Database, GraphLock
 from graph.model import Link, NodeRecord
+from graph.names import lookup_forms
 from graph.shape import BETWEEN, EDGES, HAS_ROLE, INCLUDES, LABELS, OF, PROVIDES, TO, Label, Owner, is_part, types
 from graph.store import normalized, read_records
 from seed.records import from_records
@@ -129,6 +130,7 @@ async def _model(db: Database) -> list[Problem]:
                 f"is the role of {row['department']}, who is not in relationship '{row['rel']}'")
         for row in roles
     ]  # fmt: skip
+    problems += await _one_per_name(db)
     shared = await db.read("MATCH (d:Department), (p:Party {key: d.key}) RETURN d.key AS key")
     problems += [Problem("participant-key", "Party", row["key"], "has the key of a department") for row in shared]
     unkeyed = await db.read(
@@ -144,6 +146,26 @@ async def _model(db: Database) -> list[Problem]:
     states = await db.read("MATCH (g:GraphState) RETURN count(g) AS n")
     if states[0]["n"] > 1:
         problems.append(Problem("graph-state", "GraphState", "graph", f"exists {states[0]['n']} times, not once"))
+    return problems
+
+
+async def _one_per_name(db: Database) -> list[Problem]:
+    """No two departments or parties answer to the same name (folded, as names are looked up)."""
+    rows = await db.read(
+        "MATCH (n) WHERE n:Department OR n:Party RETURN [l IN labels(n) WHERE l IN ['Department', 'Party']][0] AS "
+        "label, n.key AS key, [n.name_vi, n.name_en] + coalesce(n.aliases_vi, []) + coalesce(n.aliases_en, []) AS "
+        "names ORDER BY label, n.position, n.key"
+    )
+    owners: dict[str, tuple[str, str]] = {}
+    problems = []
+    for row in rows:
+        if row["key"] is None:
+            continue  # reported as a node without a key
+        for form in lookup_forms(row["key"], *(name for name in row["names"] if isinstance(name, str))):
+            other = owners.setdefault(form, (row["label"], row["key"]))
+            if other != (row["label"], row["key"]) and other[1] != row["key"]:  # (a shared key: participant-key)
+                message = f"answers to the name '{form}', as {other[0].lower()} '{other[1]}' does: one of them per name"
+                problems.append(Problem("participant-name", row["label"], row["key"], message))
     return problems
 
 

@@ -9,8 +9,9 @@ what must hold; `apply_change` makes any change to any kind in one transaction:
    a change checks is what it writes over — a concurrent delete cannot slip in between;
 2. it locks the entity's root and checks `expectedVersion` (a stale one is a `Conflict`);
 3. it builds the new records and checks them: everything they refer to exists, keys are free,
-   the kind's own invariants hold (a relationship joins two departments no other one joins, a
-   flow runs between its relationship's two departments, a party's key is no department's);
+   the kind's own invariants hold (a relationship joins two departments no other one joins and
+   holds only their roles, a flow runs between its relationship's two departments, a party's key
+   is no department's, no two departments or parties answer to the same name);
 4. it writes the difference with the statements the seed loader uses, reads it back, and
 5. records a `(:Change)` per node created, updated or deleted, describing what the graph now holds.
 
@@ -32,10 +33,12 @@ from graph.audit import Audit, ChangeRecord, write_audit
 from graph.database import Database, GraphLock
 from graph.errors import BadInput, Conflict, GraphError, NotFound
 from graph.model import OWNED, SYSTEM_PROPERTIES, Link, NodeRecord, identifier
+from graph.names import fold
 from graph.shape import (
     BETWEEN,
     CHILD_EDGES,
     INCLUDES,
+    OF,
     PART_EDGES,
     PROVIDES,
     REFERENCES,
@@ -60,7 +63,12 @@ InvalidInput = BadInput
 _PARTS = types(PART_EDGES)
 _CHILDREN = types(CHILD_EDGES)
 # A reference whose target goes takes its owner's entity with it (a flow without a provider).
-_CASCADING_OUT = types(e for e in REFERENCES if e.on_delete is OnDelete.CASCADE and e.owner is Owner.START)
+_CASCADING_OUT = types(
+    e for e in REFERENCES if e.on_delete is OnDelete.CASCADE and e.owner is Owner.START and e is not OF
+)
+# … but a role, whose relationship can do without it, goes alone (with its duties) when its
+# department goes: its relationship goes only if that department is one of its two (BETWEEN).
+_GOES_ALONE = OF
 _CASCADING_IN = types(e for e in REFERENCES if e.on_delete is OnDelete.CASCADE and e.owner is Owner.END)
 
 Tx = AsyncManagedTransaction
@@ -81,6 +89,32 @@ async def _participant_key_is_free(tx: Tx, change: Change, after: list[NodeRecor
         )
 
 
+async def _names_are_free(tx: Tx, change: Change, after: list[NodeRecord]) -> None:
+    """No other department or party answers to any of this one's names (`k.name_clashes`)."""
+    if not isinstance(change.item, k.Department | k.Party):
+        return
+    forms = sorted({form for _, _, form in k.name_forms(change.item) if form})
+    result = await tx.run(
+        f"MATCH (n) WHERE (n:{Label.DEPARTMENT} OR n:{Label.PARTY}) AND NOT (n:{identifier(change.label)} AND "
+        "n.key = $key) AND any(form IN n.lookup WHERE form IN $forms) "
+        "RETURN [l IN labels(n) WHERE l IN $labels][0] AS label, n.key AS key, "
+        "[n.name_vi, n.name_en] + coalesce(n.aliases_vi, []) + coalesce(n.aliases_en, []) + [n.key] AS names "
+        "ORDER BY n.position, n.key LIMIT 1",
+        key=change.key,
+        forms=forms,
+        labels=[Label.DEPARTMENT, Label.PARTY],
+    )
+    row = await result.single()
+    if row is None:
+        return
+    theirs = {fold(name): name for name in reversed(row["names"]) if isinstance(name, str)}
+    for loc, text, form in k.name_forms(change.item):
+        if form in theirs:
+            where = "input" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+            message = k.clash_message(text, row["label"].lower(), row["key"], theirs[form])
+            raise BadInput(f"{where}: {message}.", field=where, clash=f"{row['label']}:{row['key']}")
+
+
 async def _one_relationship_per_pair(tx: Tx, change: Change, after: list[NodeRecord]) -> None:
     pair = sorted(link.target_key for link in after[0].links if link.type == BETWEEN.type)
     result = await tx.run(
@@ -97,6 +131,23 @@ async def _one_relationship_per_pair(tx: Tx, change: Change, after: list[NodeRec
             field="input.departments",
             existing=found["key"],
         )
+
+
+async def _roles_are_of_its_pair(tx: Tx, change: Change, after: list[NodeRecord]) -> None:
+    """A relationship's roles are roles of its two departments (the seed files' rule, `k.outsiders`)."""
+    if isinstance(change.item, k.Relationship):
+        for loc, key, _ in k.outsiders(change.item):
+            where = "input" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+            between = " and ".join(change.item.departments)
+            raise BadInput(f"{where}: '{key}' is not one of the two departments of relationship "
+                           f"'{change.item.key}' ({between}); a relationship holds only their roles.", field=where)  # fmt: skip
+    pair = {link.target_key for r in after if r.label == Label.RELATIONSHIP for link in r.links
+            if link.type == BETWEEN.type}  # fmt: skip
+    for record in after:  # (a change computed from the current state: the same rule)
+        for link in record.links:
+            if record.label == Label.ROLE and link.type == OF.type and link.target_key not in pair:
+                raise BadInput(f"input.roles: '{link.target_key}' is not one of the two departments of the "
+                               "relationship.", field="input.roles")  # fmt: skip
 
 
 async def _runs_between_its_pair(tx: Tx, change: Change, after: list[NodeRecord]) -> None:
@@ -146,14 +197,14 @@ KINDS: dict[Label, Kind] = {
     kind.label: kind
     for kind in (
         Kind(Label.DEPARTMENT, k.Department, lambda item, _, __: [records.named_record(Label.DEPARTMENT, item, 0)],
-             checks=(_participant_key_is_free,)),
+             checks=(_participant_key_is_free, _names_are_free)),
         Kind(Label.PARTY, k.Party, lambda item, _, __: [records.named_record(Label.PARTY, item, 0)],
-             checks=(_participant_key_is_free,)),
+             checks=(_participant_key_is_free, _names_are_free)),
         Kind(Label.TOPIC, k.Topic, lambda item, _, __: [records.named_record(Label.TOPIC, item, 0)]),
         Kind(
             Label.RELATIONSHIP, k.Relationship,
             lambda item, _, __: records.relationship_records(item.model_copy(update={"flows": [], "examples": []}), 0, {}),
-            fixed=(BETWEEN.type,), checks=(_one_relationship_per_pair,),
+            fixed=(BETWEEN.type,), checks=(_one_relationship_per_pair, _roles_are_of_its_pair),
         ),
         Kind(Label.FLOW, k.Flow, lambda item, rel, _: [records.flow_record(str(rel), item, 0)],
              inside=Label.RELATIONSHIP, checks=(_runs_between_its_pair,)),
@@ -235,7 +286,8 @@ async def _entity(tx: Tx, label: str, key: str) -> list[tuple[str, str]]:
 async def _dependents(tx: Tx, doomed: set[tuple[str, str]]) -> set[tuple[str, str]]:
     """What a cascading delete of `doomed` takes with it: the entities inside it (a relationship's
     flows and examples) and those that cannot exist without it (a flow without its provider, an
-    example without its actor), each whole, until nothing more depends on what goes."""
+    example without its actor), each whole — but a role without its department goes alone —
+    until nothing more depends on what goes."""
     found: set[tuple[str, str]] = set()
     frontier = set(doomed)
     while frontier:
@@ -257,6 +309,15 @@ async def _dependents(tx: Tx, doomed: set[tuple[str, str]]) -> set[tuple[str, st
                 labels=list(OWNED),
             )
             reached |= {(row["label"], row["key"]) async for row in result}
+            if label in _GOES_ALONE.end:
+                result = await tx.run(
+                    f"UNWIND $keys AS key MATCH (:{identifier(label)} {{key: key}})<-[:{_GOES_ALONE}]-(part) "
+                    f"MATCH (part)-[:{_PARTS}*0..]->(n) "
+                    "RETURN DISTINCT [l IN labels(n) WHERE l IN $labels][0] AS label, n.key AS key",
+                    keys=keys,
+                    labels=list(OWNED),
+                )
+                reached |= {(row["label"], row["key"]) async for row in result}
         frontier = reached - found - doomed
         found |= frontier
     return found

@@ -25,7 +25,7 @@ from yaml.constructor import SafeConstructor
 from yaml.cyaml import CParser  # type: ignore[attr-defined]
 from yaml.resolver import BaseResolver
 
-from seed.knowledge import Knowledge, Location, defined_keys, outsiders, references
+from seed.knowledge import Knowledge, Location, defined_keys, name_clashes, outsiders, references
 
 DATA_DIR = Path(__file__).with_name("data")
 
@@ -267,6 +267,10 @@ def _check_references(merged: Knowledge, origins: dict[tuple[str, int], _Origin]
         if ("department", party.key) in defined:
             source, local = place(("parties", i, "key"))
             problems.append(source.problem(local, f"party key '{party.key}' is also a department's key"))
+    # Departments and parties are found by name: one of them per name.
+    for loc, message in name_clashes(merged):
+        source, local = place(loc)
+        problems.append(source.problem(local, message))
     for key, kinds, loc, what in references(merged):
         if any((kind, key) in defined for kind in kinds):
             continue

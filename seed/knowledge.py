@@ -6,7 +6,8 @@ through GraphQL mutations, so a fact is checked the same way whichever door it c
 
 Rules every document obeys (checked here, reported with file, line and key by `seed.files`):
 * unknown fields are refused; every text is given in Vietnamese (`vi`) and English (`en`),
-  is not empty, and is stored in Unicode NFC;
+  is not empty, is plain and visible (names, aliases and titles on one line; see `_refused`), and
+  is stored in Unicode NFC;
 * keys are slugs (`accounting`, `sales-to-accounting-revenue`), unique per kind;
 * every reference (a flow's provider, a step's actor, a topic) names something that exists.
 """
@@ -28,6 +29,8 @@ from pydantic import (
     model_validator,
 )
 
+from graph.names import fold
+
 KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
@@ -36,27 +39,83 @@ def _nfc(value: Any) -> Any:
     return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
 
 
-# Characters that change how text around them is shown, or are not shown at all: refused, so that
-# a name always reads as what it is (no terminal escapes, no right-to-left overrides, no NULs).
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# What a text may hold. Texts are plain and visible: every text refuses control characters
+# (`\x00`, `\x1b`, …; a long text may hold line breaks `\n` and tabs), format characters
+# (Unicode category Cf: bidi controls and overrides, byte-order marks, zero-width spaces, soft
+# hyphens, tag characters, interlinear annotations, …), line and paragraph separators (U+2028,
+# U+2029: a line break is `\n`) and lone surrogates, and needs a visible character. Names,
+# aliases and titles are one line: no `\n` or tab either, and nothing that draws nothing — no
+# default-ignorable character (variation selectors, the Hangul fillers, …) and no blank
+# (U+2800) — so that what a name shows is all it holds. The zero-width joiner and non-joiner,
+# which some scripts need inside words (Vietnamese and English do not), are allowed between two
+# letters in long texts only.
+_JOINERS = frozenset("\u200c\u200d")
+# Letters and symbols that draw nothing: Hangul fillers and the blank Braille pattern.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Default-ignorable code points that are not format characters (Unicode's DerivedCoreProperties):
+# rendered as nothing.
+_IGNORABLE = (
+    (0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0xE0000, 0xE0FFF),
+)  # fmt: skip
 _VISIBLE = ("L", "N", "P", "S")  # letters, numbers, punctuation, symbols
 
 
-def _clean(value: Any) -> Any:
-    """NFC, trimmed, and readable: no control or bidi-override characters, no byte-order marks,
-    at least one visible character, not starting with a bare combining mark."""
+def _ignorable(char: str) -> bool:
+    return any(low <= ord(char) <= high for low, high in _IGNORABLE)
+
+
+def _named(char: str) -> str:
+    names = {"\n": "a line break", "\t": "a tab", "\r": "a carriage return"}
+    fallback = "a control character" if unicodedata.category(char) == "Cc" else "an unnamed character"
+    return names.get(char) or unicodedata.name(char, "").lower() or fallback
+
+
+def _refused(value: str, index: int, *, line: bool) -> str | None:
+    """Why the character at `index` may not be in the text, or None."""
+    char = value[index]
+    category = unicodedata.category(char)
+    if category == "Cc" and (line or char not in "\n\t"):
+        return "texts are plain, visible characters" + ("; a name or title is one line" if char in "\n\t" else "")
+    if category in ("Zl", "Zp"):
+        return "a line break in a long text is \\n; a name or title is one line"
+    if category == "Cs":
+        return "texts are plain, visible characters"
+    if category == "Cf":
+        if not line and char in _JOINERS and 0 < index < len(value) - 1:
+            before, after = unicodedata.category(value[index - 1]), unicodedata.category(value[index + 1])
+            if before[0] in "LM" and after[0] in "LM":
+                return None  # a joiner inside a word
+        return "texts are plain, visible characters (no invisible format characters)"
+    if line and (_ignorable(char) or char in _BLANK):
+        return "a name or title shows everything it holds (no invisible or blank characters)"
+    return None
+
+
+def _check(value: Any, *, line: bool) -> Any:
+    """NFC, trimmed, and readable (see above); at least one visible character, not starting
+    with a bare combining mark."""
     value = _nfc(value)
     if not isinstance(value, str) or not value:
         return value
-    for char in value:
-        if char in _BIDI_CONTROLS or char == "\ufeff" or (unicodedata.category(char) == "Cc" and char not in "\n\t"):
-            name = unicodedata.name(char, "a control character")
-            raise ValueError(f"contains {name.lower()} (U+{ord(char):04X}); texts are plain, visible characters")
-    if not any(unicodedata.category(char)[0] in _VISIBLE for char in value):
+    for index, char in enumerate(value):
+        if (why := _refused(value, index, line=line)) is not None:
+            raise ValueError(f"contains {_named(char)} (U+{ord(char):04X}); {why}")
+    if not any(unicodedata.category(char)[0] in _VISIBLE and char not in _BLANK for char in value):
         raise ValueError("has no visible character")
     if unicodedata.category(value[0]).startswith("M"):
         raise ValueError(f"starts with a combining mark (U+{ord(value[0]):04X}) that belongs to no letter")
     return value
+
+
+def _clean(value: Any) -> Any:
+    """A long text: it may hold line breaks (`\n`) and tabs."""
+    return _check(value, line=False)
+
+
+def _clean_line(value: Any) -> Any:
+    """A name, alias or title: one line."""
+    return _check(value, line=True)
 
 
 Key = Annotated[
@@ -66,6 +125,7 @@ Key = Annotated[
     Field(description="A stable slug: lowercase letters, digits and single hyphens."),
 ]
 NonEmptyText = Annotated[str, BeforeValidator(_clean), StringConstraints(min_length=1, max_length=2000)]
+LineText = Annotated[str, BeforeValidator(_clean_line), StringConstraints(min_length=1, max_length=2000)]
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -91,11 +151,18 @@ class Text(Strict):
         return str(getattr(self, lang))
 
 
+class Line(Text):
+    """A name or a title in both languages: one line each (see `_refused`)."""
+
+    vi: LineText = Field(description="Vietnamese, in the document's own words.")
+    en: LineText = Field(description="English translation.")
+
+
 # Names are what people type to find things: short, and few per thing, so that matching them
 # costs the same whatever a file or an admin puts in.
 MAX_NAME_LENGTH = 200
 MAX_ALIASES = 30
-NameText = Annotated[str, BeforeValidator(_clean), StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH)]
+NameText = Annotated[str, BeforeValidator(_clean_line), StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH)]
 
 
 class Aliases(Strict):
@@ -136,7 +203,7 @@ class Named(Strict):
 
 class Department(Named):
     key: Key
-    name: Text = Field(description="Its name.")
+    name: Line = Field(description="Its name.")
     aliases: Aliases = Field(default=Aliases(), description="Other names people use.")
 
 
@@ -144,7 +211,7 @@ class Party(Named):
     """Someone outside the company who takes part (customers)."""
 
     key: Key
-    name: Text = Field(description="Its name.")
+    name: Line = Field(description="Its name.")
     aliases: Aliases = Field(default=Aliases(), description="Other names people use.")
 
 
@@ -152,7 +219,7 @@ class Topic(Named):
     """What flows and steps are about ("complaints", "pricing"), so "who gets X" is a traversal."""
 
     key: Key
-    name: Text = Field(description="Its name.")
+    name: Line = Field(description="Its name.")
     aliases: Aliases = Field(default=Aliases(), description="Other names people use.")
 
 
@@ -219,7 +286,7 @@ class Scenario(Strict):
     """An example from the document, told as ordered steps."""
 
     key: Key
-    title: Text = Field(description="A short title, in both languages.")
+    title: Line = Field(description="A short title, in both languages.")
     text: Text = Field(description="The text, in both languages.")
     steps: list[Step] = Field(min_length=1, description="What happens, in order.")
 
@@ -231,7 +298,7 @@ class Relationship(Strict):
     departments: Annotated[list[Key], AfterValidator(_unique)] = Field(
         min_length=2, max_length=2, description="The two departments (keys)."
     )
-    title: Text = Field(description="A short title, in both languages.")
+    title: Line = Field(description="A short title, in both languages.")
     summary: Text = Field(description="How they cooperate, in one sentence.")
     goals: list[Goal] = Field(default=[], description="The goals they share.")
     roles: list[Role] = Field(default=[], description="Each department's role in the relationship.")
@@ -242,7 +309,7 @@ class Relationship(Strict):
 
 class Principle(Strict):
     key: Key
-    title: Text = Field(description="A short title, in both languages.")
+    title: Line = Field(description="A short title, in both languages.")
     text: Text = Field(description="The text, in both languages.")
 
 
@@ -379,3 +446,43 @@ def outsiders(relationship: Relationship) -> Iterator[tuple[Location, str, str]]
                     key,
                     (f"flow '{f.key}' has {side} '{key}', but relationship '{relationship.key}' is between {pair}"),
                 )
+
+
+# --- Names: one thing per name -----------------------------------------------------------------
+# Departments and parties are found by name (`graph.names.fold`: case, accents and punctuation
+# aside), so no two of them may answer to the same one: a new department with the alias "Sales"
+# would pass itself off as Sales.
+
+
+def name_forms(item: Department | Party) -> Iterator[tuple[Location, str, str]]:
+    """(where, text, folded form) of every way `item` is found by name: its key, names, aliases."""
+    for lang in ("vi", "en"):
+        yield ("name", lang), item.name[lang], fold(item.name[lang])
+    for lang in ("vi", "en"):
+        for i, alias in enumerate(getattr(item.aliases, lang)):
+            yield ("aliases", lang, i), alias, fold(alias)
+    yield ("key",), item.key, fold(item.key)
+
+
+def clash_message(text: str, kind: str, key: str, theirs: str) -> str:
+    return (
+        f"'{text}' is already how {kind} '{key}' is named ('{theirs}'); a department or party may not "
+        "take another's name or alias (compared without case, accents or punctuation)"
+    )
+
+
+def name_clashes(doc: Knowledge) -> Iterator[tuple[Location, str]]:
+    """Names and aliases of departments and parties that another department or party answers to
+    (reported on the later one, with the message)."""
+    first: dict[str, tuple[str, str, str, bool]] = {}  # folded form → (kind, key, text, a key?)
+    named: list[tuple[str, str, int, Department | Party]] = [
+        *(("departments", "department", i, d) for i, d in enumerate(doc.departments)),
+        *(("parties", "party", i, p) for i, p in enumerate(doc.parties)),
+    ]
+    for section, kind, i, item in named:
+        for loc, text, form in name_forms(item):
+            if not form:
+                continue
+            other = first.setdefault(form, (kind, item.key, text, loc == ("key",)))
+            if other[:2] != (kind, item.key) and not (other[3] and loc == ("key",)):  # (shared keys: see files)
+                yield (section, i, *loc), clash_message(text, *other[:3])

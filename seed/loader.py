@@ -47,6 +47,7 @@ async def load(
         stored = await read_records(db)
         plan = plan_changes(stored, wanted, prune=prune)
         _one_key_per_participant(stored, plan, wanted)
+        _one_participant_per_name(stored, plan, wanted)
         if on_plan:
             on_plan(plan)
         return plan
@@ -56,6 +57,7 @@ async def load(
         stored = await read_records(tx)
         plan = plan_changes(stored, wanted, prune=prune)
         _one_key_per_participant(stored, plan, wanted)
+        _one_participant_per_name(stored, plan, wanted)
         if on_plan:
             on_plan(plan)
         if plan.changes:
@@ -90,6 +92,24 @@ def _one_key_per_participant(stored: dict[tuple[str, str], StoredNode], plan: Pl
             + (f" (and {len(clash) - 1} more)" if len(clash) > 1 else "")
             + ": departments and parties share one set of keys. Nothing was written."
         )
+
+
+def _one_participant_per_name(stored: dict[tuple[str, str], StoredNode], plan: Plan, wanted: list[Any]) -> None:
+    """No two departments or parties answer to the same name (folded), in the graph as it will be:
+    the files are checked on their own (`seed.files`), this adds what the graph keeps beside them."""
+    final = {ident: node.record for ident, node in stored.items() if ident not in set(plan.deletions)}
+    final |= {(r.label, r.key): r for r in wanted}
+    owners: dict[str, tuple[str, str]] = {}
+    for (label, key), record in sorted(final.items()):
+        if label not in ("Department", "Party"):
+            continue
+        for form in record.props.get("lookup") or []:
+            other = owners.setdefault(form, (label, key))
+            if other != (label, key):
+                raise LoadError(
+                    f"{other[0]} '{other[1]}' and {label.lower()} '{key}' would both answer to the name '{form}': "
+                    "a department or party may not take another's name or alias. Nothing was written."
+                )
 
 
 def _audit_of(plan: Plan, stored: dict[tuple[str, str], StoredNode]) -> Audit:

@@ -19,6 +19,7 @@ from seed.knowledge import (
     FlowKind,
     Goal,
     Knowledge,
+    Line,
     Relationship,
     Role,
     Scenario,
@@ -58,12 +59,12 @@ def synthetic_org(departments: int, flows: int, *, seed: int = 7, base: Knowledg
     units = [
         Department(
             key=_key(i),
-            name=Text(vi=f"Phòng {UNITS[i % len(UNITS)][0]} {i}", en=f"{UNITS[i % len(UNITS)][1]} {i}"),
+            name=Line(vi=f"Phòng {UNITS[i % len(UNITS)][0]} {i}", en=f"{UNITS[i % len(UNITS)][1]} {i}"),
         )
         for i in range(departments)
     ]
     topics = [
-        Topic(key=f"unit-topic-{n}", name=Text(vi=f"{vi} (chủ đề {n})", en=f"{en} (topic {n})"))
+        Topic(key=f"unit-topic-{n}", name=Line(vi=f"{vi} (chủ đề {n})", en=f"{en} (topic {n})"))
         for n, (vi, en) in enumerate(THINGS)
     ]
     steps_ahead = [1, 3, 7] if departments > 7 else [1]
@@ -96,7 +97,7 @@ def synthetic_org(departments: int, flows: int, *, seed: int = 7, base: Knowledg
             examples.append(
                 Scenario(
                     key=f"{rel_key}-example",
-                    title=Text(vi=f"Ví dụ {n}", en=f"Example {n}"),
+                    title=Line(vi=f"Ví dụ {n}", en=f"Example {n}"),
                     text=Text(
                         vi=f"{units[a].name.vi} gửi báo cáo.",
                         en=f"{units[a].name.en} sends a report.",
@@ -118,7 +119,7 @@ def synthetic_org(departments: int, flows: int, *, seed: int = 7, base: Knowledg
             Relationship(
                 key=rel_key,
                 departments=[_key(a), _key(b)],
-                title=Text(
+                title=Line(
                     vi=f"{units[a].name.vi} và {units[b].name.vi}",
                     en=f"{units[a].name.en} and {units[b].name.en}",
                 ),

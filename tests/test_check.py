@@ -38,6 +38,9 @@ PLANTED = [
     ("a role of a department outside its relationship", "MATCH (:Role {key: 'sales-accounting-sales-role'})-[o:OF]->() "
      "DELETE o WITH 1 AS x MATCH (r:Role {key: 'sales-accounting-sales-role'}), (m:Department {key: 'marketing'}) "
      "CREATE (r)-[:OF]->(m)", "role-department", "sales-accounting-sales-role", False),
+    ("a department answering to another's name", "MATCH (m:Department {key: 'marketing'}) "
+     "SET m.aliases_en = m.aliases_en + 'Sales', m.lookup = m.lookup + 'sales'", "participant-name", "marketing",
+     False),
 ]  # fmt: skip
 
 

@@ -4,6 +4,7 @@ are in test_races.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from pathlib import Path
@@ -15,8 +16,12 @@ import yaml
 from pydantic import SecretStr
 
 from deptgraph.settings import Settings
+from graph.check import check
 from graph.database import Database
+from graph.shape import Label
 from graph.tokens import create_token
+from graph.writes import Change, apply_change
+from seed.files import default_files
 
 from .conftest import app_client, graphql, run_cli
 from .test_mutations import call, snapshot
@@ -269,3 +274,225 @@ async def test_metric_labels_are_only_the_operations_the_app_knows(api: httpx.As
 
 
 PROJECT_QUERIES = Path(__file__).resolve().parents[1] / "queries"
+
+
+# --- roles belong to their relationship's departments -----------------------------------------
+
+CREATE_RELATIONSHIP = "mutation($i: RelationshipInput!) { createRelationship(input: $i) { key version } }"
+UPDATE_RELATIONSHIP = (
+    "mutation($k: String!, $v: Int!, $i: RelationshipInput!) { updateRelationship(key: $k, expectedVersion: $v, "
+    "input: $i) { key version } }"
+)
+MARKETING_ACCOUNTING = {"key": "marketing-accounting", "departments": ["marketing", "accounting"],
+                        "title": {"vi": "Marketing và Kế toán", "en": "Marketing and Accounting"},
+                        "summary": {"vi": "Họ phối hợp.", "en": "They cooperate."}}  # fmt: skip
+
+
+def role(department: str, duty: str) -> dict[str, Any]:
+    return {"department": department, "duties": [{"key": duty, "text": {"vi": "d", "en": "d"}}]}
+
+
+async def test_a_relationship_may_not_hold_the_role_of_a_department_outside_it(
+    api: httpx.AsyncClient, seeded: Database, editor: str
+) -> None:
+    before = await snapshot(seeded)
+    outsider = {**MARKETING_ACCOUNTING, "roles": [role("marketing", "m-duty"), role("engineering", "e-duty")]}
+    body = await call(api, editor, CREATE_RELATIONSHIP, {"i": outsider})
+    assert code_of(body) == "BAD_USER_INPUT", body
+    assert body["errors"][0]["extensions"]["field"] == "input.roles[1].department"
+    assert "'engineering' is not one of the two departments" in body["errors"][0]["message"]
+    assert await snapshot(seeded) == before
+
+    assert "errors" not in await call(api, editor, CREATE_RELATIONSHIP, {"i": MARKETING_ACCOUNTING})
+    before = await snapshot(seeded)
+    body = await call(
+        api,
+        editor,
+        UPDATE_RELATIONSHIP,
+        {"k": "marketing-accounting", "v": 1, "i": {**MARKETING_ACCOUNTING, "roles": [role("sales", "s")]}},
+    )
+    assert code_of(body) == "BAD_USER_INPUT" and body["errors"][0]["extensions"]["field"] == "input.roles[0].department"
+    assert await snapshot(seeded) == before
+    assert await check(seeded) == []
+
+
+def test_a_seed_file_with_the_role_of_a_department_outside_its_relationship_is_refused(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    path = tmp_path / "roles.yaml"
+    path.write_text(yaml.safe_dump({"relationships": [{**MARKETING_ACCOUNTING, "roles": [role("sales", "s-duty")]}]},
+                                   allow_unicode=True), encoding="utf-8")  # fmt: skip
+    result = run_cli("validate", *map(str, default_files()), str(path), env=cli_env)
+    assert result.returncode == 1
+    message = " ".join(result.stderr.split())
+    assert (
+        f"{path}:" in message
+        and "relationships[0].roles[0].department (relationship 'marketing-accounting')" in message
+    )
+    assert (
+        "role of 'sales' in relationship 'marketing-accounting', which is between marketing and accounting" in message
+    )
+
+
+async def test_a_cascading_delete_of_a_department_takes_only_the_relationships_it_is_part_of(
+    api: httpx.AsyncClient, seeded: Database, editor: str
+) -> None:
+    # A role of marketing in sales-accounting, as a graph written before roles were checked may hold.
+    await seeded.command(
+        "MATCH (r:Relationship {key: 'sales-accounting'}), (m:Department {key: 'marketing'}) "
+        "CREATE (r)-[:HAS_ROLE]->(role:Role {key: 'sales-accounting-marketing-role', version: 1, position: 9})"
+        "-[:OF]->(m), (role)-[:HAS_DUTY]->(:Duty {key: 'planted-duty', version: 1, position: 0, text_vi: 'd', "
+        "text_en: 'd'})"
+    )
+    flows = "MATCH (:Relationship {key: 'sales-accounting'})-[:INCLUDES]->(f) RETURN count(f) AS n"
+    had = (await seeded.read(flows))[0]["n"]
+    # (the mutation's own transaction, called as deleteDepartment calls it: no request timeout on a loaded machine)
+    audit = await apply_change(seeded, Change("deleteDepartment", "rules-editor", Label.DEPARTMENT, "marketing",
+                                              expected_version=1, cascade=True))  # fmt: skip
+    removed = {f"{c.label}:{c.key}" for c in audit if c.after is None}
+    assert "Relationship:sales-marketing" in removed  # marketing was part of it
+    assert "Relationship:sales-accounting" not in removed
+    assert {"Role:sales-accounting-marketing-role", "Duty:planted-duty"} <= removed
+    assert (await seeded.read(flows))[0]["n"] == had > 0
+    found = await graphql(
+        api, '{ relationship(between: "sales", and: "accounting") { key roles { department { key } } } }'
+    )
+    assert found["data"]["relationship"]["key"] == "sales-accounting"
+    assert {r["department"]["key"] for r in found["data"]["relationship"]["roles"]} == {"sales"}
+
+
+# --- names, aliases and titles are one line of visible characters ---------------------------
+
+ONE_LINE = {
+    "hangul-filler": "\u3164", "braille-blank": "\u2800", "tag-characters": "abc\U000e0041\U000e0042",
+    "interlinear-annotation": "a\ufff9b", "tab": "a\tb", "newline": "a\nb", "line-separator": "a\u2028b",
+    "soft-hyphen": "Sa\u00adles", "filler-before-a-name": "\u3164Sales", "zero-width-joiner": "Sa\u200dles",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ONE_LINE.values(), ids=ONE_LINE.keys())
+async def test_names_aliases_and_titles_are_one_line_of_visible_characters(
+    api: httpx.AsyncClient, seeded: Database, editor: str, name: str
+) -> None:
+    before = await snapshot(seeded)
+    for mutation, value, field in [
+        ("createDepartment(input: $i) { key }", {"key": "ghost", "name": {"vi": name, "en": "Ghost"}}, "input.name.vi"),
+        ("createTopic(input: $i) { key }",
+         {"key": "ghost", "name": {"vi": "Ma", "en": "Ghost"}, "aliases": {"en": ["Spook", name]}}, "input.aliases.en[1]"),
+        ("createPrinciple(input: $i) { key }",
+         {"key": "ghost", "title": {"vi": "Ma", "en": name}, "text": {"vi": "Ma", "en": "Ghost"}}, "input.title.en"),
+    ]:  # fmt: skip
+        kind = mutation.split("(")[0].removeprefix("create")
+        body = await call(api, editor, f"mutation($i: {kind}Input!) {{ {mutation} }}", {"i": value})
+        assert code_of(body) == "BAD_USER_INPUT", (mutation, body)
+        assert body["errors"][0]["extensions"]["field"] == field, body
+    assert await snapshot(seeded) == before
+
+
+async def test_long_texts_keep_their_line_breaks_but_not_unicode_separators(
+    api: httpx.AsyncClient, seeded: Database, editor: str
+) -> None:
+    create = "mutation($i: PrincipleInput!) { createPrinciple(input: $i) { key text(lang: EN) } }"
+    principle = {"key": "two-lines", "title": {"vi": "Hai dòng", "en": "Two lines"}}
+    body = await call(api, editor, create, {"i": {**principle, "text": {"vi": "một\nhai", "en": "one\ntwo"}}})
+    assert body["data"]["createPrinciple"]["text"] == "one\ntwo", body
+    body = await call(api, editor, create, {"i": {**principle, "key": "sep", "text": {"vi": "một", "en": "a\u2029b"}}})
+    assert code_of(body) == "BAD_USER_INPUT" and body["errors"][0]["extensions"]["field"] == "input.text.en"
+
+
+def test_seed_files_with_invisible_characters_in_names_are_refused_with_file_line_and_key(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    path = tmp_path / "tags.yaml"
+    path.write_text(
+        yaml.safe_dump({"departments": [{"key": "ghost", "name": {"vi": "Ma", "en": "abc\U000e0041\U000e0042"}}]},
+                       allow_unicode=True),
+        encoding="utf-8",
+    )  # fmt: skip
+    result = run_cli("validate", str(path), env=cli_env)
+    assert result.returncode == 1
+    message = " ".join(result.stderr.split())
+    assert f"{path}:" in message and "departments[0].name.en (department 'ghost')" in message, message
+    assert "tag latin capital letter a (U+E0041)" in message
+
+
+# --- one department or party per name ----------------------------------------------------------
+
+
+async def test_a_department_may_not_take_another_departments_name_or_alias(
+    api: httpx.AsyncClient, seeded: Database, editor: str
+) -> None:
+    before = await snapshot(seeded)
+    body = await call(
+        api, editor, 'mutation { createDepartment(input: {key: "x-28", name: {vi: "Sales clone", en: "Sales clone"}, '
+                     'aliases: {vi: ["Kinh doanh"], en: ["Sales"]}}) { key } }',
+    )  # fmt: skip
+    assert code_of(body) == "BAD_USER_INPUT", body
+    error = body["errors"][0]
+    assert error["extensions"]["field"] == "input.aliases.vi[0]" and error["extensions"]["clash"] == "Department:sales"
+    assert "'Kinh doanh' is already how department 'sales' is named" in error["message"]
+    for mutation, field, clash in [
+        # folded: case, accents and punctuation aside
+        ('createParty(input: {key: "auditors", name: {vi: "KẾ-TOÁN", en: "Auditors"}}) { key }', "input.name.vi",
+         "Department:accounting"),
+        ('createDepartment(input: {key: "support", name: {vi: "Hỗ trợ", en: "Support"}, aliases: {en: ["clients"]}}) '
+         "{ key }", "input.aliases.en[0]", "Party:customer"),
+        ('updateDepartment(key: "marketing", expectedVersion: 1, input: {key: "marketing", name: {vi: "Phòng '
+         'Marketing", en: "Marketing"}, aliases: {vi: ["cskh"]}}) { key }', "input.aliases.vi[0]",
+         "Department:customer-care"),
+        ('createDepartment(input: {key: "x-29", name: {vi: "Bán", en: "Accounting department"}}) { key }',
+         "input.name.en", "Department:accounting"),
+    ]:  # fmt: skip
+        body = await call(api, editor, f"mutation {{ {mutation} }}")
+        assert code_of(body) == "BAD_USER_INPUT", (mutation, body)
+        assert body["errors"][0]["extensions"]["field"] == field, body
+        assert body["errors"][0]["extensions"]["clash"] == clash, body
+    assert await snapshot(seeded) == before
+    hits = await graphql(api, '{ search(text: "Sales") { key } }')
+    assert hits["data"]["search"][0]["key"] == "sales"
+    # Its own names stay its own: an update that keeps them is no clash.
+    body = await call(api, editor, 'mutation { updateDepartment(key: "marketing", expectedVersion: 1, input: {key: '
+                                   '"marketing", name: {vi: "Phòng Marketing", en: "Marketing"}, aliases: {vi: '
+                                   '["Tiếp thị"]}}) { version } }')  # fmt: skip
+    assert body["data"]["updateDepartment"]["version"] == 2, body
+
+
+async def test_two_departments_created_at_once_with_the_same_alias_do_not_both_succeed(
+    api: httpx.AsyncClient, seeded: Database, editor: str
+) -> None:
+    def create(key: str) -> str:
+        return (f'mutation {{ createDepartment(input: {{key: "{key}", name: {{vi: "Phòng {key}", en: "{key}"}}, '
+                'aliases: {vi: ["Pháp chế"], en: ["Legal"]}}) { key } }')  # fmt: skip
+
+    answers = await asyncio.gather(*(call(api, editor, create(f"legal-{i}")) for i in range(2)))
+    assert sorted("errors" in body for body in answers) == [False, True], answers
+    assert code_of(next(body for body in answers if "errors" in body)) == "BAD_USER_INPUT"
+    rows = await seeded.read("MATCH (d:Department) WHERE d.key STARTS WITH 'legal-' RETURN d.key AS key")
+    assert len(rows) == 1
+    assert await check(seeded) == []
+
+
+def test_seed_files_may_not_give_two_departments_or_parties_one_name(
+    cli_env: dict[str, str], tmp_path: Path, seeded: Database
+) -> None:
+    path = tmp_path / "clone.yaml"
+    path.write_text(
+        "departments:\n- key: x-28\n  name:\n    vi: Sales clone\n    en: Sales clone\n  aliases:\n    vi:\n"
+        "    - Kinh doanh\n    en:\n    - Sales\n",
+        encoding="utf-8",
+    )
+    result = run_cli("validate", *map(str, default_files()), str(path), env=cli_env)
+    assert result.returncode == 1
+    message = " ".join(result.stderr.split())
+    assert f"{path}:8: departments[0].aliases.vi[0] (department 'x-28'): 'Kinh doanh' is already how department " \
+           "'sales' is named ('Kinh doanh')" in message, message  # fmt: skip
+    assert f"{path}:10: departments[0].aliases.en[0] (department 'x-28'): 'Sales' is already how" in message
+    # The graph keeps what the files do not name (without --prune): the files alone are not enough.
+    legal, law = tmp_path / "legal.yaml", tmp_path / "law.yaml"
+    legal.write_text("departments:\n- key: legal\n  name: {vi: Pháp chế, en: Legal}\n", encoding="utf-8")
+    law.write_text("departments:\n- key: law\n  name: {vi: Luật, en: Law}\n  aliases: {en: [legal]}\n",
+                   encoding="utf-8")  # fmt: skip
+    assert run_cli("seed", str(legal), env=cli_env).returncode == 0
+    result = run_cli("seed", str(law), env=cli_env)
+    assert result.returncode == 1
+    assert "would both answer to the name 'legal'" in result.stderr and "Nothing was written" in result.stderr
