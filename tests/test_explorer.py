@@ -339,7 +339,7 @@ async def test_an_editor_signed_in_sees_changes_made_elsewhere_without_a_reload(
     await page.wait_for_function("document.getElementById('panel-heading').textContent === 'Phòng Kế toán'")
     loads = len([url for url in seen.requests if url.endswith("/graphql")])
     async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
-        version = (await http.post("/graphql", json={"query": '{ department(name: "accounting") { version } }'})).json()
+        version = (await http.post("/graphql", json={"query": '{ department(key: "accounting") { version } }'})).json()
         version = version["data"]["department"]["version"]
         # The page starts following a moment after it is drawn: rename until one reaches it (bounded).
         for attempt in range(5):
