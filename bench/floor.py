@@ -92,7 +92,8 @@ FLOOR: dict[str, str] = {
         WITH a, t, x, y ORDER BY size(y) LIMIT 5
         RETURN size(y) AS hops, [d IN [a] + y | d {.key, .name_en}] AS departments, COLLECT {
           UNWIND range(0, size(y) - 1) AS i
-          MATCH (s)-[:PROVIDES]->(f:Flow)-[:TO]->(r) WHERE s = x[i] AND r = y[i] AND (f)-[:ABOUT]->(t)
-          WITH i, f, s, r ORDER BY i, f.position LIMIT 1
-          RETURN f {.text_en, .purpose_en, provider: s.key, receiver: r.key} } AS flows""",
+          WITH t, i, x[i] AS s, y[i] AS r
+          CALL (t, s, r) { MATCH (s)-[:PROVIDES]->(f:Flow)-[:TO]->(r) WHERE (f)-[:ABOUT]->(t)
+            RETURN f ORDER BY f.position, f.key LIMIT 1 }
+          RETURN f {.text_en, .purpose_en, provider: s.key, receiver: r.key} ORDER BY i } AS flows""",
 }
