@@ -178,6 +178,7 @@ async def test_the_browse_list_is_searchable_and_grouped_and_the_picker_finds_a_
         "MATCH (d:Department) WHERE d.name_vi CONTAINS 'Pháp chế 12' RETURN d.name_vi AS name ORDER BY name"
     )
     assert sorted(shown) == [row["name"] for row in expected] and shown
+    await visit.page.locator("#department-filter").scroll_into_view_if_needed()
     await visit.shoot("scale-browse")
     await visit.page.fill("#picker-text", "Pháp chế 502")
     await visit.page.press("#picker-text", "Enter")

@@ -234,6 +234,7 @@
   function redraw() {
     if (!state.cy) return;
     if (state.mode === "focus") focusGraph();
+    document.getElementById("tooltip").hidden = true; // it named something that may be gone
     state.cy.elements().remove();
     state.cy.add(elements());
     state.cy.layout(layoutOptions()).run();
@@ -242,24 +243,48 @@
     backButton.hidden = !(state.mode === "focus" && state.view === "graph" && state.trail.length > 1);
   }
 
+  // A radial tree around the centre: its partners on a ring, and the partners an expansion adds
+  // on the next ring, in the wedge of the department they were expanded from (few crossings).
+  function radial(center) {
+    const neighbours = {};
+    for (const e of state.edges) {
+      (neighbours[e.from] = neighbours[e.from] || []).push(e.to);
+      (neighbours[e.to] = neighbours[e.to] || []).push(e.from);
+    }
+    const children = {};
+    const depth = { [center]: 0 };
+    const queue = [center];
+    while (queue.length) {
+      const at = queue.shift();
+      children[at] = [...new Set(neighbours[at] || [])].filter((k) => depth[k] === undefined).sort();
+      for (const k of children[at]) { depth[k] = depth[at] + 1; queue.push(k); }
+    }
+    const place = { [center]: { angle: -Math.PI / 2, wedge: 2 * Math.PI } };
+    const positions = { [center]: { x: 0, y: 0 } };
+    const ring = (d, count, wedge) => Math.max(230 * d, (count * 160) / Math.max(wedge, 0.3));
+    for (const at of Object.keys(depth).sort((a, b) => depth[a] - depth[b])) {
+      const kids = children[at] || [];
+      // Beyond the first ring a department's partners may spread past its own wedge (up to twice it).
+      const angle = place[at].angle;
+      const wedge = depth[at] === 0 ? place[at].wedge : Math.min(2 * place[at].wedge, Math.PI * 0.9);
+      const share = wedge / Math.max(kids.length, 1);
+      const radius = ring(depth[at] + 1, kids.length, wedge);
+      kids.forEach((k, i) => {
+        const a = depth[at] === 0 ? angle + i * share : angle - wedge / 2 + (i + 0.5) * share;
+        place[k] = { angle: a, wedge: share };
+        positions[k] = { x: radius * Math.cos(a), y: radius * Math.sin(a) };
+      });
+    }
+    return (node) => positions[node.id()] || { x: 0, y: 0 };
+  }
+
   function layoutOptions() {
     if (state.view === "paths") {
       return { name: "breadthfirst", directed: true, roots: state.pathFrom ? [state.pathFrom] : undefined, fit: true,
         padding: 30, spacingFactor: 1.05, animate: false };
     }
     if (state.mode === "focus" && current()) {
-      // Rings around the centre: its partners, then theirs.
-      const distance = { [current().center]: 0 };
-      const queue = [current().center];
-      while (queue.length) {
-        const at = queue.shift();
-        for (const e of state.edges) {
-          const other = e.from === at ? e.to : e.to === at ? e.from : null;
-          if (other && distance[other] === undefined) { distance[other] = distance[at] + 1; queue.push(other); }
-        }
-      }
-      return { name: "concentric", fit: true, padding: 30, minNodeSpacing: 30, animate: false,
-        concentric: (n) => 10 - (distance[n.id()] === undefined ? 9 : distance[n.id()]), levelWidth: () => 1 };
+      return { name: "preset", positions: radial(current().center), fit: true, padding: 30, animate: false };
     }
     const degree = {};
     for (const e of state.edges) if (e.kind === "flows") { degree[e.from] = (degree[e.from] || 0) + 1; degree[e.to] = (degree[e.to] || 0) + 1; }
