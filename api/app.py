@@ -167,8 +167,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(self.graphiql_page)
 
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+    def encode_json(self, data: object) -> str:
+        """What Strawberry sends itself — change-feed messages among them — as text: the
+        graphql-transport-ws protocol has text frames only (browsers hand a binary frame to the page
+        as a Blob). HTTP answers are encoded to bytes where they are built."""
+        return orjson.dumps(data).decode()
 
     def parse_json(self, data: str | bytes) -> Any:
         """A GraphQL request body is a JSON object; anything else is the client's mistake (400)."""
@@ -285,7 +288,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         written = request_stats()
         if written is not None and written.written:  # read your writes: send this back, on any process
             answer.setdefault("extensions", {})["bookmark"] = ",".join(written.written)
-        body = self.encode_json(answer)
+        body = orjson.dumps(answer)
         headers: dict[str, str] = {}
         if isinstance(cached, tuple) and not answer.get("errors"):
             key, stamp, tag = cached

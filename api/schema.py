@@ -42,6 +42,7 @@ from api.types import (
     Department,
     Flow,
     Participant,
+    Path,
     Principle,
     Recipient,
     Relationship,
@@ -176,6 +177,35 @@ class Query:
         of: Annotated[str, NameArg],
         to: Annotated[str | None, strawberry.argument(description="Only to this department (key or any name).")] = None,
     ) -> list[Flow]:
+        return await answer(info)  # type: ignore[no-any-return]
+
+    @root_field(
+        Root(Named("from", Label.DEPARTMENT), reads.PATHS),
+        "How something gets from one department to another: the chains of flows from `from` to `to`, the shortest "
+        "first (at most `maxHops` flows long, no department twice), each hop about the topic `about` when one is "
+        'given. E.g. paths(from: "CSKH", to: "Kỹ thuật", about: "phản hồi"): customer feedback reaches Engineering '
+        "through Sales. Empty when there is none.",
+    )
+    async def paths(
+        self,
+        info: Info[Context, None],
+        from_: Annotated[
+            str, strawberry.argument(name="from", description="Where it starts: a department (key or any name).")
+        ],
+        to: Annotated[str, strawberry.argument(description="Where it should arrive: a department (key or any name).")],
+        about: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only flows about this topic (key or any name or alias, in either language)."
+            ),
+        ] = None,
+        max_hops: Annotated[
+            int | None, strawberry.argument(description=f"At most this many flows per path (1–{reads.MAX_HOPS}).")
+        ] = reads.DEFAULT_HOPS,
+        limit: Annotated[
+            int | None, strawberry.argument(description=f"At most this many paths (1–{reads.MAX_PATHS}).")
+        ] = reads.DEFAULT_PATHS,
+    ) -> list[Path]:
         return await answer(info)  # type: ignore[no-any-return]
 
     @root_field(

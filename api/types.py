@@ -159,6 +159,22 @@ class Flow:
     relationship: Relationship = graph_field(r.RELATIONSHIP_OF_FLOW, "The relationship it belongs to.")
 
 
+@strawberry.type(
+    description="A chain of flows that carries something from one department to another: `flows[i]` goes from "
+    "`departments[i]` to `departments[i + 1]`."
+)
+class Path:
+    hops: int = graph_field(r.PATH_HOPS, "How many flows the chain has (one fewer than its departments).")
+    departments: list[Department] = graph_field(
+        r.PATH_DEPARTMENTS, "The departments along the way, from the first to the last."
+    )
+    flows: list[Flow] = graph_field(
+        r.PATH_FLOWS,
+        "One flow per hop, in order: what passes from each department to the next (about the topic asked, when one "
+        "is).",
+    )
+
+
 @strawberry.type(description="A goal two departments share (Mục tiêu chung).")
 class Goal:
     key: str = graph_field(Prop("key"), "Stable identifier.")

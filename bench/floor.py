@@ -85,4 +85,15 @@ FLOOR: dict[str, str] = {
         CALL db.index.fulltext.queryNodes('knowledge_search', '(+ke +toan) "ke toan"^2', {limit: 10})
         YIELD node, score
         RETURN labels(node)[0] AS kind, node.key AS key, coalesce(node.name_en, node.title_en, node.text_en) AS text, score""",
+    "HowCustomerFeedbackReachesEngineering": """
+        MATCH (a:Department {key: 'customer-care'}), (b:Department {key: 'engineering'}), (t:Topic {key: 'customer-feedback'})
+        MATCH p = SHORTEST 20 (a)((x:Department)<-[:BETWEEN]-(:Relationship)-[:BETWEEN]->(y:Department)
+          WHERE EXISTS { (x)-[:PROVIDES]->(f:Flow)-[:TO]->(y) WHERE (f)-[:ABOUT]->(t) }){1,4}(b)
+        WITH a, t, x, y ORDER BY size(y) LIMIT 5
+        RETURN size(y) AS hops, [d IN [a] + y | d {.key, .name_en}] AS departments, COLLECT {
+          UNWIND range(0, size(y) - 1) AS i
+          WITH t, i, x[i] AS s, y[i] AS r
+          CALL (t, s, r) { MATCH (s)-[:PROVIDES]->(f:Flow)-[:TO]->(r) WHERE (f)-[:ABOUT]->(t)
+            RETURN f ORDER BY f.position, f.key LIMIT 1 }
+          RETURN f {.text_en, .purpose_en, provider: s.key, receiver: r.key} ORDER BY i } AS flows""",
 }

@@ -13,6 +13,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -52,14 +53,17 @@ async def bench_database() -> AsyncIterator[tuple[Database, Neo4jTarget]]:
             local.stop()
 
 
-def serve_app(target: Neo4jTarget, port: int, workers: int = 1, **env: str) -> subprocess.Popen[bytes]:
+def serve_app(
+    target: Neo4jTarget, port: int, workers: int = 1, stderr: IO[bytes] | None = None, **env: str
+) -> subprocess.Popen[bytes]:
     """`deptgraph serve` (uvicorn, one worker unless told) in a process of its own, on `target`;
-    the environment's other NEO4J_* / DEPTGRAPH_* settings are left out, `env` added."""
+    the environment's other NEO4J_* / DEPTGRAPH_* settings are left out, `env` added; its log
+    goes to `stderr` when given."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "DEPTGRAPH_"))}
     clean |= {"NEO4J_URI": target.uri, "NEO4J_USER": target.user, "NEO4J_PASSWORD": target.password,
               "DEPTGRAPH_WORKERS": str(workers)} | env  # fmt: skip
     command = [str(Path(sys.executable).with_name("deptgraph")), "serve", "--no-start-neo4j", "--no-seed"]
-    return subprocess.Popen([*command, "--port", str(port)], env=clean)
+    return subprocess.Popen([*command, "--port", str(port)], env=clean, stderr=stderr)
 
 
 async def wait_until_ready(http: httpx.AsyncClient, seconds: float = 30) -> None:

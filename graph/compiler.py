@@ -38,6 +38,7 @@ from graph.mapping import (
     Derived,
     FullText,
     Mapping,
+    NameArg,
     Named,
     NameFilter,
     Order,
@@ -371,7 +372,7 @@ class _Builder:
             )
         else:
             given = parent if parent_is_list or not relation.parent_list else f"[{parent}]"
-            match = relation.cypher.format(p=given, c=child)
+            match = relation.cypher.format(p=given, c=child, **self.arguments(relation, select, path))
             order = f" WITH {child} ORDER BY {relation.order.format(c=child)}" if relation.order else ""
         projection, shapes = self.projection(child, select.children, path)
         limit = " LIMIT 1" if relation.single else f" LIMIT {self.limits.max_items + 1}"
@@ -379,6 +380,21 @@ class _Builder:
         kind = "object" if relation.single else "list"
         shape = _Shape(select.key, kind, select.nullable, children=shapes, path=select.path)
         return (f"HEAD({subquery})" if relation.single else subquery), shape
+
+    def arguments(self, relation: Derived, select: Select, path: tuple[int, ...]) -> dict[str, str]:
+        """What a derived relation's template reads for each of its arguments: the variable
+        holding what a name names (`null` when not given), or a checked parameter."""
+        found: dict[str, str] = {}
+        for argument in relation.arguments:
+            name = argument.argument
+            if isinstance(argument, NameArg):
+                where = f"{select.path}({name}:)"
+                found[name] = (
+                    self.name(argument.label, name, path, where, many=argument.many) if name in select.given else "null"
+                )
+            else:
+                found[name] = "$" + self.param(path, name, "call", argument.check)
+        return found
 
     def page(self, relation: Related, parent: str, select: Select, path: tuple[int, ...]) -> tuple[str, _Shape]:
         child = self.var()

@@ -49,11 +49,13 @@ class GraphStats:
     def count(self, label: Label) -> int:
         return self.counts.get(label, UNKNOWN) if self.measured_at else UNKNOWN
 
-    def fanout(self, relation: Related | Derived | Label | None) -> int:
+    def fanout(self, relation: Related | Derived | Label | int | None) -> int:
         if isinstance(relation, Derived):
             relation = relation.bound
         if relation is None:
             return UNKNOWN
+        if isinstance(relation, int):  # the most items it can hold, whatever the graph
+            return relation
         if isinstance(relation, Label):
             return self.count(relation)
         if relation.single:

@@ -15,7 +15,8 @@ Relations (object fields):
 * `Related(into(TO, Label.FLOW), …)` — nodes reached along relationships of `graph.shape`, ordered,
   optionally filtered by the names in the field's arguments;
 * `Derived(...)` — related things found by a Cypher pattern written in `graph.reads` (the
-  `@cypher` of this project), for what is more than a path;
+  `@cypher` of this project), for what is more than a path; its arguments are declared with it
+  (`NameArg`: names resolved like every name, `ValueArg`: a checked parameter);
 * `Page(related)` — the same as a cursor-paginated connection with a total count.
 
 Roots (fields of Query): `AllOf(label)`, `Named(argument, label)`, `ByKey(label)`, `FullText()`,
@@ -148,17 +149,39 @@ EVERY = Related((), order=(Order.POSITION,))
 
 
 @dataclass(frozen=True)
+class NameArg:
+    """An argument of a derived relation that names things (by key or any name or alias, like
+    every name): its template reads `{<argument>}` as the list of what it names, or `null` when
+    the argument is not given. A name that matches nothing is NOT_FOUND, with suggestions."""
+
+    argument: str
+    label: Label
+    many: bool = False
+
+
+@dataclass(frozen=True)
+class ValueArg:
+    """An argument a derived relation's template reads as the parameter `{<argument>}`, after
+    `check(value, where)` has accepted it (and given its default)."""
+
+    argument: str
+    check: Callable[[Any, str], Any]
+
+
+@dataclass(frozen=True)
 class Derived:
     """Related things found by a Cypher template (`{p}`: the node at hand, `{c}`: the thing
     found; every other variable is prefixed with `{c}_`). `order` is a Cypher expression over
-    `{c}`; `bound` is a relation whose largest fan-out bounds this one's, for cost estimates."""
+    `{c}`; `bound` is a relation whose largest fan-out bounds this one's, or the most items it
+    can hold, for cost estimates; `arguments` are the field's arguments the template reads."""
 
     name: str
     cypher: str
     single: bool = False
     order: str = ""
-    bound: Related | Label | None = None
+    bound: Related | Label | int | None = None
     parent_list: bool = False  # `{p}` is a list of nodes (one node is given as `[node]`)
+    arguments: tuple[NameArg | ValueArg, ...] = ()
 
 
 @dataclass(frozen=True)

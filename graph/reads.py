@@ -34,7 +34,7 @@ from graph.compiler import (
 from graph.cost import GraphStats, estimate
 from graph.database import Database, request_stats
 from graph.errors import TooCostly
-from graph.mapping import Computed, Derived, FullText, NameFilter, Order, Related, Root, into, out
+from graph.mapping import Computed, Derived, FullText, NameArg, NameFilter, Order, Related, Root, ValueArg, into, out
 from graph.names import fold
 from graph.schema import SEARCH_INDEX, TERMS_INDEX
 from graph.shape import (
@@ -256,6 +256,83 @@ PARTICIPANT_DEPARTMENTS = Derived(
     "WITH DISTINCT {c}_d AS {c}",
     order="{c}.position, {c}.key",
     bound=Label.DEPARTMENT,
+)
+
+# --- paths between departments -----------------------------------------------------------------
+
+MAX_HOPS = 6
+MAX_PATHS = 20
+DEFAULT_HOPS = 4
+DEFAULT_PATHS = 5
+
+
+def _bounded(name: str, default: int, most: int) -> Any:
+    def check(value: Any, where: str) -> int:
+        number = default if value is None else int(value)
+        if not 1 <= number <= most:
+            raise BadArgument(f"{where}: {name} must be between 1 and {most}, not {number}.", argument=where)
+        return number
+
+    return check
+
+
+# The chains of flows that carry something from one department (`{p}`) to another (`{to}`), the
+# shortest first: one Cypher shortest-path search over the departments (a hop is a relationship
+# along which a flow runs that way, about the topic when one is asked), so parallel flows do not
+# multiply the routes and a relationship is never taken twice. No department is visited twice.
+# Neo4j 5.26 takes neither the path count nor the quantifier's bounds as parameters: the search
+# asks for MAX_PATHS paths of at most MAX_HOPS hops, and `maxHops` / `limit` cut that down (a
+# predicate on the path is applied before the shortest are chosen, so the first `limit` are the
+# shortest within `maxHops`). Each hop then shows its first flow (about the topic, if asked).
+
+
+def _flow_that_way(s: str, f: str, r: str, t: str, about: str) -> str:
+    """A flow `f` from `s` to `r`, about one of the topics in `about` unless that is null (the
+    template's own placeholders doubled: this text goes into a template)."""
+    return (
+        f"MATCH ({s})-[:{PROVIDES}]->({f}:Flow)-[:{TO}]->({r}) "
+        f"WHERE {about} IS NULL OR EXISTS {{{{ MATCH ({f})-[:{ABOUT}]->({t}) WHERE {t} IN {about} }}}}"
+    )
+
+
+# What the search reads is bound in the subquery itself first (a quantified path pattern's
+# predicates see the variables of its own query, not those of the queries around it).
+PATHS = Derived(
+    "paths between departments",
+    "UNWIND {to} AS {c}_b WITH {p} AS {c}_a, {c}_b, {about} AS {c}_about "
+    f"MATCH {{c}}_path = SHORTEST {MAX_PATHS} ({{c}}_a)(({{c}}_x:Department)<-[:{BETWEEN}]-(:Relationship)"
+    f"-[:{BETWEEN}]->({{c}}_y:Department) WHERE EXISTS {{{{ "
+    + _flow_that_way("{c}_x", "{c}_f", "{c}_y", "{c}_t", "{c}_about")
+    + f" }}}}){{{{1,{MAX_HOPS}}}}}({{c}}_b) "
+    "WHERE length({c}_path) <= 2 * {maxHops} AND NOT {c}_a IN {c}_y "
+    "AND all({c}_i IN range(1, size({c}_y) - 1) WHERE NOT {c}_y[{c}_i] IN {c}_y[0..{c}_i]) "
+    "WITH {c}_a, {c}_about, {c}_x, {c}_y ORDER BY size({c}_y), [{c}_k IN {c}_y | {c}_k.key] LIMIT {limit} "
+    "WITH {{hops: size({c}_y), departments: [{c}_a] + {c}_y, flows: COLLECT {{ "
+    "UNWIND range(0, size({c}_y) - 1) AS {c}_n WITH {c}_n, {c}_x[{c}_n] AS {c}_s, {c}_y[{c}_n] AS {c}_r, {c}_about "
+    "CALL ({c}_s, {c}_r, {c}_about) {{ "
+    + _flow_that_way("{c}_s", "{c}_g", "{c}_r", "{c}_u", "{c}_about")
+    + " RETURN {c}_g ORDER BY {c}_g.position, {c}_g.key LIMIT 1 }} RETURN {c}_g ORDER BY {c}_n }}}} AS {c}",
+    order="{c}.hops, [{c}_k IN {c}.departments | {c}_k.key]",
+    bound=MAX_PATHS,
+    arguments=(
+        NameArg("to", Label.DEPARTMENT),
+        NameArg("about", Label.TOPIC, many=True),
+        ValueArg("maxHops", _bounded("maxHops", DEFAULT_HOPS, MAX_HOPS)),
+        ValueArg("limit", _bounded("limit", DEFAULT_PATHS, MAX_PATHS)),
+    ),
+)
+PATH_HOPS = Computed(lambda n, _: f"{n}.hops", description="the number of flows on the path")
+PATH_DEPARTMENTS = Derived(
+    "the departments of a path, in order",
+    "UNWIND range(0, size({p}.departments) - 1) AS {c}_i WITH {p}.departments[{c}_i] AS {c}, {c}_i",
+    order="{c}_i",
+    bound=MAX_HOPS + 1,
+)
+PATH_FLOWS = Derived(
+    "the flows of a path, in order",
+    "UNWIND range(0, size({p}.flows) - 1) AS {c}_i WITH {p}.flows[{c}_i] AS {c}, {c}_i",
+    order="{c}_i",
+    bound=MAX_HOPS,
 )
 
 # --- search -----------------------------------------------------------------------------------

@@ -103,6 +103,7 @@ def relation_fields() -> list[tuple[str, str, str]]:
         "Participant": "{ parties { %s } }",
         "SearchHit": '{ search(text: "ke toan") { %s } }',
         "Statement": "{ statements { %s } }",
+        "Path": '{ paths(from: "customer-care", to: "engineering", about: "feedback") { %s } }',
         "Goal": '{ relationship(between: "sales", and: "accounting") { sharedGoals { %s } } }',
         "Activity": '{ relationship(between: "sales", and: "accounting") { activities { %s } } }',
         "Duty": '{ relationship(between: "sales", and: "accounting") { roles { items { %s } } } }',

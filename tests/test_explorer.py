@@ -193,6 +193,44 @@ async def test_deep_links_open_the_same_views(visit: Visit) -> None:
     assert await visit.js("() => window.deptgraph.state.cy.$(':selected').map(e => e.id())") == ["accounting"]
 
 
+async def test_the_path_view_shows_how_customer_feedback_reaches_engineering(visit: Visit, seeded: Database) -> None:
+    await visit.open("/#/paths/customer-care/engineering/phản hồi của khách hàng")
+    await visit.page.wait_for_selector("#panel .path")
+    assert await visit.page.locator("#panel .path").count() == 1
+    rows = await seeded.read(
+        "MATCH (a:Department)-[:PROVIDES]->(f:Flow)-[:TO]->(b:Department), (f)-[:ABOUT]->(:Topic {key: 'customer-feedback'}) "
+        "WHERE [a.key, b.key] IN [['customer-care', 'sales'], ['sales', 'engineering']] "
+        "RETURN a.key AS a, f.text_vi AS text ORDER BY f.position, f.key"
+    )
+    path = await visit.page.inner_text("#panel .path")
+    for hop in ("customer-care", "sales"):  # the first flow about feedback on each hop, in order
+        assert next(row["text"] for row in rows if row["a"] == hop) in path
+    assert path.index("Phòng Chăm sóc khách hàng") < path.index("Phòng Kinh doanh") < path.index("Phòng Kỹ thuật")
+    drawn = await visit.js("() => window.deptgraph.state.cy.nodes().map(n => n.id()).sort()")
+    assert drawn == ["customer-care", "engineering", "sales"]
+    await visit.shoot("paths-feedback")
+    # The form asks again, by any name; an unknown one is refused with a suggestion.
+    await visit.page.fill("#path-from", "Marketing")
+    await visit.page.fill("#path-to", "ke toan")
+    await visit.page.fill("#path-about", "")
+    await visit.page.click("#paths-form button[type='submit']")
+    await visit.page.wait_for_function("location.hash === '#/paths/Marketing/ke%20toan'")
+    await visit.page.wait_for_function(
+        "(document.querySelector('#panel .paths-summary') || {textContent: ''}).textContent.includes('Phòng Marketing')"
+    )
+    for route in await visit.page.locator("#panel .path").all_inner_texts():
+        assert "Phòng Kinh doanh" in route  # the seed's departments all work through Sales
+    await visit.page.fill("#path-to", "Engneering")
+    await visit.page.click("#paths-form button[type='submit']")
+    await visit.page.wait_for_selector("#panel .error")
+    assert "Engineering" in await visit.page.inner_text("#panel .error")
+    await visit.page.keyboard.press("Escape")
+    await visit.page.wait_for_function("location.hash === ''")
+    assert (
+        len(await visit.js("() => window.deptgraph.state.cy.nodes().map(n => n.id())")) == 6
+    )  # the whole drawing again
+
+
 async def test_panels_link_to_graphiql_with_the_matching_named_query(visit: Visit) -> None:
     await visit.open("/#/department/accounting")
     await visit.page.wait_for_selector("#panel .graphiql-link")

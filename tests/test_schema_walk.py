@@ -39,7 +39,8 @@ SCHEMA = build_schema(Settings())._schema
 DEPTH = 4
 # Values for required arguments, by argument name.
 REQUIRED = {"key": "sales", "between": "sales", "and": "accounting", "of": "sales", "topic": "complaints",
-            "name": "complaints", "text": "ke toan", "term": "thanh toán", "question": "Kinh doanh cần gì từ Kế toán?"}  # fmt: skip
+            "name": "complaints", "text": "ke toan", "term": "thanh toán", "question": "Kinh doanh cần gì từ Kế toán?",
+            "from": "customer-care", "to": "engineering"}  # fmt: skip
 DOCUMENTED = {"NOT_FOUND", "BAD_USER_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "QUERY_TOO_COSTLY"}
 SKIPPED_ROOTS = {"changes", "about", "changesConnection"}  # not graph reads: tested with tokens elsewhere
 

@@ -29,6 +29,16 @@
       kinds: { Department: "Phòng ban", Topic: "Chủ đề", Flow: "Luồng", Scenario: "Ví dụ", Step: "Bước",
         Relationship: "Quan hệ", Goal: "Mục tiêu", Duty: "Nhiệm vụ", Activity: "Hoạt động", Principle: "Nguyên tắc",
         Statement: "Nhận định", Party: "Bên ngoài" },
+      focusIntro: (n, name) => `Công ty có ${n} phòng ban — quá nhiều để vẽ cùng lúc. Sơ đồ bắt đầu từ ${name} và những phòng làm việc với phòng đó. Hãy chọn phòng của bạn:`,
+      pickLabel: "Phòng của bạn", pickPlaceholder: "ví dụ: Kế toán, Pháp chế 12", pickButton: "Chọn",
+      expand: "Mở rộng: xem các phòng làm việc với phòng này", centre: "Đặt phòng này vào giữa", back: "← Quay lại",
+      focusLegend: "Sơ đồ vẽ một phòng (viền đậm) và các phòng làm việc với nó; nhấp đúp một phòng để mở rộng. Mũi tên chỉ chiều thông tin và công việc được chuyển; số trên mũi tên là số mục.",
+      pathsLink: "Đường đi", pathsTitle: "Từ phòng này đến phòng kia qua những ai?", pathFrom: "Từ", pathTo: "Đến",
+      pathAbout: "Về (không bắt buộc)", pathFind: "Tìm đường", pathFromHere: "Tìm đường đi từ phòng này",
+      pathsFound: (n, a, b) => `${n} đường từ ${a} đến ${b}, ngắn nhất trước`,
+      noPaths: (a, b) => `Không có chuỗi trao đổi nào từ ${a} đến ${b} trong vòng 6 bước.`,
+      pathN: (i, hops) => `Đường ${i}: ${hops} bước`,
+      allDepartments: (n) => `Tất cả phòng ban (${n})`, filterLabel: "Lọc theo tên", noMatch: "Không có phòng nào khớp.",
     },
     en: {
       title: "How the departments work together", skip: "Skip to content", searchLabel: "Search",
@@ -55,6 +65,16 @@
       kinds: { Department: "Department", Topic: "Topic", Flow: "Flow", Scenario: "Example", Step: "Step",
         Relationship: "Relationship", Goal: "Goal", Duty: "Duty", Activity: "Activity", Principle: "Principle",
         Statement: "Statement", Party: "Outside party" },
+      focusIntro: (n, name) => `This company has ${n} departments — too many to draw at once. The drawing starts from ${name} and the departments it works with. Pick yours:`,
+      pickLabel: "Your department", pickPlaceholder: "e.g. Accounting, Legal 12", pickButton: "Go",
+      expand: "Expand: show whom it works with", centre: "Put it in the centre", back: "← Back",
+      focusLegend: "The drawing shows one department (bold border) and the departments it works with; double-click one to expand it. Arrows show which way information and work pass; the number on an arrow is how many items.",
+      pathsLink: "Paths", pathsTitle: "From one department to another: through whom?", pathFrom: "From", pathTo: "To",
+      pathAbout: "About (optional)", pathFind: "Find paths", pathFromHere: "Find paths from here",
+      pathsFound: (n, a, b) => `${n} paths from ${a} to ${b}, shortest first`,
+      noPaths: (a, b) => `No chain of flows leads from ${a} to ${b} within 6 steps.`,
+      pathN: (i, hops) => `Path ${i}: ${hops} steps`,
+      allDepartments: (n) => `All departments (${n})`, filterLabel: "Filter by name", noMatch: "No department matches.",
     },
   };
 
@@ -63,13 +83,19 @@
     nodes: {},   // key → {key, vi, en, aliasesVi, aliasesEn, kind}
     edges: [],   // {id, from, to, count, kind}
     cy: null,
+    // Above THRESHOLD departments the explorer draws one department at a time ("focus"): a trail of
+    // views, each a centre and the departments expanded around it, read per department (hoods).
+    mode: "whole", total: 0, start: null, hoods: {}, names: {}, trail: [], parties: [],
+    view: "graph", pathElements: [], pathFrom: null, allNames: null,
   };
+  const THRESHOLD = 30;
   const t = (name, ...args) => {
     const value = TEXT[state.lang][name];
     return typeof value === "function" ? value(...args) : value;
   };
   const esc = (s) => String(s == null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-  const nameOf = (key) => (state.nodes[key] ? state.nodes[key][state.lang] : key);
+  const nameOf = (key) => (state.nodes[key] ? state.nodes[key][state.lang] : state.names[key] ? state.names[key][state.lang] : key);
+  const current = () => state.trail[state.trail.length - 1];
 
   async function gql(query, variables, extraHeaders) {
     const headers = { "content-type": "application/json", accept: "application/json", ...(extraHeaders || {}) };
@@ -119,8 +145,161 @@
     }
   }
 
+  // --- a large organisation: one department and its partners at a time ---------------------
+  const SIZE = `query ExplorerSize { departmentsConnection(first: 1) { totalCount nodes { key } }
+    parties { key vi: name(lang: VI) en: name(lang: EN) aliasesVi: aliases(lang: VI) aliasesEn: aliases(lang: EN)
+      departments { key } } }`;
+  const HOOD = `query ExplorerFocus($key: String!) {
+    department(key: $key) { key vi: name(lang: VI) en: name(lang: EN) aliasesVi: aliases(lang: VI) aliasesEn: aliases(lang: EN)
+      needs { provider { key vi: name(lang: VI) en: name(lang: EN) } }
+      contributions { receiver { key vi: name(lang: VI) en: name(lang: EN) } } } }`;
+
+  async function neighbourhood(key) {
+    if (state.hoods[key]) return state.hoods[key];
+    const d = (await gql(HOOD, { key })).department;
+    if (!d) throw new Error(key);
+    const hood = { key: d.key, node: { ...d, kind: "department" }, partners: {}, out: {}, in: {} };
+    for (const f of d.needs) {
+      hood.partners[f.provider.key] = f.provider;
+      hood.in[f.provider.key] = (hood.in[f.provider.key] || 0) + 1;
+    }
+    for (const f of d.contributions) {
+      hood.partners[f.receiver.key] = f.receiver;
+      hood.out[f.receiver.key] = (hood.out[f.receiver.key] || 0) + 1;
+    }
+    for (const n of [d, ...Object.values(hood.partners)]) state.names[n.key] = { vi: n.vi, en: n.en };
+    state.hoods[key] = state.hoods[d.key] = hood;
+    return hood;
+  }
+
+  // The drawing of the current view: its centre and expanded departments with all their partners.
+  function focusGraph() {
+    const view = current();
+    state.nodes = {};
+    state.edges = [];
+    if (!view) return;
+    const ids = new Set();
+    const edge = (from, to, count) => {
+      const id = `${from}->${to}`;
+      if (!ids.has(id)) { ids.add(id); state.edges.push({ id, from, to, count, kind: "flows" }); }
+    };
+    for (const key of [view.center, ...view.expanded]) {
+      const hood = state.hoods[key];
+      for (const [k, n] of Object.entries(hood.partners)) {
+        if (!state.nodes[k]) state.nodes[k] = { key: k, vi: n.vi, en: n.en, aliasesVi: [], aliasesEn: [], kind: "department" };
+      }
+    }
+    for (const key of [view.center, ...view.expanded]) {
+      const hood = state.hoods[key];
+      state.nodes[key] = hood.node;
+      for (const [k, count] of Object.entries(hood.out)) edge(key, k, count);
+      for (const [k, count] of Object.entries(hood.in)) edge(k, key, count);
+    }
+    for (const p of state.parties) {
+      const linked = p.departments.filter((d) => state.nodes[d.key]);
+      if (!linked.length) continue;
+      state.nodes[p.key] = { ...p, kind: "party" };
+      for (const d of linked) state.edges.push({ id: `${p.key}--${d.key}`, from: p.key, to: d.key, count: 0, kind: "party" });
+    }
+  }
+
+  async function focusOn(key) {
+    const hood = await neighbourhood(key);
+    state.trail.push({ center: hood.key, expanded: [] });
+    redraw();
+  }
+
+  async function expand(key) {
+    const hood = await neighbourhood(key);
+    const view = current();
+    if (view.center === hood.key || view.expanded.includes(hood.key)) return;
+    state.trail.push({ center: view.center, expanded: [...view.expanded, hood.key] });
+    redraw();
+  }
+
+  async function back() {
+    if (state.trail.length < 2) return;
+    state.trail.pop();
+    const view = current();
+    await Promise.all([view.center, ...view.expanded].map(neighbourhood)); // dropped by a refresh
+    redraw();
+  }
+
+  // In focus mode a view that names departments not drawn starts from the first of them.
+  async function ensureDrawn(keys) {
+    if (!state.trail.length) await focusOn(keys[0] || state.start);
+    else if (keys.length && keys.some((k) => !state.nodes[k] || state.nodes[k].kind !== "department")) await focusOn(keys[0]);
+  }
+
+  function redraw() {
+    if (!state.cy) return;
+    if (state.mode === "focus") focusGraph();
+    document.getElementById("tooltip").hidden = true; // it named something that may be gone
+    state.cy.elements().remove();
+    state.cy.add(elements());
+    state.cy.layout(layoutOptions()).run();
+    renderLists();
+    const backButton = document.getElementById("back");
+    backButton.hidden = !(state.mode === "focus" && state.view === "graph" && state.trail.length > 1);
+  }
+
+  // A radial tree around the centre: its partners on a ring, and the partners an expansion adds
+  // on the next ring, in the wedge of the department they were expanded from (few crossings).
+  function radial(center) {
+    const neighbours = {};
+    for (const e of state.edges) {
+      (neighbours[e.from] = neighbours[e.from] || []).push(e.to);
+      (neighbours[e.to] = neighbours[e.to] || []).push(e.from);
+    }
+    const children = {};
+    const depth = { [center]: 0 };
+    const queue = [center];
+    while (queue.length) {
+      const at = queue.shift();
+      children[at] = [...new Set(neighbours[at] || [])].filter((k) => depth[k] === undefined).sort();
+      for (const k of children[at]) { depth[k] = depth[at] + 1; queue.push(k); }
+    }
+    const place = { [center]: { angle: -Math.PI / 2, wedge: 2 * Math.PI } };
+    const positions = { [center]: { x: 0, y: 0 } };
+    const ring = (d, count, wedge) => Math.max(230 * d, (count * 160) / Math.max(wedge, 0.3));
+    for (const at of Object.keys(depth).sort((a, b) => depth[a] - depth[b])) {
+      const kids = children[at] || [];
+      // Beyond the first ring a department's partners may spread past its own wedge (up to twice it).
+      const angle = place[at].angle;
+      const wedge = depth[at] === 0 ? place[at].wedge : Math.min(2 * place[at].wedge, Math.PI * 0.9);
+      const share = wedge / Math.max(kids.length, 1);
+      const radius = ring(depth[at] + 1, kids.length, wedge);
+      kids.forEach((k, i) => {
+        const a = depth[at] === 0 ? angle + i * share : angle - wedge / 2 + (i + 0.5) * share;
+        place[k] = { angle: a, wedge: share };
+        positions[k] = { x: radius * Math.cos(a), y: radius * Math.sin(a) };
+      });
+    }
+    return (node) => positions[node.id()] || { x: 0, y: 0 };
+  }
+
+  function layoutOptions() {
+    if (state.view === "paths") {
+      return { name: "breadthfirst", directed: true, roots: state.pathFrom ? [state.pathFrom] : undefined, fit: true,
+        padding: 30, spacingFactor: 1.05, animate: false };
+    }
+    if (state.mode === "focus" && current()) {
+      return { name: "preset", positions: radial(current().center), fit: true, padding: 30, animate: false };
+    }
+    const degree = {};
+    for (const e of state.edges) if (e.kind === "flows") { degree[e.from] = (degree[e.from] || 0) + 1; degree[e.to] = (degree[e.to] || 0) + 1; }
+    return {
+      name: "concentric", fit: true, padding: 30, minNodeSpacing: 50, animate: false,
+      concentric: (n) => (n.data("kind") === "party" ? 0 : (degree[n.id()] || 0)),
+      levelWidth: () => 3,
+    };
+  }
+
   function elements() {
-    const nodes = Object.values(state.nodes).map((n) => ({ data: { id: n.key, label: n[state.lang], kind: n.kind } }));
+    if (state.view === "paths") return state.pathElements;
+    const center = state.mode === "focus" && current() ? current().center : null;
+    const nodes = Object.values(state.nodes).map((n) => ({ data: { id: n.key, label: n[state.lang], kind: n.kind },
+      classes: n.key === center ? "center" : "" }));
     const edges = state.edges.map((e) => ({
       data: { id: e.id, source: e.from, target: e.to, count: e.count, label: e.kind === "flows" ? String(e.count) : "", kind: e.kind },
     }));
@@ -128,8 +307,6 @@
   }
 
   function drawGraph() {
-    const degree = {};
-    for (const e of state.edges) if (e.kind === "flows") { degree[e.from] = (degree[e.from] || 0) + 1; degree[e.to] = (degree[e.to] || 0) + 1; }
     state.cy = cytoscape({
       container: document.getElementById("cy"),
       elements: elements(),
@@ -149,19 +326,21 @@
           "text-border-color": "#55606e" } },
         { selector: "edge[kind = 'party']", style: { "line-style": "dashed", "target-arrow-shape": "none", width: 2 } },
         { selector: "edge:selected", style: { width: 9, "line-color": "#000", "target-arrow-color": "#000" } },
+        { selector: "node.center", style: { "border-width": 5, "font-weight": "bold", "background-color": "#fff" } },
+        { selector: "edge[kind = 'path']", style: { width: 3, "font-size": "11px", "font-weight": "normal", "text-wrap": "wrap",
+          "text-max-width": "160px" } },
       ],
-      layout: {
-        name: "concentric", fit: true, padding: 30, minNodeSpacing: 50, animate: false,
-        concentric: (n) => (n.data("kind") === "party" ? 0 : (degree[n.id()] || 0)),
-        levelWidth: () => 3,
-      },
+      layout: layoutOptions(),
     });
     const cy = state.cy;
     cy.on("tap", "node", (event) => {
       const node = event.target.data();
       location.hash = node.kind === "party" ? `#/party/${node.id}` : `#/department/${node.id}`;
     });
-    cy.on("tap", "edge[kind = 'flows']", (event) => {
+    cy.on("dbltap", "node[kind = 'department']", (event) => {
+      if (state.mode === "focus" && state.view === "graph") expand(event.target.id()).catch(showError);
+    });
+    cy.on("tap", "edge[kind = 'flows'], edge[kind = 'path']", (event) => {
       const e = event.target.data();
       location.hash = `#/flows/${e.source}/${e.target}`;
     });
@@ -169,9 +348,11 @@
     cy.on("mouseover", "node, edge", (event) => {
       const d = event.target.data();
       if (event.target.isNode()) {
-        const n = state.nodes[d.id];
+        const n = state.nodes[d.id] || { [state.lang]: d.label };
         const aliases = (state.lang === "vi" ? n.aliasesVi : n.aliasesEn) || [];
         tip.textContent = n[state.lang] + (aliases.length ? ` (${aliases.join(", ")})` : "");
+      } else if (d.kind === "path") {
+        tip.textContent = `${nameOf(d.source)} → ${nameOf(d.target)}: ${d.label}`;
       } else if (d.kind === "flows") {
         tip.textContent = `${nameOf(d.source)} → ${nameOf(d.target)}: ${d.count} ${t("items")}`;
       } else {
@@ -196,7 +377,20 @@
   // changes, reads the graph again and updates only what changed: names, arrows and their counts,
   // departments added or removed; the open panel is read again. Reconnects from the last change.
   async function refresh() {
-    await loadGraph();
+    if (state.mode === "focus") {
+      // Read again what is drawn; the views behind it are read again when Back reaches them.
+      const keys = current() ? [current().center, ...current().expanded] : [];
+      state.hoods = {};
+      await Promise.all(keys.map(neighbourhood));
+      focusGraph();
+    } else {
+      await loadGraph();
+    }
+    if (state.view === "paths") { // the path view is read again by route()
+      await route();
+      document.body.dataset.changes = String(Number(document.body.dataset.changes || 0) + 1);
+      return;
+    }
     const cy = state.cy;
     const wanted = new Map(elements().map((el) => [el.data.id, el]));
     let added = false;
@@ -214,7 +408,7 @@
       fresh.sort((a, b) => Number("source" in a.data) - Number("source" in b.data)); // nodes before their edges
       if (fresh.length) { cy.add(fresh); added = fresh.some((el) => !("source" in el.data)); }
     });
-    if (added) cy.layout({ name: "concentric", fit: true, padding: 30, minNodeSpacing: 50, animate: false }).run();
+    if (added) cy.layout(layoutOptions()).run();
     renderLists();
     await route();
     document.body.dataset.changes = String(Number(document.body.dataset.changes || 0) + 1);
@@ -263,6 +457,46 @@
       .filter((e) => e.kind === "flows")
       .map((e) => `<li><button type="button" data-hash="#/flows/${esc(e.from)}/${esc(e.to)}">${esc(nameOf(e.from))} → ${esc(nameOf(e.to))} (${e.count})</button></li>`)
       .join("");
+    const all = document.getElementById("all-departments");
+    all.hidden = state.mode !== "focus";
+    document.getElementById("all-departments-summary").textContent = t("allDepartments", state.total);
+    if (all.open) renderGroups();
+  }
+
+  // Every department's name, read page by page only when the list is opened; shown grouped by
+  // initial, filtered as one types (accents and case ignored).
+  const folded = (s) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+
+  async function loadAllNames() {
+    if (state.allNames) return;
+    const names = [];
+    let after = null;
+    for (;;) {
+      const page = (await gql(`query ExplorerAllDepartments($after: String) {
+        departmentsConnection(first: 1000, after: $after) { pageInfo { hasNextPage endCursor } nodes { key vi: name(lang: VI) en: name(lang: EN) } } }`,
+        { after })).departmentsConnection;
+      names.push(...page.nodes);
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    state.allNames = names;
+  }
+
+  function renderGroups() {
+    const box = document.getElementById("department-groups");
+    if (!state.allNames) { box.textContent = "…"; return; }
+    const wanted = folded(document.getElementById("department-filter").value.trim());
+    const shown = state.allNames.filter((d) => !wanted || folded(`${d[state.lang]} ${d.key}`).includes(wanted));
+    const groups = new Map();
+    for (const d of [...shown].sort((a, b) => a[state.lang].localeCompare(b[state.lang], state.lang, { numeric: true }))) {
+      const initial = folded(d[state.lang].replace(/^Phòng\s+/i, "")).charAt(0).toUpperCase();
+      if (!groups.has(initial)) groups.set(initial, []);
+      groups.get(initial).push(d);
+    }
+    box.innerHTML = shown.length ? [...groups].map(([initial, list]) => `<details class="group"${wanted ? " open" : ""}>
+        <summary>${esc(initial)} (${list.length})</summary><ul>${list.map((d) =>
+          `<li><button type="button" data-hash="#/department/${esc(d.key)}">${esc(d[state.lang])}</button></li>`).join("")}</ul></details>`).join("")
+      : `<p>${esc(t("noMatch"))}</p>`;
   }
 
   // --- the panel ---------------------------------------------------------------------------
@@ -320,10 +554,66 @@
     panelBody().innerHTML = `<h2 id="panel-heading">${esc(d.name)}</h2>
       ${d.aliases.length ? `<p>${esc(t("aliases"))}: ${esc(d.aliases.join(", "))}</p>` : ""}
       ${graphiqlLink("WhoSalesWorksWith", { department: d.key })}
+      ${focusActions(d.key)}
       <section class="gets"><h3>${esc(t("gets"))}</h3>${gets}</section>
       <section class="gives"><h3>${esc(t("gives"))}</h3>${gives}</section>
       ${d.relationships.map((r) => relationshipBlock(r, d.key)).join("")}`;
     select(key);
+  }
+
+  function focusActions(key) {
+    const actions = [`<a href="#/paths/${esc(key)}">${esc(t("pathFromHere"))}</a>`];
+    if (state.mode === "focus" && current()) {
+      const view = current();
+      if (view.center !== key && !view.expanded.includes(key)) actions.unshift(`<button type="button" data-expand="${esc(key)}">${esc(t("expand"))}</button>`);
+      if (view.center !== key) actions.push(`<button type="button" data-focus="${esc(key)}">${esc(t("centre"))}</button>`);
+    }
+    return `<p class="actions focus-actions">${actions.join("")}</p>`;
+  }
+
+  // --- paths: how something gets from one department to another -----------------------------
+  const PATHS = `query ExplorerPaths($from: String!, $to: String!, $about: String, $lang: Lang) {
+    paths(from: $from, to: $to, about: $about, maxHops: 6, limit: 5) { hops departments { key name(lang: $lang) }
+      flows { key kind text(lang: $lang) purpose(lang: $lang) provider { key } receiver { key } } } }`;
+
+  function pathsForm(from, to, about) {
+    const field = (id, label, value) => `<label for="${id}">${esc(t(label))}</label><input id="${id}" type="text" value="${esc(value || "")}" maxlength="200">`;
+    return `<form id="paths-form" class="paths-form" autocomplete="off">${field("path-from", "pathFrom", from)}${field("path-to", "pathTo", to)}
+      ${field("path-about", "pathAbout", about)}<button type="submit">${esc(t("pathFind"))}</button></form>`;
+  }
+
+  const short = (text) => (text.length > 40 ? `${text.slice(0, 38)}…` : text);
+
+  async function showPaths(from, to, about) {
+    const heading = `<h2 id="panel-heading">${esc(t("pathsTitle"))}</h2>`;
+    if (!from || !to) {
+      panelBody().innerHTML = heading + pathsForm(from, to, about);
+      return false;
+    }
+    let found;
+    try {
+      found = (await gql(PATHS, { from, to, about: about || null, lang: state.lang.toUpperCase() })).paths;
+    } catch (error) {
+      panelBody().innerHTML = heading + pathsForm(from, to, about) + `<p class="error">${esc(error.message)}</p>`;
+      return false;
+    }
+    const nodes = new Map();
+    const edges = new Map();
+    for (const path of found) {
+      for (const d of path.departments) { nodes.set(d.key, d); state.names[d.key] = { ...(state.names[d.key] || {}), [state.lang]: d.name }; }
+      for (const f of path.flows) edges.set(`${f.provider.key}->${f.receiver.key}`, f);
+    }
+    state.pathFrom = found.length ? found[0].departments[0].key : null;
+    state.pathElements = [
+      ...[...nodes.values()].map((d) => ({ data: { id: d.key, label: d.name, kind: "department" } })),
+      ...[...edges].map(([id, f]) => ({ data: { id, source: f.provider.key, target: f.receiver.key, label: short(f.text), kind: "path", count: 1 } })),
+    ];
+    const ends = found.length ? [found[0].departments[0].name, found[0].departments[found[0].departments.length - 1].name] : [from, to];
+    const list = found.map((path, i) => `<section class="path"><h3>${esc(t("pathN", i + 1, path.hops))}</h3><ol>${path.flows.map((f, j) =>
+      `<li><span class="who">${who(path.departments[j])} → ${who(path.departments[j + 1])}</span><br>${esc(f.text)}${kind(f)}${purpose(f)}</li>`).join("")}</ol></section>`).join("");
+    panelBody().innerHTML = heading + pathsForm(from, to, about)
+      + `<p class="paths-summary">${esc(found.length ? t("pathsFound", found.length, ...ends) : t("noPaths", ...ends))}</p>${list}`;
+    return true;
   }
 
   async function showFlows(from, to) {
@@ -414,8 +704,25 @@
   }
 
   function showWelcome() {
-    panelBody().innerHTML = `<h2 id="panel-heading">${esc(t("welcomeHeading"))}</h2><p>${esc(t("welcome"))}</p>`;
+    const picker = state.mode === "focus" && current()
+      ? `<p class="focus-intro">${esc(t("focusIntro", state.total, nameOf(current().center)))}</p>
+        <form id="picker" role="search" autocomplete="off"><label for="picker-text">${esc(t("pickLabel"))}</label>
+        <input id="picker-text" type="search" maxlength="200" placeholder="${esc(t("pickPlaceholder"))}">
+        <button type="submit">${esc(t("pickButton"))}</button></form><ul id="picker-results"></ul>`
+      : "";
+    panelBody().innerHTML = `<h2 id="panel-heading">${esc(t("welcomeHeading"))}</h2>${picker}<p>${esc(t("welcome"))}</p>`;
     if (state.cy) state.cy.elements().unselect();
+  }
+
+  async function pick(text, go) {
+    const data = await gql(`query ExplorerPick($text: String!, $lang: Lang) {
+      search(text: $text, limit: 20) { kind key text(lang: $lang) } }`, { text, lang: state.lang.toUpperCase() });
+    const hits = data.search.filter((h) => h.kind === "Department");
+    if (go && hits.length) { location.hash = `#/department/${hits[0].key}`; return; }
+    const box = document.getElementById("picker-results");
+    if (box) box.innerHTML = hits.length
+      ? hits.map((h) => `<li><button type="button" data-hash="#/department/${esc(h.key)}">${esc(h.text)}</button></li>`).join("")
+      : `<li>${esc(t("noMatch"))}</li>`;
   }
 
   function select(id, many) {
@@ -434,6 +741,21 @@
   async function route() {
     const [, kindOf, ...keys] = decodeURIComponent(location.hash.replace(/^#/, "")).split("/");
     try {
+      const wasPaths = state.view === "paths";
+      if (kindOf === "paths") {
+        state.view = (await showPaths(keys[0], keys[1], keys.slice(2).join("/"))) ? "paths" : "graph";
+        if (state.view === "paths" || wasPaths) redraw();
+        if (state.view === "graph" && state.mode === "focus") await ensureDrawn([]);
+        if (state.view === "paths") select(null, []);
+        document.getElementById("panel").dataset.view = "paths";
+        return;
+      }
+      state.view = "graph";
+      if (wasPaths) redraw();
+      if (state.mode === "focus") {
+        const wanted = ["department", "flows", "relationship"].includes(kindOf) ? keys.filter(Boolean).slice(0, 2) : [];
+        await ensureDrawn(wanted);
+      }
       if (kindOf === "ask" && keys.length) await showAnswer(keys.join("/"));
       else if (kindOf === "department" && keys[0]) await showDepartment(keys[0]);
       else if (kindOf === "relationship" && keys[1]) await showRelationship(keys[0], keys[1]);
@@ -441,6 +763,7 @@
       else if (kindOf === "party" && keys[0]) showParty(keys[0]);
       else showWelcome();
       document.getElementById("panel").dataset.view = kindOf || "welcome";
+      document.getElementById("back").hidden = !(state.mode === "focus" && state.trail.length > 1);
     } catch (error) {
       panelBody().innerHTML = `<h2 id="panel-heading">${esc(t("error"))}</h2><p class="error">${esc(error.message)}</p>`;
     }
@@ -497,9 +820,18 @@
   }
 
   // --- wiring --------------------------------------------------------------------------------
+  const showError = (error) => {
+    panelBody().innerHTML = `<h2 id="panel-heading">${esc(t("error"))}</h2><p class="error">${esc(error.message)}</p>`;
+  };
+
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-hash]");
     if (button && button.dataset.hash) location.hash = button.dataset.hash;
+    const expanding = event.target.closest("[data-expand]");
+    if (expanding) expand(expanding.dataset.expand).then(route).catch(showError);
+    const centring = event.target.closest("[data-focus]");
+    if (centring) focusOn(centring.dataset.focus).then(route).catch(showError);
+    if (event.target.closest("#back")) back().then(route).catch(showError);
     const lang = event.target.closest("[data-lang]");
     if (lang) setLanguage(lang.dataset.lang);
   });
@@ -507,6 +839,31 @@
     event.preventDefault();
     const text = document.getElementById("search-text").value.trim();
     if (text) search(text).catch((error) => { document.getElementById("results").textContent = error.message; });
+  });
+  document.addEventListener("submit", (event) => {
+    if (event.target.id === "picker") {
+      event.preventDefault();
+      const text = document.getElementById("picker-text").value.trim();
+      if (text) pick(text, true).catch(showError);
+    } else if (event.target.id === "paths-form") {
+      event.preventDefault();
+      const value = (id) => encodeURIComponent(document.getElementById(id).value.trim());
+      const about = value("path-about");
+      location.hash = `#/paths/${value("path-from")}/${value("path-to")}${about ? `/${about}` : ""}`;
+    }
+  });
+  let picking = null;
+  document.addEventListener("input", (event) => {
+    if (event.target.id === "picker-text") {
+      clearTimeout(picking);
+      const text = event.target.value.trim();
+      if (text) picking = setTimeout(() => pick(text, false).catch(() => {}), 250);
+    } else if (event.target.id === "department-filter") {
+      renderGroups();
+    }
+  });
+  document.getElementById("all-departments").addEventListener("toggle", (event) => {
+    if (event.target.open) loadAllNames().then(renderGroups).catch(showError);
   });
   document.getElementById("ask").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -528,7 +885,19 @@
   async function start() {
     applyLanguage();
     try {
-      await loadGraph();
+      // The first screen reads only what it shows: how large the organisation is, then either the
+      // whole drawing (a small one) or one department's neighbourhood.
+      const size = await gql(SIZE);
+      state.total = size.departmentsConnection.totalCount;
+      state.parties = size.parties;
+      if (state.total > THRESHOLD) {
+        state.mode = "focus";
+        state.start = size.departmentsConnection.nodes.length ? size.departmentsConnection.nodes[0].key : null;
+        document.body.dataset.mode = "focus";
+        document.querySelector(".legend").dataset.i18n = "focusLegend";
+      } else {
+        await loadGraph();
+      }
     } catch (error) {
       panelBody().innerHTML = `<h2 id="panel-heading">${esc(t("error"))}</h2><p class="error">${esc(error.message)}</p>`;
       return;
@@ -540,6 +909,6 @@
     follow();
   }
 
-  window.deptgraph = { state, route };
+  window.deptgraph = { state, route, expand, back };
   start();
 })();
