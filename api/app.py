@@ -167,11 +167,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(self.graphiql_page)
 
-    def encode_json(self, data: object) -> str:
-        """What Strawberry sends itself — change-feed messages among them — as text: the
-        graphql-transport-ws protocol has text frames only (browsers hand a binary frame to the page
-        as a Blob). HTTP answers are encoded to bytes where they are built."""
-        return orjson.dumps(data).decode()
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)  # over the WebSocket, FeedSocket sends text frames
 
     def parse_json(self, data: str | bytes) -> Any:
         """A GraphQL request body is a JSON object; anything else is the client's mistake (400)."""
