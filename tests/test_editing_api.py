@@ -1,0 +1,100 @@
+"""What the explorer's editor reads and previews: who is signed in, a thing as its update takes
+it, and what a delete would remove — against the real app and Neo4j."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from graph.database import Database
+from graph.tokens import create_token
+from seed.loader import export
+
+from .test_mutations import call, snapshot
+
+RECORD = "query($kind: EditableKind!, $key: String!) { record(kind: $kind, key: $key) { kind key version relationship value } }"
+KINDS = {
+    "Department": ("accounting", None), "Party": ("customer", None), "Topic": ("revenue", None),
+    "Relationship": ("sales-accounting", None), "Flow": ("sales-to-accounting-revenue", "sales-accounting"),
+    "Principle": None, "Statement": None, "Scenario": None,
+}  # fmt: skip
+
+
+@pytest.fixture
+async def editor(seeded: Database) -> str:
+    return await create_token(seeded, "editor-mai", "editor")
+
+
+async def test_me_names_the_token_and_its_role(api: httpx.AsyncClient, seeded: Database, editor: str) -> None:
+    assert (await call(api, editor, "{ me { name role } }"))["data"]["me"] == {"name": "editor-mai", "role": "editor"}
+    viewer = await create_token(seeded, "viewer-lan", "viewer")
+    assert (await call(api, viewer, "{ me { name role } }"))["data"]["me"] == {"name": "viewer-lan", "role": "viewer"}
+    anonymous = (await api.post("/graphql", json={"query": "{ me { name } }"})).json()
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def _some_keys(api: httpx.AsyncClient, editor: str) -> dict[str, tuple[str, str | None]]:
+    data = (await call(api, editor, "{ principles { key } statements { key } relationship(between: \"sales\", "
+                       "and: \"customer-care\") { key examples { key } } }"))["data"]  # fmt: skip
+    rel = data["relationship"]
+    return {**{k: v for k, v in KINDS.items() if v}, "Principle": (data["principles"][0]["key"], None),
+            "Statement": (data["statements"][0]["key"], None), "Scenario": (rel["examples"][0]["key"], rel["key"])}  # fmt: skip
+
+
+async def test_a_record_is_what_its_update_takes_back_unchanged(
+    api: httpx.AsyncClient, seeded: Database, editor: str
+) -> None:
+    before = await snapshot(seeded)
+    for kind, (key, relationship) in (await _some_keys(api, editor)).items():
+        found = (await call(api, editor, RECORD, {"kind": kind.upper(), "key": key}))["data"]["record"]
+        assert found["key"] == key and found["version"] == 1 and found["relationship"] == relationship, found
+        assert found["value"]["key"] == key
+        update = (f"mutation($key: String!, $input: {kind}Input!) {{ update{kind}(key: $key, expectedVersion: 1, "
+                  "input: $input) { key version } }")  # fmt: skip
+        answer = await call(api, editor, update, {"key": key, "input": found["value"]})
+        assert "errors" not in answer, (kind, answer)
+        assert answer["data"][f"update{kind}"]["version"] == 1, kind  # the same state: nothing written
+    assert await snapshot(seeded) == before
+
+
+async def test_a_record_needs_an_editor_and_is_null_for_an_unknown_key(
+    api: httpx.AsyncClient, seeded: Database, editor: str
+) -> None:
+    viewer = await create_token(seeded, "viewer-ha", "viewer")
+    refused = await call(api, viewer, RECORD, {"kind": "FLOW", "key": "sales-to-accounting-revenue"})
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert (await call(api, editor, RECORD, {"kind": "TOPIC", "key": "no-such-topic"}))["data"]["record"] is None
+
+
+DELETE = """mutation($key: String!, $v: Int!, $dry: Boolean!) {
+  deleteDepartment(key: $key, expectedVersion: $v, cascade: true, dryRun: $dry) { key removed unlinked dryRun } }"""
+
+
+async def test_a_dry_run_delete_previews_exactly_what_the_delete_then_removes(
+    api: httpx.AsyncClient, seeded: Database, editor: str
+) -> None:
+    before = await snapshot(seeded)
+    preview: dict[str, Any] = (await call(api, editor, DELETE, {"key": "marketing", "v": 1, "dry": True}))["data"][
+        "deleteDepartment"
+    ]
+    assert preview["dryRun"] is True
+    assert "Department:marketing" in preview["removed"] and len(preview["removed"]) > 5
+    assert await snapshot(seeded) == before  # nothing written, no audit record
+    done = (await call(api, editor, DELETE, {"key": "marketing", "v": 1, "dry": False}))["data"]["deleteDepartment"]
+    assert done == {**preview, "dryRun": False}
+    gone = await seeded.read(
+        "UNWIND $idents AS ident MATCH (n {key: split(ident, ':')[1]}) WHERE split(ident, ':')[0] IN labels(n) "
+        "RETURN count(n) AS n",
+        idents=preview["removed"],
+    )
+    assert gone[0]["n"] == 0
+    assert "- key: marketing\n" not in await export(seeded)
+
+
+async def test_a_dry_run_is_refused_like_the_delete(api: httpx.AsyncClient, seeded: Database, editor: str) -> None:
+    stale = await call(api, editor, DELETE, {"key": "marketing", "v": 7, "dry": True})
+    assert stale["errors"][0]["extensions"]["code"] == "CONFLICT"
+    anonymous = await api.post("/graphql", json={"query": DELETE, "variables": {"key": "sales", "v": 1, "dry": True}})
+    assert anonymous.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
