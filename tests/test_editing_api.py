@@ -3,15 +3,21 @@ it, and what a delete would remove — against the real app and Neo4j."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
 import pytest
+from graphql import GraphQLEnumType, GraphQLInputObjectType, get_named_type
 
+from api.mutations import EditableKind
+from api.schema import build_schema
+from deptgraph.settings import Settings
 from graph.database import Database
 from graph.tokens import create_token
 from seed.loader import export
 
+from .conftest import PROJECT
 from .test_mutations import call, snapshot
 
 RECORD = "query($kind: EditableKind!, $key: String!) { record(kind: $kind, key: $key) { kind key version relationship value } }"
@@ -98,3 +104,28 @@ async def test_a_dry_run_is_refused_like_the_delete(api: httpx.AsyncClient, seed
     assert stale["errors"][0]["extensions"]["code"] == "CONFLICT"
     anonymous = await api.post("/graphql", json={"query": DELETE, "variables": {"key": "sales", "v": 1, "dry": True}})
     assert anonymous.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_the_editors_form_description_is_the_schemas_input_types() -> None:
+    """editor.js builds every form from its declared INPUTS and ENUMS: they must say exactly what
+    api/schema.graphql says, so a field added to an input type shows up in the forms."""
+    script = (PROJECT / "api" / "static" / "editor.js").read_text(encoding="utf-8")
+    block = script.split("// INPUT TYPES BEGIN", 1)[1].split("// INPUT TYPES END", 1)[0]
+    inputs = json.loads(block.split("const INPUTS = ", 1)[1].split(";\n", 1)[0])
+    enums = json.loads(block.split("const ENUMS = ", 1)[1].split(";\n", 1)[0])
+    schema = build_schema(Settings())._schema
+    wanted = {"TextInput", "AliasesInput"} | {f"{kind.value}Input" for kind in EditableKind}
+    reachable: set[str] = set()
+    while wanted - reachable:
+        name = sorted(wanted - reachable)[0]
+        reachable.add(name)
+        graphql_type = schema.type_map[name]
+        assert isinstance(graphql_type, GraphQLInputObjectType)
+        assert inputs.get(name) == {field: str(f.type) for field, f in graphql_type.fields.items()}, name
+        for f in graphql_type.fields.values():
+            named = get_named_type(f.type)
+            if isinstance(named, GraphQLInputObjectType):
+                wanted.add(named.name)
+            elif isinstance(named, GraphQLEnumType):
+                assert enums[named.name] == list(named.values), named.name
+    assert set(inputs) == reachable

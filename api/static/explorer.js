@@ -441,6 +441,7 @@
       else if (kindOf === "party" && keys[0]) showParty(keys[0]);
       else showWelcome();
       document.getElementById("panel").dataset.view = kindOf || "welcome";
+      document.dispatchEvent(new CustomEvent("deptgraph:panel", { detail: { view: kindOf || "welcome", keys } })); // editor.js
     } catch (error) {
       panelBody().innerHTML = `<h2 id="panel-heading">${esc(t("error"))}</h2><p class="error">${esc(error.message)}</p>`;
     }
@@ -540,6 +541,6 @@
     follow();
   }
 
-  window.deptgraph = { state, route };
+  window.deptgraph = { state, route, gql, t, esc, refresh, follow }; // shared with editor.js
   start();
 })();
