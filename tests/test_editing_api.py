@@ -4,6 +4,7 @@ it, and what a delete would remove — against the real app and Neo4j."""
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import httpx
@@ -129,3 +130,20 @@ def test_the_editors_form_description_is_the_schemas_input_types() -> None:
             elif isinstance(named, GraphQLEnumType):
                 assert enums[named.name] == list(named.values), named.name
     assert set(inputs) == reachable
+
+
+async def test_no_log_line_holds_the_token(
+    api: httpx.AsyncClient, seeded: Database, editor: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """What the editor sends — who am I, a record, an update, a refused one, a preview — is logged
+    (access lines, errors) without the token."""
+    caplog.set_level(logging.INFO)
+    await call(api, editor, "{ me { name role } }")
+    found = (await call(api, editor, RECORD, {"kind": "TOPIC", "key": "revenue"}))["data"]["record"]
+    update = 'mutation($input: TopicInput!) { updateTopic(key: "revenue", expectedVersion: 9, input: $input) { key } }'
+    assert (await call(api, editor, update, {"input": found["value"]}))["errors"][0]["extensions"]["code"] == "CONFLICT"
+    await call(api, editor, DELETE, {"key": "marketing", "v": 1, "dry": True})
+    await call(api, editor[:-1] + ("A" if editor[-1] != "A" else "B"), "{ me { name } }")  # an unknown token
+    assert any(record.name == "deptgraph.access" for record in caplog.records)  # the access lines were seen
+    for record in caplog.records:
+        assert editor[4:] not in record.getMessage() and editor[4:] not in repr(vars(record)), record.name

@@ -80,7 +80,11 @@ def form(page: Page) -> Locator:
 async def shoot_form(page: Page, name: str) -> None:
     """A screenshot of the editing area (the panel scrolls, so a full page would not show it)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    assert size is not None
+    await page.set_viewport_size({"width": size["width"], "height": 2400})  # the whole form, unscrolled
     await page.locator("#editor-form > *").first.screenshot(path=str(ARTIFACTS / f"editor-{name}.png"))
+    await page.set_viewport_size(size)
 
 
 async def status(page: Page, text: str) -> None:
@@ -240,14 +244,17 @@ async def test_a_viewer_sees_no_edit_controls_and_a_bad_token_signs_nobody_in(
     page = await context.new_page()
     visit = Visit(page, live_server)
     await visit.open("/#/relationship/sales/accounting")
-    await page.get_by_role("button", name="Sign in").click()
-    await page.get_by_label("Token").fill("dgt_" + "x" * 43)
-    await page.get_by_label("Token").press("Enter")
+    await page.get_by_role("button", name="Sign in").focus()
+    await page.keyboard.press("Enter")  # opens the field, focused
+    await page.keyboard.type("dgt_" + "x" * 43)
+    await page.keyboard.press("Enter")
     await status(page, "Could not sign in")
     assert await page.inner_text("#account-who") == ""
     assert await page.evaluate("sessionStorage.getItem('deptgraph.token')") is None
-    await page.get_by_label("Token").fill(token)
-    await page.get_by_label("Token").press("Enter")
+    # Again with the keyboard alone: the field keeps focus after a refusal, Enter signs in.
+    assert await page.evaluate("document.activeElement.id") == "token-input"
+    await page.keyboard.type(token)
+    await page.keyboard.press("Enter")
     await page.wait_for_selector("#account-who:has-text('Signed in as viewer-chi (viewer)')", timeout=WAIT)
     await go(page, "#/department/accounting")
     await page.wait_for_function("document.getElementById('panel-heading').textContent === 'Accounting'")

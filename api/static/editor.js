@@ -172,7 +172,7 @@
         const id = uid(name);
         const current = value && value[lang] != null ? value[lang] : lists ? [] : "";
         const tag = lists || LONG.has(name) ? "textarea" : "input";
-        const input = control(tag, id, { path: `${path}.${lang}`, extra: { lang, rows: lists ? 3 : 2 } });
+        const input = control(tag, id, { path: `${path}.${lang}`, extra: { lang, rows: 3 } });
         input.value = lists ? current.join("\n") : current;
         inputs[lang] = input;
         const hint = lists ? ` — ${tr("linesHint")}` : "";
