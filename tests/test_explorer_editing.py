@@ -353,7 +353,11 @@ KINDS: list[tuple[str, str, str, str, dict[str, str]]] = [
     ("Relationship", "logistics-sales", "#/department/logistics", "New relationship",
      {"Key": "logistics-sales", "Departments (keys, comma-separated)": "logistics, sales",
       "Title (Vietnamese)": "Hậu cần và Kinh doanh", "Title (English)": "Logistics and Sales",
-      "Summary (Vietnamese)": "Hai bên phối hợp giao hàng.", "Summary (English)": "They work on deliveries."}),
+      "Summary (Vietnamese)": "Hai bên phối hợp giao hàng.", "Summary (English)": "They work on deliveries.",
+      "Goal 1: Key": "deliver-on-time", "Goal 1: Text (Vietnamese)": "Giao hàng đúng hẹn",
+      "Goal 1: Text (English)": "Deliver on time", "Role 1: Department": "logistics",
+      "Role 1: Duty 1: Key": "logistics-sales-plan-routes", "Role 1: Duty 1: Text (Vietnamese)": "Lập tuyến giao hàng",
+      "Role 1: Duty 1: Text (English)": "Plan delivery routes"}),
     ("Flow", "logistics-to-sales-schedule", "#/relationship/logistics/sales", "New flow",
      {"Key": "logistics-to-sales-schedule", "Text (Vietnamese)": "lịch giao hàng", "Text (English)": "Delivery schedule",
       "Topics (keys, comma-separated)": "shipping"}),
@@ -362,6 +366,7 @@ KINDS: list[tuple[str, str, str, str, dict[str, str]]] = [
       "Text (Vietnamese)": "Hậu cần báo Kinh doanh.", "Text (English)": "Logistics tells Sales.",
       "Step 1: Action (Vietnamese)": "báo lịch mới", "Step 1: Action (English)": "announces the new date"}),
 ]  # fmt: skip
+PARTS = {"Relationship": ["Add goal", "Add role", "Add duty"]}
 SHOWN = {"Party": "outside party", "Scenario": "example"}  # as the page names them
 EDITED = {"Department": "Name (English)", "Party": "Name (English)", "Topic": "Name (English)",
           "Principle": "Title (English)", "Statement": "Text (English)", "Relationship": "Title (English)",
@@ -382,12 +387,20 @@ async def test_every_kind_is_created_edited_and_deleted_from_the_explorer(
     for kind, key, where, create, fields in KINDS:
         await go(page, where)
         await page.get_by_role("button", name=create).click()
+        for name in PARTS.get(kind, []):  # goals, roles and duties are added inside the form
+            await form(page).get_by_role("button", name=name, exact=True).click()
         for label, value in fields.items():
             await form(page).get_by_label(label, exact=True).fill(value)
+        if kind == "Relationship":
+            await shoot_form(page, "new-relationship")
         await form(page).get_by_role("button", name="Save").click()
         await status(page, f"Saved {SHOWN.get(kind, kind.lower())} {key}.")
         await row(page, kind, key).wait_for(timeout=WAIT)
         assert (await record(api, token, kind, key))["version"] == 1, kind
+    made = (await record(api, token, "Relationship", "logistics-sales"))["value"]
+    assert made["goals"] == [{"key": "deliver-on-time", "text": {"vi": "Giao hàng đúng hẹn", "en": "Deliver on time"},
+                              "topics": [], "concerns": []}]  # fmt: skip
+    assert made["roles"][0]["duties"][0]["text"]["en"] == "Plan delivery routes"
     await page.wait_for_function("window.deptgraph.state.cy.getElementById('logistics->sales').length", timeout=WAIT)
     await visit.shoot("created-every-kind")
     for kind, key, where, _, _ in KINDS:

@@ -240,8 +240,10 @@
   function formArea() { return document.getElementById("editor-form"); }
 
   function closeForm() {
+    const hadFocus = formArea().contains(document.activeElement);
     ed.open = null;
     formArea().replaceChildren();
+    if (hadFocus) document.getElementById("editor-heading").focus({ preventScroll: true }); // not lost to <body>
   }
 
   function showIn(section) {
@@ -598,7 +600,7 @@
       el("p", { id: "editor-status", role: "status", "aria-live": "polite" })));
     const panel = document.getElementById("panel");
     const editor = el("section", { id: "editor", hidden: true, "aria-labelledby": "editor-heading" },
-      el("h2", { id: "editor-heading" }), el("div", { id: "editor-items" }), el("div", { id: "editor-form" }));
+      el("h2", { id: "editor-heading", tabindex: "-1" }), el("div", { id: "editor-items" }), el("div", { id: "editor-form" }));
     panel.insertBefore(editor, panel.querySelector("nav.browse"));
     renderAccount();
   }
