@@ -200,6 +200,7 @@ async def test_a_conflict_from_a_second_browser_is_shown_beside_the_users_values
     note = mine.locator("#editor-form .conflict-note")
     await note.wait_for(timeout=WAIT)
     await status(mine, "Someone changed it while you were editing")
+    assert "Last changed by editor-binh" in await note.inner_text()  # who changed it meanwhile
     table = await note.locator("table").inner_text()
     assert "text.en" in table and "The financial situation, weekly" in table
     assert "The financial situation, with cash flow" in table

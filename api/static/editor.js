@@ -172,7 +172,7 @@
         const id = uid(name);
         const current = value && value[lang] != null ? value[lang] : lists ? [] : "";
         const tag = lists || LONG.has(name) ? "textarea" : "input";
-        const input = control(tag, id, { path: `${path}.${lang}`, extra: { lang, rows: 3 } });
+        const input = control(tag, id, { path: `${path}.${lang}`, extra: tag === "textarea" ? { lang, rows: 3 } : { lang, type: "text" } });
         input.value = lists ? current.join("\n") : current;
         inputs[lang] = input;
         const hint = lists ? ` — ${tr("linesHint")}` : "";
@@ -349,6 +349,7 @@
 
   async function showConflict(open, mine) {
     const now = await record(open.kind, open.key);
+    const latest = (await lastChanges([{ kind: open.kind, key: open.key }]))[`${open.kind}:${open.key}`];
     const theirs = flatten(now.value, "input", {});
     const yours = flatten(mine, "input", {});
     const paths = [...new Set([...Object.keys(theirs), ...Object.keys(yours)])].filter((p) => theirs[p] !== yours[p]);
@@ -360,7 +361,9 @@
       el("tbody", {}, paths.map((p) => el("tr", {}, el("th", { scope: "row", text: p.replace(/^input\./, "") }),
         el("td", { class: "theirs", text: theirs[p] || "—" }), el("td", { class: "yours", text: yours[p] || "—" })))));
     open.conflict.replaceChildren(el("section", { class: "conflict-note", "aria-labelledby": headingId },
-      el("h4", { id: headingId, text: tr("conflictTitle") }), el("p", { text: tr("conflictText", now.version) }), table,
+      el("h4", { id: headingId, text: tr("conflictTitle") }),
+      latest ? el("p", { class: "last-change", text: tr("lastChanged", latest.actor, when(latest.at)) }) : null,
+      el("p", { text: tr("conflictText", now.version) }), table,
       el("p", { class: "buttons" },
         button(tr("reapply"), () => save(open, now.version).catch((e) => announce(e.message))),
         button(tr("discard"), () => openForm({ ...open, version: now.version, value: now.value })))));
