@@ -42,6 +42,8 @@ def vendor_endpoint(assets_dir: Path):  # type: ignore[no-untyped-def]
 STATIC_FILES = {
     "explorer.js": "application/javascript",
     "explorer.css": "text/css",
+    "editor.js": "application/javascript",
+    "editor.css": "text/css",
     "graphiql.js": "application/javascript",
 }
 

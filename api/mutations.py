@@ -56,6 +56,13 @@ CascadeArg = Annotated[
     strawberry.argument(description="Also delete (or unlink) what still refers to it, in the same transaction."),
 ]
 RelationshipArg = Annotated[str, strawberry.argument(description="The key of the relationship.")]
+DryRunArg = Annotated[
+    bool,
+    strawberry.argument(
+        description="Only say what the delete would remove and unlink: it runs in full, then its transaction is "
+        "rolled back, so nothing is written (a preview to confirm)."
+    ),
+]
 
 
 @strawberry.type(description="What a delete removed, and what only lost a link to it.")
@@ -63,6 +70,9 @@ class Deletion:
     key: str = strawberry.field(description="The key of the deleted thing.")
     removed: list[str] = strawberry.field(description="Every node deleted, as `Label:key`.")
     unlinked: list[str] = strawberry.field(description="Nodes kept that lost a link to something deleted.")
+    dry_run: bool = strawberry.field(
+        default=False, description="True: a preview (`dryRun: true`); nothing was deleted, this is what would be."
+    )
 
 
 @strawberry.enum(description="Things that can be about topics.")
@@ -72,6 +82,18 @@ class TopicOwner(Enum):
     DUTY = "Duty"
     ACTIVITY = "Activity"
     STEP = "Step"
+
+
+@strawberry.enum(description="The kinds of things edited as one, each with its create, update and delete mutations.")
+class EditableKind(Enum):
+    DEPARTMENT = "Department"
+    PARTY = "Party"
+    TOPIC = "Topic"
+    RELATIONSHIP = "Relationship"
+    FLOW = "Flow"
+    SCENARIO = "Scenario"
+    PRINCIPLE = "Principle"
+    STATEMENT = "Statement"
 
 
 @dataclass(frozen=True)
@@ -146,7 +168,8 @@ async def _editor(info: Info[Context, None], action: str) -> str:
 
 async def _commit(info: Info[Context, None], change: Change) -> list[ChangeRecord]:
     records = await writes.apply_change(info.context.database, change)
-    if records:  # the graph changed: the cost estimate's list sizes, and the names, may have too
+    # The graph changed: the cost estimate's list sizes, and the names, may have too.
+    if records and not change.dry_run:
         info.context.reading.stats.changed()
         info.context.reading.vocabulary.changed()
     return records
@@ -184,16 +207,22 @@ async def _update(info: Info[Context, None], kind: Editable, key: str, expected_
 
 
 async def _delete(
-    info: Info[Context, None], kind: Editable, key: str, expected_version: int, cascade: bool = False
+    info: Info[Context, None],
+    kind: Editable,
+    key: str,
+    expected_version: int,
+    cascade: bool = False,
+    dry_run: bool = False,
 ) -> Deletion:
     operation = f"delete{kind.name}"
     actor = await _editor(info, operation)
     audit = await _commit(info, Change(operation, actor, kind.label, key, expected_version=expected_version,
-                                       cascade=cascade))  # fmt: skip
+                                       cascade=cascade, dry_run=dry_run))  # fmt: skip
     return Deletion(
         key=key,
         removed=[f"{c.label}:{c.key}" for c in audit if c.after is None],
         unlinked=[f"{c.label}:{c.key}" for c in audit if c.after is not None],
+        dry_run=dry_run,
     )
 
 
@@ -237,8 +266,10 @@ def _fields(kind: Editable) -> dict[str, Any]:
     async def update(info: Info[Context, None], key: str, expected_version: int, input: Any) -> Any:
         return await _update(info, kind, key, expected_version, input)
 
-    async def delete(info: Info[Context, None], key: str, expected_version: int, cascade: bool = False) -> Any:
-        return await _delete(info, kind, key, expected_version, cascade)
+    async def delete(
+        info: Info[Context, None], key: str, expected_version: int, cascade: bool = False, dry_run: bool = False
+    ) -> Any:
+        return await _delete(info, kind, key, expected_version, cascade, dry_run)
 
     create_arguments: list[tuple[str, Any, Any]] = [("relationship", RelationshipArg, required)] if inside else []
     delete_arguments: list[tuple[str, Any, Any]] = [
@@ -247,6 +278,7 @@ def _fields(kind: Editable) -> dict[str, Any]:
     ]
     if kind.cascade:
         delete_arguments.append(("cascade", CascadeArg, False))
+    delete_arguments.append(("dry_run", DryRunArg, False))
     return {
         f"create_{snake}": _mutation(
             f"create_{snake}", kind.create, create, [*create_arguments, ("input", new_input, required)], kind.output

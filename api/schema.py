@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import datetime
+from enum import Enum
 from types import SimpleNamespace
 from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule, is_object_type, specified_rules
+from pydantic import BaseModel
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -35,7 +37,7 @@ from api.context import Context
 from api.errors import ErrorPolicy, api_error
 from api.fields import GRAPH, AfterArg, FirstArg, mapping_of, pick_directly
 from api.limits import max_directives, max_repeats
-from api.mutations import Mutation
+from api.mutations import EditableKind, Mutation
 from api.selection import UnmappedField, unmapped_fields
 from api.types import (
     Connection,
@@ -53,7 +55,7 @@ from api.types import (
 )
 from deptgraph import __version__
 from deptgraph.settings import Settings, settings_from_environment
-from graph import audit, reads
+from graph import audit, reads, writes
 from graph.mapping import EVERY, AllOf, Derived, Named, Page, Related, Root
 from graph.shape import Label
 
@@ -107,11 +109,47 @@ def _change(c: audit.ChangeRecord) -> Change:
     )  # fmt: skip
 
 
+def _as_input(item: BaseModel) -> Any:
+    """A seed model as a GraphQL input value: enums by their GraphQL names, no flows or examples
+    (a relationship's input leaves them to their own mutations)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Enum):
+            return value.name
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items() if k not in ("flows", "examples")}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    return plain(item.model_dump())
+
+
 @strawberry.type(description="This deptgraph server and the Neo4j behind it.")
 class About:
     version: str = strawberry.field(description="deptgraph's version.")
     neo4j_version: str = strawberry.field(description="The version of the Neo4j server.")
     neo4j_edition: str = strawberry.field(description="Neo4j's edition, e.g. community.")
+
+
+@strawberry.type(description="Who is signed in: the name and role of the token sent.")
+class Me:
+    name: str = strawberry.field(description="The token's name (the actor named in the audit trail).")
+    role: str = strawberry.field(description="`viewer`, `editor` or `admin`.")
+
+
+@strawberry.type(description="One thing as its mutations take it: the version to send back and the current input.")
+class EditableRecord:
+    kind: EditableKind = strawberry.field(description="What kind of thing it is.")
+    key: str = strawberry.field(description="Its key.")
+    version: int = strawberry.field(description="Its version now: the `expectedVersion` of an update or delete.")
+    relationship: str | None = strawberry.field(
+        description="The key of the relationship a flow or an example belongs to (null for the other kinds)."
+    )
+    value: JSON = strawberry.field(
+        description="Its current state in the shape of its input type (e.g. `FlowInput`), both languages: what an "
+        "update sends back, changed."
+    )
 
 
 @strawberry.type(
@@ -346,6 +384,30 @@ class Query:
         "what was understood, the items the answer rests on, a sentence or a few, and the query that gives the same "
         "data. `understood: false` when the question is not understood or the document does not cover it.",
     )
+
+    @strawberry.field(description="Who is signed in: the name and role of the token sent (a token is needed).")
+    async def me(self, info: Info[Context, None]) -> Me:
+        assert info.context.auth is not None
+        token = await info.context.auth.require(Role.VIEWER, "me")
+        return Me(name=token.name, role=token.role)
+
+    @strawberry.field(
+        description="One thing in the shape its update mutation takes, with its version: what an edit form starts "
+        "from (editors and admins only); null when nothing has that key."
+    )
+    async def record(
+        self,
+        info: Info[Context, None],
+        kind: Annotated[EditableKind, strawberry.argument(description="What kind of thing.")],
+        key: Annotated[str, strawberry.argument(description="Its key.")],
+    ) -> EditableRecord | None:
+        assert info.context.auth is not None
+        await info.context.auth.require(Role.EDITOR, "Reading a record to edit")
+        found = await writes.current_record(info.context.database, Label(kind.value), key)
+        if found is None:
+            return None
+        version, relationship, item = found
+        return EditableRecord(kind=kind, key=key, version=version, relationship=relationship, value=_as_input(item))
 
     @strawberry.field(
         description="Which deptgraph and which Neo4j answer these questions (in production: to callers with a token)."

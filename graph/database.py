@@ -431,6 +431,20 @@ class Database:
         if len(self._reached) > 4096:
             del self._reached[next(iter(self._reached))]
 
+    async def read_transaction(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
+        """Run `work(tx)` in one read transaction: several statements that see one state."""
+        _count(getattr(work, "__name__", "read"))
+
+        async def run() -> T:
+            unit = neo4j.unit_of_work(timeout=_remaining())(work)
+            async with self.driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS, bookmark_manager=self.bookmark_manager,
+                bookmarks=_wanted_bookmarks(),
+            ) as session:  # fmt: skip
+                return await session.execute_read(unit)
+
+        return await self._guarded(run)
+
     async def server_info(self) -> dict[str, str]:
         """Neo4j's version and edition; also a cheap connectivity check."""
         rows = await self.read(

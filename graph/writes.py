@@ -231,6 +231,8 @@ class Change:
     cascade: bool = False
     # Instead of `item`: the new state computed from the current one, inside the transaction.
     transform: Callable[[list[StoredNode]], list[NodeRecord]] | None = None
+    # Do everything, audit records included, then roll the transaction back: what it would do.
+    dry_run: bool = False
 
     @property
     def kind(self) -> Kind:
@@ -590,8 +592,17 @@ async def _verify(tx: Tx, plan: Plan) -> None:
                            "nothing was saved. Read again and retry.")  # fmt: skip
 
 
+class _RolledBack(Exception):  # not an error: how a dry run undoes its transaction
+    def __init__(self, records: list[ChangeRecord]) -> None:
+        super().__init__("dry run")
+        self.records = records
+
+
 async def apply_change(db: Database, change: Change) -> list[ChangeRecord]:
-    """Make one change in one transaction; return its audit records (empty: nothing changed)."""
+    """Make one change in one transaction; return its audit records (empty: nothing changed).
+
+    A dry run (`change.dry_run`) takes exactly the same path, then rolls the transaction back:
+    its audit records say what the change would have done, and nothing is written."""
 
     async def work(tx: Tx, lock: GraphLock) -> list[ChangeRecord]:
         if change.creating:
@@ -611,9 +622,47 @@ async def apply_change(db: Database, change: Change) -> list[ChangeRecord]:
             raise Conflict(f"A {change.label.lower()} with the key '{change.key}' already exists.",
                            field="input.key") from exc  # fmt: skip
         await _verify(tx, plan)
-        return await write_audit(tx, change.actor, change.operation, audit, await lock.version())
+        records = await write_audit(tx, change.actor, change.operation, audit, await lock.version())
+        if change.dry_run:
+            raise _RolledBack(records)
+        return records
 
-    return await db.write(work)
+    try:
+        return await db.write(work)
+    except _RolledBack as undone:
+        return undone.records
+
+
+async def current_record(db: Database, label: Label, key: str) -> tuple[int, str | None, BaseModel] | None:
+    """An entity as its mutations take it: (version, the key of the relationship it lives in, its
+    input as its kind's model), read with the very statements a change reads it with; None if missing."""
+
+    async def work(tx: Tx) -> tuple[int, str | None, list[NodeRecord]] | None:
+        nodes = await _read_nodes(tx, await _entity(tx, label, key))
+        root = next((n for n in nodes if (n.record.label, n.record.key) == (label, key)), None)
+        if root is None:
+            return None
+        container = await container_key(tx, label, key)
+        if container is not None:  # a flow or an example is read as a piece of its relationship
+            nodes += await _read_nodes(tx, [(Label.RELATIONSHIP, container)])
+        return root.version, container, [n.record for n in nodes]
+
+    found = await db.read_transaction(work)
+    if found is None:
+        return None
+    version, container, stored = found
+    knowledge = records.from_records(stored)
+    if label is Label.FLOW:
+        item: BaseModel = knowledge.relationships[0].flows[0]
+    elif label is Label.SCENARIO:
+        item = knowledge.relationships[0].examples[0]
+    elif label is Label.RELATIONSHIP:
+        item = knowledge.relationships[0]
+    else:
+        field = {Label.DEPARTMENT: "departments", Label.PARTY: "parties", Label.TOPIC: "topics",
+                 Label.PRINCIPLE: "principles", Label.STATEMENT: "statements"}[label]  # fmt: skip
+        item = getattr(knowledge, field)[0]
+    return version, container, item
 
 
 async def owner(db: Database, label: str, key: str) -> tuple[str, str] | None:

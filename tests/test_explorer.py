@@ -350,6 +350,10 @@ async def test_the_pages_run_under_their_content_security_policy(
     response = await page.goto(live_server + path, wait_until="load")
     assert response is not None and "script-src 'self'" in response.headers["content-security-policy"]
     await page.wait_for_selector(ready, state="attached", timeout=15_000)
+    if signed_in:  # an editor's controls and forms (editor.js) run under the policy too
+        await page.locator("#editor li[data-kind='Department'] button").first.click(timeout=15_000)
+        await page.wait_for_selector("#editor-form form input[lang='en']", timeout=15_000)
+        assert await page.get_by_label("Tên (Tiếng Anh)", exact=True).count() == 1  # labelled in the page's language
     await page.wait_for_timeout(500)
     assert problems == []
     assert len(sockets) == (1 if signed_in else 0)

@@ -764,6 +764,7 @@
       else showWelcome();
       document.getElementById("panel").dataset.view = kindOf || "welcome";
       document.getElementById("back").hidden = !(state.mode === "focus" && state.trail.length > 1);
+      document.dispatchEvent(new CustomEvent("deptgraph:panel", { detail: { view: kindOf || "welcome", keys } })); // editor.js
     } catch (error) {
       panelBody().innerHTML = `<h2 id="panel-heading">${esc(t("error"))}</h2><p class="error">${esc(error.message)}</p>`;
     }
@@ -909,6 +910,6 @@
     follow();
   }
 
-  window.deptgraph = { state, route, expand, back };
+  window.deptgraph = { state, route, expand, back, gql, t, esc, refresh, follow }; // editor.js uses gql … follow
   start();
 })();
