@@ -90,14 +90,14 @@ class FeedSocket(ASGIWebSocketAdapter):
     async def iter_json(self, *, ignore_parsing_errors: bool = False) -> AsyncGenerator[object, None]:
         async for message in super().iter_json(ignore_parsing_errors=ignore_parsing_errors):
             if isinstance(message, dict) and message.get("type") == "subscribe":
-                refusal = _not_a_subscription(message.get("payload"))
+                refusal = _not_a_subscription(message.get("payload"), self.view.shortcut.max_tokens)  # type: ignore[attr-defined]
                 if refusal is not None:
                     await self.ws.close(code=4400, reason=refusal)
                     return
             yield message
 
 
-def _not_a_subscription(payload: object) -> str | None:
+def _not_a_subscription(payload: object, max_tokens: int) -> str | None:
     """Why a `subscribe` payload is refused, or None for a subscription."""
     if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
         return "subscribe needs a payload with a query"
@@ -105,7 +105,7 @@ def _not_a_subscription(payload: object) -> str | None:
     if name is not None and not isinstance(name, str):
         return "operationName must be a string"
     try:
-        document = parse(payload["query"], max_tokens=2_000)
+        document = parse(payload["query"], max_tokens=max_tokens)
     except GraphQLError:
         return "the query is not valid GraphQL"
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
@@ -256,7 +256,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         if isinstance(wanted, Response):
             return wanted
         prepared = self.shortcut.prepare(wanted.query, wanted.operation_name)
-        if prepared is None and wanted.operation_name is None and _operations(wanted.query) > 1:
+        unnamed = prepared is None and wanted.operation_name is None
+        if unnamed and _operations(wanted.query, self.shortcut.max_tokens) > 1:
             # The spec's rule; Strawberry would quietly run the first one.
             record.error_codes = ["BAD_REQUEST"]
             message = "The document holds several operations: say which one to run with operationName."
@@ -420,10 +421,10 @@ def _sentence(reason: str) -> str:
     return reason if reason.endswith((".", "?", "!")) else reason + "."
 
 
-def _operations(query: str) -> int:
+def _operations(query: str, max_tokens: int) -> int:
     """How many operations a document holds (0 when it does not parse: Strawberry says why)."""
     try:
-        document = parse(query, max_tokens=2_000)
+        document = parse(query, max_tokens=max_tokens)
     except GraphQLError:
         return 0
     return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)

@@ -139,7 +139,8 @@ def _relation_cost(relation: Related | Derived | Page, select: Select, parents: 
     if isinstance(relation, Page):
         return _page_cost(select, parents, stats.fanout(relation.of), stats)
     items = parents if relation.single else parents * stats.fanout(relation)
-    return items + _cost(select.children, items, stats)
+    searching = parents * relation.search if isinstance(relation, Derived) else 0
+    return searching + items + _cost(select.children, items, stats)
 
 
 def _page_cost(select: Select, parents: int, fanout: int, stats: GraphStats) -> int:

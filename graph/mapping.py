@@ -182,6 +182,9 @@ class Derived:
     bound: Related | Label | int | None = None
     parent_list: bool = False  # `{p}` is a list of nodes (one node is given as `[node]`)
     arguments: tuple[NameArg | ValueArg, ...] = ()
+    # A search whose work does not show in the size of its answer (a shortest-path search): what
+    # one costs, in values, for the cost limit; and such searches run a few at a time per process.
+    search: int = 0
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,11 @@ suggestions taken from an index, never from a scan) and finishes the answer.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
+import weakref
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -261,6 +264,11 @@ PARTICIPANT_DEPARTMENTS = Derived(
 # --- paths between departments -----------------------------------------------------------------
 
 MAX_HOPS = 6
+# A path search costs this many values whatever it finds (its work is the search, not the answer):
+# four fit in one request at the default limit (DEPTGRAPH_MAX_COST, 50,000). At most
+# SEARCHES_AT_ONCE run at once per process, so they never take all of Neo4j's request slots.
+PATH_SEARCH_COST = 10_000
+SEARCHES_AT_ONCE = 2
 MAX_PATHS = 20
 DEFAULT_HOPS = 4
 DEFAULT_PATHS = 5
@@ -314,6 +322,7 @@ PATHS = Derived(
     + " RETURN {c}_g ORDER BY {c}_g.position, {c}_g.key LIMIT 1 }} RETURN {c}_g ORDER BY {c}_n }}}} AS {c}",
     order="{c}.hops, [{c}_k IN {c}.departments | {c}_k.key]",
     bound=MAX_PATHS,
+    search=PATH_SEARCH_COST,
     arguments=(
         NameArg("to", Label.DEPARTMENT),
         NameArg("about", Label.TOPIC, many=True),
@@ -480,7 +489,8 @@ async def read(
     params = compiled.params(select, limits)  # checks the arguments first
     if not costed:
         _check_cost(root, select, stats, max_cost)
-    rows = await db.read(compiled.cypher, **params)
+    async with _turn(root):
+        rows = await db.read(compiled.cypher, **params)
     row = rows[0]
     missing = [use for use in compiled.names if not row["found"][use.variable]]
     if missing:
@@ -488,7 +498,8 @@ async def read(
         meant = {use.variable: await resolve(db, use.label, use.value(select), use.many) for use in missing}
         if any(meant.values()):
             params |= {variable: keys_query(keys) for variable, keys in meant.items() if keys}
-            row = (await db.read(compiled.cypher, **params))[0]
+            async with _turn(root):
+                row = (await db.read(compiled.cypher, **params))[0]
             missing = [use for use in compiled.names if not row["found"][use.variable]]
     if missing:
         if all(use.optional for use in missing):
@@ -531,7 +542,8 @@ async def read_all(
         return answers
     cypher, params = merged([(compiled, own) for _, compiled, own in parts])
     try:
-        rows = await db.read(cypher, **params)
+        async with _turn(*(fields[index][0] for index, _, _ in parts)):
+            rows = await db.read(cypher, **params)
     except Exception as exc:
         for index, _, _ in parts:
             answers[index] = exc
@@ -548,6 +560,19 @@ async def read_all(
         except Exception as exc:
             answers[index] = exc
     return answers
+
+
+_searches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def _turn(*roots: Root) -> AbstractAsyncContextManager[Any]:
+    """A turn among the searches (paths) of this process, for a query that runs one; else none."""
+    if not any(isinstance(root.then, Derived) and root.then.search for root in roots):
+        return nullcontext()
+    loop = asyncio.get_running_loop()
+    if loop not in _searches:
+        _searches[loop] = asyncio.Semaphore(SEARCHES_AT_ONCE)
+    return _searches[loop]
 
 
 def _check_cost(root: Root, select: Select, stats: GraphStats, max_cost: int) -> None:

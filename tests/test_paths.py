@@ -114,3 +114,16 @@ async def test_a_path_selection_is_costed_before_it_runs(api: httpx.AsyncClient)
     )
     [error] = (await graphql(api, query))["errors"]
     assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
+
+
+async def test_a_path_search_counts_against_the_request_whatever_it_finds(api: httpx.AsyncClient) -> None:
+    """Hostile review: fifteen aliased path searches with small answers took 6 s, and twenty clients
+    sending them pushed everyone else's requests to the 10 s timeout."""
+    one = '{} paths(from: "customer-care", to: "engineering", limit: {}) {{ hops }}'
+    four = "{ " + " ".join(one.format(f"a{i}:", i + 1) for i in range(4)) + " }"
+    fifteen = "{ " + " ".join(one.format(f"a{i}:", i + 1) for i in range(15)) + " }"
+    assert [len(v) > 0 for v in (await data_of(api, four)).values()] == [True] * 4
+    body = await graphql(api, fifteen)
+    assert {error["extensions"]["code"] for error in body["errors"]} == {"QUERY_TOO_COSTLY"}
+    assert len([v for v in (body.get("data") or {}).values() if v is not None]) <= 4
+    assert "values" in body["errors"][0]["message"]
