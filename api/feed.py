@@ -60,16 +60,17 @@ class ChangeFeed:
                             "BAD_USER_INPUT", argument="after")  # fmt: skip
         if target is not None and len(target) > 200:
             raise api_error("changes(target:) is a key, at most 200 characters.", "BAD_USER_INPUT", argument="target")
+        latest = await audit.latest_change(self.db)
+        if after is not None and (latest is None or after[:17] > latest[:17]):
+            raise api_error(f"changes(after:) names a change that has not happened (the latest is {latest}).",
+                            "BAD_USER_INPUT", argument="after")  # fmt: skip
+        # No await from here until the count is taken: the checks and the count are one step.
         if self.active >= self.most:
             raise api_error(f"This server already follows {self.most} subscriptions; try again later.",
                             "TOO_MANY_SUBSCRIPTIONS")  # fmt: skip
         if self.by_token[token.name] >= self.most_per_token:
             raise api_error(f"Token '{token.name}' already has {self.most_per_token} subscriptions open; close one "
                             "first.", "TOO_MANY_SUBSCRIPTIONS")  # fmt: skip
-        latest = await audit.latest_change(self.db)
-        if after is not None and (latest is None or after[:17] > latest[:17]):
-            raise api_error(f"changes(after:) names a change that has not happened (the latest is {latest}).",
-                            "BAD_USER_INPUT", argument="after")  # fmt: skip
         self.by_token[token.name] += 1
         try:
             cursor = after if after is not None else latest

@@ -96,7 +96,7 @@ async def _model(db: Database) -> list[Problem]:
     problems = []
     pairs = await db.read(
         f"MATCH (r:Relationship) WITH r, COLLECT {{ MATCH (r)-[:{BETWEEN}]->(d) RETURN d.key }} AS pair "
-        "RETURN r.key AS key, pair"
+        "RETURN r.key AS key, pair ORDER BY r.position, r.key"  # the later one of a pair is named
     )
     seen: dict[tuple[str, ...], str] = {}
     for row in pairs:
