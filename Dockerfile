@@ -15,6 +15,7 @@ WORKDIR /app
 COPY pyproject.toml requirements.lock README.md LICENSE ./
 COPY api ./api
 COPY deptgraph ./deptgraph
+COPY domain ./domain
 COPY graph ./graph
 COPY seed ./seed
 RUN pip install -c requirements.lock .

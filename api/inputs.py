@@ -16,7 +16,7 @@ from strawberry.experimental.pydantic import input as input_from
 
 import api.types  # noqa: F401  (registers the enums the inputs use)
 from api.errors import api_error
-from seed import knowledge as k
+from domain import knowledge as k
 from seed.files import friendly_message
 
 M = TypeVar("M", bound=BaseModel)

@@ -17,9 +17,9 @@ from typing import Generic, TypeVar
 import strawberry
 
 from api.fields import Args, graph_field
+from domain import knowledge as k
 from graph import reads as r
 from graph.mapping import Page, PagePart, Prop, Text, Texts
-from seed import knowledge as k
 
 # The seed models' enums, so that output types and the inputs generated from those models agree.
 strawberry.enum(

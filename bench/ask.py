@@ -186,7 +186,7 @@ def slips(name: str) -> list[str]:
 def thresholds(cases: dict[str, list[dict[str, Any]]]) -> str:
     from rapidfuzz import fuzz
 
-    from graph.names import fold
+    from domain.names import fold
     from seed.files import default_files, read_files
 
     knowledge = read_files(default_files())

@@ -23,12 +23,12 @@ from rich.table import Table
 from api.observability import configure_logging
 from deptgraph import __version__
 from deptgraph.settings import Settings, settings_from_environment
+from domain.knowledge import Knowledge
 from graph.connection import local_neo4j, resolve_target
 from graph.database import Database, DatabaseUnavailable
 from graph.local_neo4j import Neo4jProvisioningError, State, Status
 from graph.store import Plan
 from seed.files import SeedValidationError, default_files, read_files
-from seed.knowledge import Knowledge
 
 T = TypeVar("T")
 

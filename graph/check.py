@@ -23,13 +23,13 @@ import orjson
 from neo4j import AsyncManagedTransaction
 from pydantic import ValidationError
 
+from domain.names import lookup_forms
 from graph.audit import Audit, write_audit
 from graph.database import Database, GraphLock
 from graph.model import Link, NodeRecord
-from graph.names import lookup_forms
+from graph.records import from_records
 from graph.shape import BETWEEN, EDGES, HAS_ROLE, INCLUDES, LABELS, OF, PROVIDES, TO, Label, Owner, is_part, types
 from graph.store import normalized, read_records
-from seed.records import from_records
 
 CHECK_ACTOR = "deptgraph check"
 

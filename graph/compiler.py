@@ -28,6 +28,7 @@ from typing import Any
 
 import orjson
 
+from domain.names import fold
 from graph.errors import BadInput, GraphError, OutOfTime, TooCostly
 from graph.mapping import (
     AllOf,
@@ -51,7 +52,6 @@ from graph.mapping import (
     Texts,
 )
 from graph.model import identifier
-from graph.names import fold
 from graph.schema import NAMES_INDEX
 from graph.shape import Label, container_of
 from graph.terms import form

@@ -19,8 +19,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
 
+from domain.names import fold
 from graph.database import Database
-from graph.names import fold
 from graph.terms import FILLERS, closest_forms, stem
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from domain.names import fold
 from graph.compiler import (
     BadArgument,
     Compiled,
@@ -38,7 +39,6 @@ from graph.cost import GraphStats, estimate
 from graph.database import Database, request_stats
 from graph.errors import TooCostly
 from graph.mapping import Computed, Derived, FullText, NameArg, NameFilter, Order, Related, Root, ValueArg, into, out
-from graph.names import fold
 from graph.schema import SEARCH_INDEX, TERMS_INDEX
 from graph.shape import (
     ABOUT,

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from graph.names import fold
+from domain.names import fold
 
 _STEM = snowballstemmer.stemmer("english")
 

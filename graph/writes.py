@@ -29,11 +29,13 @@ from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 from pydantic import BaseModel
 
+from domain import knowledge as k
+from domain.names import fold
+from graph import records
 from graph.audit import Audit, ChangeRecord, write_audit
 from graph.database import Database, GraphLock
 from graph.errors import BadInput, Conflict, GraphError, NotFound
 from graph.model import OWNED, SYSTEM_PROPERTIES, Link, NodeRecord, identifier
-from graph.names import fold
 from graph.shape import (
     BETWEEN,
     CHILD_EDGES,
@@ -51,8 +53,6 @@ from graph.shape import (
     types,
 )
 from graph.store import Plan, StoredNode, normalized, write_plan
-from seed import knowledge as k
-from seed import records
 
 # The errors of a write (kept under these names for the API).
 WriteError = GraphError

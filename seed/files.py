@@ -25,7 +25,7 @@ from yaml.constructor import SafeConstructor
 from yaml.cyaml import CParser  # type: ignore[attr-defined]
 from yaml.resolver import BaseResolver
 
-from seed.knowledge import Knowledge, Location, defined_keys, name_clashes, outsiders, references
+from domain.knowledge import Knowledge, Location, defined_keys, name_clashes, outsiders, references
 
 DATA_DIR = Path(__file__).with_name("data")
 

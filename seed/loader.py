@@ -17,13 +17,13 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 from pydantic import ValidationError
 
+from domain.knowledge import Knowledge
 from graph.audit import Audit, write_audit
 from graph.database import Database, GraphLock
+from graph.records import from_records, to_records
 from graph.schema import ensure_schema
 from graph.store import BATCH_SIZE, Plan, StoredNode, count_by_label, plan_changes, read_records, write_plan
 from seed.files import dump
-from seed.knowledge import Knowledge
-from seed.records import from_records, to_records
 
 
 async def load(

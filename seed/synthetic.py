@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from seed.knowledge import (
+from domain.knowledge import (
     Activity,
     Department,
     Duty,

@@ -22,12 +22,12 @@ from pydantic import SecretStr
 
 from api.app import create_app
 from deptgraph.settings import Settings
+from domain.knowledge import Knowledge
 from graph.connection import Neo4jTarget, resolve_target
 from graph.database import Database
 from graph.local_neo4j import LocalNeo4j, State, free_port
 from graph.model import LABELS
 from seed.files import default_files, read_files
-from seed.knowledge import Knowledge
 from seed.loader import load
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -91,10 +91,15 @@ async def database(neo4j_target: Neo4jTarget) -> AsyncIterator[Database]:
     await db.close()
 
 
+# What a wipe between tests leaves: the deployment's keys, which the processes started for earlier
+# tests have read and keep (a real deployment never wipes them under running servers).
+WIPE = "MATCH (n) WHERE NOT n:DeploymentKey DETACH DELETE n"
+
+
 @pytest_asyncio.fixture
 async def db(database: Database) -> Database:
     """The test database, emptied before the test."""
-    await database.driver.execute_query("MATCH (n) DETACH DELETE n")
+    await database.driver.execute_query(WIPE)
     return database
 
 
@@ -110,11 +115,11 @@ async def seeded(database: Database, seed_knowledge: Knowledge) -> Database:
     no tokens and no audit trail. Reloads only when an earlier test changed something."""
     others = await database.read(
         "RETURN COUNT { MATCH (n) WHERE NOT any(label IN labels(n) WHERE label IN $labels) } AS n",
-        labels=list(LABELS),
+        labels=[*LABELS, "DeploymentKey"],
     )
     plan = await load(database, seed_knowledge, dry_run=True, prune=True)
     if others[0]["n"] or plan.changes or any(s.unchanged == 0 and s.created for s in plan.summary.values()):
-        await database.command("MATCH (n) DETACH DELETE n")
+        await database.command(WIPE)
         await load(database, seed_knowledge)
     return database
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from graph.names import fold
+from domain.names import fold
 
 from .conftest import data_of
 from .document import PairSection, read_document

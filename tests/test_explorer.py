@@ -14,8 +14,8 @@ import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from domain.names import fold
 from graph.database import Database
-from graph.names import fold
 from graph.tokens import create_token
 
 from .conftest import PROJECT

@@ -15,9 +15,9 @@ import pytest_asyncio
 from playwright.async_api import Browser
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from domain.knowledge import Knowledge
 from graph.database import Database
 from graph.tokens import create_token
-from seed.knowledge import Knowledge
 from seed.loader import load
 from seed.synthetic import synthetic_org
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from domain.names import fold
 from graph.database import Database
-from graph.names import fold
 
 from .document import Document, PairSection, read_document
 

@@ -8,10 +8,10 @@ import pytest
 import yaml
 from neo4j.exceptions import ClientError
 
+from domain.knowledge import Knowledge
 from graph.database import Database
 from graph.store import count_by_label, count_by_type
 from seed.files import default_files, dump, read_files
-from seed.knowledge import Knowledge
 from seed.loader import export, load
 from seed.synthetic import synthetic_org
 

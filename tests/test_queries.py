@@ -11,10 +11,10 @@ from api.context import Context, Lang, Reading
 from api.queries import load_queries
 from api.schema import build_schema
 from deptgraph.settings import Settings
+from domain.knowledge import Knowledge
 from graph.compiler import Limits
 from graph.cost import GraphStats
 from graph.database import Database, request_scope
-from seed.knowledge import Knowledge
 from seed.loader import load
 from seed.synthetic import synthetic_org
 

@@ -22,9 +22,9 @@ from api.app import create_app
 from api.persisted import PersistedQueries
 from api.shortcut import MAX_PREPARED_BYTES
 from deptgraph.settings import Settings
+from domain.knowledge import Knowledge
 from graph.database import Database
 from graph.tokens import create_token
-from seed.knowledge import Knowledge
 from seed.loader import load
 
 from .conftest import app_client, data_of, start_app

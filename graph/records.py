@@ -11,8 +11,26 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from domain.knowledge import (
+    Activity,
+    Department,
+    Duty,
+    Flow,
+    Goal,
+    Knowledge,
+    Party,
+    Principle,
+    Relationship,
+    Role,
+    Scenario,
+    Statement,
+    Text,
+    Topic,
+    role_key,
+    step_key,
+)
+from domain.names import lookup_forms
 from graph.model import Link, NodeRecord
-from graph.names import lookup_forms
 from graph.shape import (
     ABOUT,
     ACTOR,
@@ -34,24 +52,6 @@ from graph.shape import (
 )
 from graph.shape import Label as L
 from graph.terms import forms
-from seed.knowledge import (
-    Activity,
-    Department,
-    Duty,
-    Flow,
-    Goal,
-    Knowledge,
-    Party,
-    Principle,
-    Relationship,
-    Role,
-    Scenario,
-    Statement,
-    Text,
-    Topic,
-    role_key,
-    step_key,
-)
 
 
 def texts(name: str, text: Text | None) -> dict[str, str]:

@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from graph.names import fold
+from domain.names import fold
 
 KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -449,7 +449,7 @@ def outsiders(relationship: Relationship) -> Iterator[tuple[Location, str, str]]
 
 
 # --- Names: one thing per name -----------------------------------------------------------------
-# Departments and parties are found by name (`graph.names.fold`: case, accents and punctuation
+# Departments and parties are found by name (`domain.names.fold`: case, accents and punctuation
 # aside), so no two of them may answer to the same one: a new department with the alias "Sales"
 # would pass itself off as Sales.
 
