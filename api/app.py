@@ -13,7 +13,6 @@ import asyncio
 import gc
 import json
 import logging
-import re
 import time
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
@@ -42,6 +41,8 @@ from strawberry.types.unset import UNSET
 
 from api.assets import static_endpoint, vendor_endpoint
 from api.auth import Auth
+from api.bookmarks import HEADER as BOOKMARK_HEADER
+from api.bookmarks import BadBookmark, Bookmarks, WaitLimits
 from api.cache import ResponseCache, etag, etag_matches, request_key
 from api.context import Context, Reading, preferred_lang
 from api.errors import OutageLog, codes_of, error_body, without_suggestions
@@ -66,6 +67,7 @@ from graph.database import (
     request_scope,
     request_stats,
 )
+from graph.keys import deployment_key
 from graph.version import Stamp, VersionWatch
 
 log = logging.getLogger("deptgraph.api")
@@ -138,6 +140,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self.shortcut = Shortcut(schema._schema, schema.validation_rules, schema.max_tokens, settings.development)
         self.cacheable_roots = self.shortcut.compiled_roots | CACHEABLE_ROOTS
         self.persisted = PersistedQueries([q.text for q in queries])
+        self.bookmark_waits = WaitLimits()
         self.cache = ResponseCache(settings.response_cache_mb * 2**20) if settings.response_cache else None
         if self.cache is not None:
             cache = self.cache
@@ -203,25 +206,15 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             return await super().run(request, context, root_value)
         timeout = self.settings.request_timeout
         started = time.perf_counter()
+        deadline = asyncio.get_running_loop().time() + timeout  # bookmark wait included
         record: RequestRecord = request.state.record
+        bookmarks: Bookmarks = request.app.state.bookmarks
         with request_scope(timeout) as stats:
+            refused = await self._reach_bookmarks(request, bookmarks, stats, timeout)
+            if refused is not None:
+                return refused
             try:
-                stats.bookmarks = bookmarks_of(request.headers.get(BOOKMARK_HEADER))
-                if stats.bookmarks:
-                    await request.app.state.database.reach(stats.bookmarks, min(self.settings.bookmark_wait, timeout))
-            except (ValueError, InvalidBookmark) as exc:
-                record.error_codes = ["BAD_REQUEST"]
-                message = f"{BAD_BOOKMARK} ({exc})" if isinstance(exc, InvalidBookmark) else str(exc)
-                return JSONResponse(error_body(message, "BAD_REQUEST", record.request_id), status_code=400)
-            except BookmarkNotReached as exc:
-                record.error_codes = ["BOOKMARK_NOT_REACHED"]
-                body = error_body(f"{exc}; try again shortly, or without the Deptgraph-Bookmark header.",
-                                  "BOOKMARK_NOT_REACHED", record.request_id)  # fmt: skip
-                return JSONResponse(body, status_code=503, headers={"retry-after": "1"})
-            except DatabaseUnavailable:
-                pass  # the request itself meets the outage, and says so the usual way
-            try:
-                async with asyncio.timeout(timeout):
+                async with asyncio.timeout_at(deadline):
                     response = await self._respond(request)
             except HTTPException as exc:  # a request GraphQL cannot take: said in the errors format too
                 record.error_codes = [_HTTP_CODES.get(exc.status_code, "BAD_REQUEST")]
@@ -234,7 +227,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 response = JSONResponse(error_body(message, "TIMEOUT", record.request_id), status_code=504)
             record.round_trips = stats.round_trips
         if stats.written:
-            response.headers[BOOKMARK_HEADER] = ",".join(stats.written)
+            response.headers[BOOKMARK_HEADER] = await bookmarks.seal(stats.written)
         if record.graphql or request.method == "POST" or "query" in request.query_params:
             # A request refused with an HTTP error (bad JSON, a batch, a GET mutation) leaves run()
             # by an exception before this point: the HTTP metrics count it, by status.
@@ -243,6 +236,37 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 record.operation, time.perf_counter() - started, record.error_codes, stats.round_trips
             )
         return response
+
+    async def _reach_bookmarks(
+        self, request: Request, bookmarks: Bookmarks, stats: Any, limit: float
+    ) -> Response | None:
+        """Check the caller's Deptgraph-Bookmark and wait until Neo4j's state includes it; a
+        response when the request cannot go on (a bookmark this deployment did not give, one not
+        reached in time, too many waits from this client)."""
+        record: RequestRecord = request.state.record
+        try:
+            stats.bookmarks = await bookmarks.open(request.headers.get(BOOKMARK_HEADER))
+            if not stats.bookmarks:
+                return None
+            client = request.client.host if request.client else "unknown"
+            async with self.bookmark_waits.slot(client) as allowed:
+                if not allowed:
+                    raise BookmarkNotReached("too many requests are waiting for bookmarks")
+                await request.app.state.database.reach(stats.bookmarks, min(self.settings.bookmark_wait, limit))
+        except (BadBookmark, InvalidBookmark) as exc:
+            stats.bookmarks = ()
+            record.error_codes = ["BAD_REQUEST"]
+            message = str(exc) if isinstance(exc, BadBookmark) else f"{BAD_BOOKMARK} ({exc})"
+            body = error_body(message, "BAD_REQUEST", record.request_id, header="Deptgraph-Bookmark")
+            return JSONResponse(body, status_code=400)
+        except BookmarkNotReached as exc:
+            record.error_codes = ["BOOKMARK_NOT_REACHED"]
+            body = error_body(f"{exc}; try again shortly, or without the Deptgraph-Bookmark header.",
+                              "BOOKMARK_NOT_REACHED", record.request_id, header="Deptgraph-Bookmark")  # fmt: skip
+            return JSONResponse(body, status_code=503, headers={"retry-after": "1"})
+        except (DatabaseUnavailable, QueryTimeout):
+            pass  # the request itself meets the outage, and says so the usual way
+        return None
 
     # --- the request, read once ---------------------------------------------------------------
 
@@ -285,7 +309,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             record.error_codes = codes_of(answer.get("errors") or [])
         written = request_stats()
         if written is not None and written.written:  # read your writes: send this back, on any process
-            answer.setdefault("extensions", {})["bookmark"] = ",".join(written.written)
+            bookmarks: Bookmarks = request.app.state.bookmarks
+            answer.setdefault("extensions", {})["bookmark"] = await bookmarks.seal(written.written)
         body = orjson.dumps(answer)
         headers: dict[str, str] = {}
         if isinstance(cached, tuple) and not answer.get("errors"):
@@ -430,22 +455,10 @@ def _operations(query: str, max_tokens: int) -> int:
     return sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
 
 
-BOOKMARK_HEADER = "deptgraph-bookmark"
 BAD_BOOKMARK = (
     "The Deptgraph-Bookmark header must be the value a mutation's response gave "
     "(extensions.bookmark, or its Deptgraph-Bookmark header)"
 )
-_BOOKMARK = re.compile(r"^[A-Za-z0-9:+/=_.-]{1,512}$")
-
-
-def bookmarks_of(header: str | None) -> tuple[str, ...]:
-    """The Neo4j bookmarks a `Deptgraph-Bookmark` header carries (comma-separated)."""
-    if not header:
-        return ()
-    values = tuple(value.strip() for value in header.split(",") if value.strip())
-    if len(header) > 4096 or len(values) > 16 or not all(_BOOKMARK.match(value) for value in values):
-        raise ValueError(BAD_BOOKMARK + ".")
-    return values
 
 
 # Root fields whose answers depend on nothing but the graph, the request and the caller's role
@@ -508,6 +521,10 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
             await asyncio.wait_for(reading.stats.measure(db), settings.request_timeout)
         except (DatabaseUnavailable, QueryTimeout, TimeoutError) as exc:
             log.warning("could not measure the graph's list sizes yet (%s); estimating costs with defaults", exc)
+        try:
+            await asyncio.wait_for(app.state.bookmarks.ready(), settings.request_timeout)
+        except (DatabaseUnavailable, QueryTimeout, TimeoutError) as exc:
+            log.warning("could not read the bookmark key yet (%s); it is read when first needed", exc)
         # Everything made so far (modules, the schema, compiled plans) lives as long as the process:
         # keep it out of the garbage collector's sweeps, which otherwise walk it on every pause.
         gc.collect()
@@ -575,6 +592,10 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
     )
     app.state.settings = settings
     app.state.outages = OutageLog()
+    key = settings.bookmark_key.get_secret_value().encode() if settings.bookmark_key else None
+    app.state.bookmarks = Bookmarks(
+        settings.neo4j_database, lambda: deployment_key(app.state.database, "bookmark"), key
+    )
     if database is not None:
         # Usable without running the lifespan (e.g. under httpx's ASGITransport in tests).
         app.state.database = database

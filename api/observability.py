@@ -94,6 +94,11 @@ class Metrics:
             registry=self.registry,
             multiprocess_mode="livesum",
         )
+        self.breaker_openings = Counter(
+            "deptgraph_neo4j_breaker_openings",
+            "How often a process's Neo4j circuit breaker opened (Neo4j failed to answer).",
+            registry=self.registry,
+        )
         self.cache_results = Counter(
             "deptgraph_response_cache",
             "Cacheable GraphQL requests by what the response cache did: hit, miss, not_modified (304).",
@@ -119,6 +124,7 @@ class Metrics:
         processes, each process writes its own at the end of every request, and the scrape sums
         them over the live processes)."""
         self.database = database
+        database.on_open = self.breaker_openings.inc
         if MULTIPROCESS:
             return
         self.in_flight.set_function(lambda: database.in_flight)

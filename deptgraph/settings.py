@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     # How long a request that sends a Deptgraph-Bookmark may wait for Neo4j to reach its state
     # (checked before the request runs; beyond it BOOKMARK_NOT_REACHED, 503).
     bookmark_wait: float = Field(default=2.0, gt=0, le=30)
+    # The key bookmarks are signed with (at least 32 characters), the same for every process of a
+    # deployment. Unset: one is drawn once and kept in Neo4j, where every process finds it.
+    bookmark_key: SecretStr | None = Field(default=None, min_length=32)
     # /metrics needs `Authorization: Bearer <this>` when set; in production it is served only then.
     metrics_token: SecretStr | None = None
     # Reads are open to anyone who can reach the service unless this is set.

@@ -125,11 +125,10 @@ def tls(target: Neo4jTarget) -> dict[str, Any]:
     return {"encrypted": True, "trusted_certificates": neo4j.TrustCustomCAs(str(target.trusted_ca))}
 
 
-def _wanted_bookmarks() -> neo4j.Bookmarks | None:
+def _wanted_bookmarks() -> tuple[str, ...]:
+    """The bookmarks the current request's caller sent (checked and signed: `api.bookmarks`)."""
     stats = _stats.get()
-    if stats is None or not stats.bookmarks:
-        return None
-    return neo4j.Bookmarks.from_raw_values(stats.bookmarks)
+    return () if stats is None else stats.bookmarks
 
 
 def _remaining() -> float:
@@ -222,6 +221,9 @@ class Database:
         self.database = database
         # Every session of this process shares one bookmark manager: a read waits for this
         # process's own writes, on any member of a cluster (read-your-writes within a process).
+        # It holds this process's own writes only: a session that also waits for a caller's
+        # bookmarks takes the manager's bookmarks as its own and leaves the manager alone, so what
+        # one caller sent never reaches another request (`_session`).
         self.bookmark_manager = AsyncGraphDatabase.bookmark_manager()
         # A bulkhead: at most this many queries are at Neo4j at once; the others wait their turn
         # here. More would not finish sooner (Neo4j has few cores to run them on), and a Neo4j
@@ -240,10 +242,9 @@ class Database:
         self._open_until = 0.0
         self._degraded = False
         self._trial_running = False
-        # Bookmarks a caller sent, checked before its request (outside the bulkhead: a bookmark
-        # Neo4j cannot reach must not hold a slot for the whole request), a few at a time; the
-        # ones reached are remembered.
-        self._bookmark_waits = asyncio.Semaphore(4)
+        self.on_open: Callable[[], None] | None = None  # told each time the breaker opens (metrics)
+        # Bookmarks a caller sent, reached before its request (outside the bulkhead: waiting for
+        # one must not hold a slot); the ones reached are remembered.
         self._reached: dict[tuple[str, ...], None] = {}
 
     @property
@@ -258,6 +259,8 @@ class Database:
         return "open" if time.monotonic() < self._open_until else "half-open"
 
     def _open(self) -> None:
+        if not self._degraded and self.on_open is not None:
+            self.on_open()
         self._degraded = True
         self._open_until = time.monotonic() + BREAKER_SECONDS
 
@@ -351,12 +354,25 @@ class Database:
                 raise
             return await self._read_once(cypher, params)
 
+    async def _causal(self) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """How a session waits for what it must see: this process's writes (the shared manager)
+        and, when the caller sent bookmarks, those too — then without the manager, so that what
+        Neo4j answers to the caller's bookmarks stays with this session. Also the manager's
+        bookmarks taken, for a write to replace with its own."""
+        wanted = _wanted_bookmarks()
+        if not wanted:
+            return {"bookmark_manager": self.bookmark_manager}, ()
+        own = tuple(await self.bookmark_manager.get_bookmarks())
+        return {"bookmarks": neo4j.Bookmarks.from_raw_values((*wanted, *own))}, own
+
+    def _session(self, causal: dict[str, Any], read: bool = False) -> neo4j.AsyncSession:
+        mode = neo4j.READ_ACCESS if read else neo4j.WRITE_ACCESS
+        return self.driver.session(database=self.database, default_access_mode=mode, **causal)
+
     async def _read_once(self, cypher: LiteralString, params: dict[str, Any]) -> list[dict[str, Any]]:
         query = Query(cypher, timeout=_remaining())
-        async with self.driver.session(
-            database=self.database, default_access_mode=neo4j.READ_ACCESS, bookmark_manager=self.bookmark_manager,
-            bookmarks=_wanted_bookmarks(),
-        ) as session:  # fmt: skip
+        causal, _ = await self._causal()
+        async with self._session(causal, read=True) as session:
             result = await session.run(query, params)
             keys = result.keys()
             return [dict(zip(keys, values, strict=True)) for values in await result.values()]
@@ -389,14 +405,16 @@ class Database:
 
         async def run() -> T:
             unit = neo4j.unit_of_work(timeout=_remaining())(locked)  # counted from when it got its turn
-            async with self.driver.session(
-                database=self.database, bookmark_manager=self.bookmark_manager, bookmarks=_wanted_bookmarks()
-            ) as session:
+            causal, own = await self._causal()
+            async with self._session(causal) as session:
                 result = await session.execute_write(unit)
-                stats = _stats.get()
-                if stats is not None:
-                    stats.written = tuple((await session.last_bookmarks()).raw_values)
-                return result
+                written = tuple((await session.last_bookmarks()).raw_values)
+            if "bookmarks" in causal:  # the manager did not see this write: give it this process's own
+                await self.bookmark_manager.update_bookmarks(own, written)
+            stats = _stats.get()
+            if stats is not None:
+                stats.written = written
+            return result
 
         return await self._guarded(run)
 
@@ -404,19 +422,16 @@ class Database:
         """Return once Neo4j answers from a state that includes `bookmarks`.
 
         Raises InvalidBookmark for a value Neo4j refuses, BookmarkNotReached when the state is
-        not reached within `wait` seconds (waiting for a turn included: at most a few checks run
-        at once per process), DatabaseUnavailable when Neo4j is away."""
+        not reached within `wait` seconds, DatabaseUnavailable when Neo4j is away. The session
+        waits for these bookmarks alone and shares nothing with other sessions."""
         if bookmarks in self._reached:
             return
         try:
             async with asyncio.timeout(wait):
-                async with self._bookmark_waits:
-                    with _translated_errors():
-                        async with self.driver.session(
-                            database=self.database, default_access_mode=neo4j.READ_ACCESS,
-                            bookmarks=neo4j.Bookmarks.from_raw_values(bookmarks),
-                        ) as session:  # fmt: skip
-                            await (await session.run(Query("RETURN 1", timeout=wait))).consume()
+                with _translated_errors():
+                    causal = {"bookmarks": neo4j.Bookmarks.from_raw_values(bookmarks)}
+                    async with self._session(causal, read=True) as session:
+                        await (await session.run(Query("RETURN 1", timeout=wait))).consume()
         except TimeoutError as exc:
             raise BookmarkNotReached(f"Neo4j did not reach the bookmark's state within {wait:g}s") from exc
         except QueryTimeout as exc:
@@ -437,10 +452,8 @@ class Database:
 
         async def run() -> T:
             unit = neo4j.unit_of_work(timeout=_remaining())(work)
-            async with self.driver.session(
-                database=self.database, default_access_mode=neo4j.READ_ACCESS, bookmark_manager=self.bookmark_manager,
-                bookmarks=_wanted_bookmarks(),
-            ) as session:  # fmt: skip
+            causal, _ = await self._causal()
+            async with self._session(causal, read=True) as session:
                 return await session.execute_read(unit)
 
         return await self._guarded(run)

@@ -19,8 +19,8 @@ TERMS_INDEX = "knowledge_terms"
 # entry, so resolving a name costs the same with 5 departments or 5,000.
 NAMES_INDEX = "knowledge_names"
 NAMED_LABELS = ("Department", "Party", "Topic")
-# Labels outside the knowledge with keys of their own (tokens, audit records).
-OTHER_UNIQUE = {"ApiToken": "name", "Change": "id", "GraphState": "id"}
+# Labels outside the knowledge with keys of their own (tokens, audit records, the deployment's keys).
+OTHER_UNIQUE = {"ApiToken": "name", "Change": "id", "GraphState": "id", "DeploymentKey": "name"}
 OTHER_INDEXES = (
     "CREATE CONSTRAINT apitoken_hash_unique IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.hash IS UNIQUE",
     "CREATE INDEX change_at IF NOT EXISTS FOR (c:Change) ON (c.at)",

@@ -97,11 +97,9 @@
     const headers = { "content-type": "application/json", accept: "application/json" };
     const token = sessionStorage.getItem(TOKEN_KEY);
     if (token) headers.authorization = `Bearer ${token}`;
-    const bookmark = sessionStorage.getItem("deptgraph.bookmark");
-    if (bookmark) headers["deptgraph-bookmark"] = bookmark;
-    const response = await fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables: variables || {} }) });
-    const given = response.headers.get("deptgraph-bookmark");
-    if (given) sessionStorage.setItem("deptgraph.bookmark", given); // later reads include this write
+    // Later reads include this write (explorer.js keeps the bookmark, and drops a refused one).
+    const response = await window.deptgraphWithBookmark(headers, () =>
+      fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables: variables || {} }) }));
     return response.json();
   }
 

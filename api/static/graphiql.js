@@ -10,11 +10,28 @@ const first = queries.findIndex((q) => q.name === wanted);
 if (first > 0) tabs.unshift(tabs.splice(first, 1)[0]);
 // Read your writes: after a mutation, the next requests carry its Neo4j bookmark, so that
 // whichever process or replica answers, it answers from a state that includes the change.
+// A bookmark the server refuses (or cannot reach) is dropped, and the request sent again without it.
 let bookmark = sessionStorage.getItem("deptgraph.bookmark") || "";
+async function refusesBookmark(response) {
+  if (response.status !== 400 && response.status !== 503) return false;
+  try {
+    const body = await response.clone().json();
+    return (body.errors || []).some((e) => e.extensions && e.extensions.header === "Deptgraph-Bookmark");
+  } catch (_) {
+    return false;
+  }
+}
 async function remembering(url, init) {
   const headers = new Headers((init && init.headers) || {});
-  if (bookmark && !headers.has("Deptgraph-Bookmark")) headers.set("Deptgraph-Bookmark", bookmark);
-  const response = await fetch(url, { ...init, headers });
+  const sent = bookmark && !headers.has("Deptgraph-Bookmark");
+  if (sent) headers.set("Deptgraph-Bookmark", bookmark);
+  let response = await fetch(url, { ...init, headers });
+  if (sent && (await refusesBookmark(response))) {
+    bookmark = "";
+    sessionStorage.removeItem("deptgraph.bookmark");
+    headers.delete("Deptgraph-Bookmark");
+    response = await fetch(url, { ...init, headers });
+  }
   const given = response.headers.get("Deptgraph-Bookmark");
   if (given) {
     bookmark = given;
