@@ -329,6 +329,32 @@ async def test_the_page_makes_no_request_outside_its_origin(visit: Visit) -> Non
     assert graphql and all(url == visit.base + "/graphql" for url in graphql)
 
 
+@pytest.mark.parametrize("stored", ["abc", "FB:kcwQAAAAAAAAAAAAAAAAAAAAAACQAAAAAAAAAAU=.AAAAAAAAAAAAAAAAAAAAAA"])
+async def test_a_bookmark_the_server_refuses_is_dropped_and_the_page_carries_on(
+    browser: Browser, live_server: str, seeded: Database, stored: str
+) -> None:
+    """Issue 27: the explorer (and its editor) and GraphiQL sent the last bookmark on every request
+    and never dropped it, so once it was refused every read failed until the tab was closed."""
+    context = await browser.new_context(locale="vi-VN", bypass_csp=True)
+    await context.add_init_script(f"sessionStorage.setItem('deptgraph.bookmark', {stored!r})")
+    page = await context.new_page()
+    seen = Visit(page, live_server)
+    await seen.open()
+    assert await seen.js("() => window.deptgraph.state.cy.nodes().length") == 6  # the data loaded
+    assert await seen.js("() => sessionStorage.getItem('deptgraph.bookmark')") is None
+    await page.goto(live_server + "/graphql")
+    await page.wait_for_selector(".graphiql-container", state="attached", timeout=15_000)
+    await page.evaluate(f"sessionStorage.setItem('deptgraph.bookmark', {stored!r}); bookmark = {stored!r}")
+    status, kept = await page.evaluate(
+        """async () => { const r = await remembering('/graphql', {method: 'POST', headers: {'content-type':
+           'application/json'}, body: JSON.stringify({query: '{ principles { key } }'})});
+           return [r.status, sessionStorage.getItem('deptgraph.bookmark')]; }"""
+    )
+    assert (status, kept) == (200, None)
+    assert seen.errors == []
+    await context.close()
+
+
 @pytest.mark.parametrize(
     ("path", "ready", "signed_in"),
     [("/", "body[data-ready='true']", False), ("/", "body[data-ready='true']", True),
