@@ -1,15 +1,15 @@
-"""How a GraphQL field carries its graph mapping: `graph_field(mapping, description, args=…)`.
+"""How a GraphQL field carries its graph mapping: `graph_field(mapping, description)`.
 
 The mapping (a `graph.mapping` declaration) sits in the field's metadata, where
 `api.selection` finds it to tell the compiler what the field reads. The query that answers a
 root field already returns its answer in the response's shape, keyed by response keys, so
 every nested field's resolver only picks its value by its own response key — the arguments it
-declares (the language, a filter, a page) shaped that query, not this resolver.
+offers (the language, a filter, a page), which are exactly those its declaration reads
+(`graph.mapping.arguments_read`), shaped that query, not this resolver.
 """
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
@@ -17,6 +17,7 @@ from graphql import GraphQLField
 from strawberry.types import Info
 
 from api.context import Lang
+from graph.mapping import arguments_read
 
 GRAPH = "deptgraph.graph"  # the metadata key holding a field's mapping
 
@@ -80,23 +81,27 @@ def _pick_page_from_to(
     return _value(root, info)
 
 
-class Args(Enum):
-    """The arguments a field offers."""
+# The resolvers whose signatures offer each set of arguments a declaration may read.
+RESOLVERS: dict[frozenset[str], Any] = {
+    frozenset(): _pick,
+    frozenset({"lang"}): _pick_lang,
+    frozenset({"from"}): _pick_from,
+    frozenset({"to"}): _pick_to,
+    frozenset({"from", "to"}): _pick_from_to,
+    frozenset({"first", "after"}): _pick_page,
+    frozenset({"first", "after", "from"}): _pick_page_from,
+    frozenset({"first", "after", "to"}): _pick_page_to,
+    frozenset({"first", "after", "from", "to"}): _pick_page_from_to,
+}
 
-    NONE = (_pick,)
-    LANG = (_pick_lang,)
-    FROM = (_pick_from,)
-    TO = (_pick_to,)
-    FROM_TO = (_pick_from_to,)
-    PAGE = (_pick_page,)
-    PAGE_FROM = (_pick_page_from,)
-    PAGE_TO = (_pick_page_to,)
-    PAGE_FROM_TO = (_pick_page_from_to,)
 
-
-def graph_field(mapping: Any, description: str, *, args: Args = Args.NONE) -> Any:
-    """A field that reads `mapping` from the graph."""
-    return strawberry.field(resolver=args.value[0], description=description, metadata={GRAPH: mapping})
+def graph_field(mapping: Any, description: str) -> Any:
+    """A field that reads `mapping` from the graph, with exactly the arguments it reads."""
+    wanted = arguments_read(mapping)
+    resolver = RESOLVERS.get(wanted)
+    if resolver is None:
+        raise TypeError(f"no field signature offers exactly the arguments {sorted(wanted)} of {mapping!r}")
+    return strawberry.field(resolver=resolver, description=description, metadata={GRAPH: mapping})
 
 
 def pick_directly(schema: Any) -> None:

@@ -33,7 +33,7 @@ from strawberry.types import Info
 
 from api.fields import mapping_of
 from graph.compiler import Select
-from graph.mapping import Computed, Const, Root, Text, Texts
+from graph.mapping import Computed, Const, Root, Text, Texts, arguments_read
 
 _TEXTS = (Text, Texts, Computed)
 
@@ -156,6 +156,24 @@ def unmapped_fields(schema: Any, root: GraphQLObjectType) -> list[str]:
             if is_object_type(named):
                 stack.append(named)
     return sorted(missing)
+
+
+def unread_arguments(schema: Any) -> list[str]:
+    """Arguments of declared fields that no declaration reads (they would be silently ignored),
+    and arguments a declaration reads that the field does not offer (should be none)."""
+    wrong: list[str] = []
+    for graphql_type in schema.type_map.values():
+        if not is_object_type(graphql_type):
+            continue
+        for name, field in graphql_type.fields.items():
+            mapping = mapping_of(field)
+            if mapping is None:
+                continue
+            offered, read = set(field.args), arguments_read(mapping)
+            wrong += [f"{graphql_type.name}.{name}({arg}:) is read by no declaration" for arg in sorted(offered - read)]
+            wrong += [f"{graphql_type.name}.{name} does not offer {arg}:, which its declaration reads"
+                      for arg in sorted(read - offered)]  # fmt: skip
+    return wrong
 
 
 def root_selections(

@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 
 import strawberry
 
-from api.fields import Args, graph_field
+from api.fields import graph_field
 from domain import knowledge as k
 from graph import reads as r
 from graph.mapping import Page, PagePart, Prop, Text, Texts
@@ -81,9 +81,9 @@ class Connection(Generic[T]):
 class Department:
     version: int = graph_field(r.VERSION, VERSION_DOC)
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `accounting`. Use it in links and tools.")
-    name: str = graph_field(Text("name"), "The department's name, e.g. 'Phòng Kế toán' / 'Accounting'.", args=Args.LANG)
+    name: str = graph_field(Text("name"), "The department's name, e.g. 'Phòng Kế toán' / 'Accounting'.")
     aliases: list[str] = graph_field(
-        Texts("aliases"), "Other names people use for it, e.g. 'CSKH' or 'Customer Service'.", args=Args.LANG
+        Texts("aliases"), "Other names people use for it, e.g. 'CSKH' or 'Customer Service'."
     )
     relationships: list[Relationship] = graph_field(
         r.RELATIONSHIPS_OF, "The departments it works with, each as a relationship."
@@ -93,21 +93,17 @@ class Department:
         "What flows INTO this department: what it needs or gets, from one department (`from`: key or any name) "
         "or from all. Answers from both sides: what Sales contributes to Accounting is also what Accounting "
         "gets from Sales.",
-        args=Args.FROM,
     )
-    needs_connection: Connection[Flow] = graph_field(
-        Page(r.NEEDS), "`needs`, a page at a time, with the total count.", args=Args.PAGE_FROM
-    )
+    needs_connection: Connection[Flow] = graph_field(Page(r.NEEDS), "`needs`, a page at a time, with the total count.")
     contributions: list[Flow] = graph_field(
         r.CONTRIBUTIONS,
         "What flows OUT of this department: what it provides or contributes, to one department (`to`) or to all.",
-        args=Args.TO,
     )
     contributions_connection: Connection[Flow] = graph_field(
-        Page(r.CONTRIBUTIONS), "`contributions`, a page at a time, with the total count.", args=Args.PAGE_TO
+        Page(r.CONTRIBUTIONS), "`contributions`, a page at a time, with the total count."
     )
     relationships_connection: Connection[Relationship] = graph_field(
-        Page(r.RELATIONSHIPS_OF), "`relationships`, a page at a time, with the total count.", args=Args.PAGE
+        Page(r.RELATIONSHIPS_OF), "`relationships`, a page at a time, with the total count."
     )
 
 
@@ -116,21 +112,15 @@ class Relationship:
     version: int = graph_field(r.VERSION, VERSION_DOC)
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `sales-accounting`.")
     departments: list[Department] = graph_field(r.PAIR, "The two departments.")
-    title: str = graph_field(
-        Text("title"), "The document's heading, e.g. 'Phòng Kinh doanh và Phòng Kế toán'.", args=Args.LANG
-    )
-    summary: str = graph_field(
-        Text("summary"), "How they cooperate, in one sentence (the document's 'Mối quan hệ').", args=Args.LANG
-    )
+    title: str = graph_field(Text("title"), "The document's heading, e.g. 'Phòng Kinh doanh và Phòng Kế toán'.")
+    summary: str = graph_field(Text("summary"), "How they cooperate, in one sentence (the document's 'Mối quan hệ').")
     shared_goals: list[Goal] = graph_field(r.GOALS, "The goals the two departments share (Mục tiêu chung).")
     roles: list[Role] = graph_field(r.ROLES, "Each department's role in this relationship, as its duties (Vai trò).")
     activities: list[Activity] = graph_field(
         r.ACTIVITIES, "What the two departments do together (from 'Phối hợp trong việc …')."
     )
     flows: list[Flow] = graph_field(r.FLOWS, "Everything that passes between the two, in both directions.")
-    flows_connection: Connection[Flow] = graph_field(
-        Page(r.FLOWS), "`flows`, a page at a time, with the total count.", args=Args.PAGE
-    )
+    flows_connection: Connection[Flow] = graph_field(Page(r.FLOWS), "`flows`, a page at a time, with the total count.")
     examples: list[Scenario] = graph_field(r.EXAMPLES, "The document's example (Ví dụ), told as steps.")
 
 
@@ -144,14 +134,11 @@ class Flow:
     kind: FlowKind = graph_field(
         Prop("kind"), "How the document lists it: a NEED of the receiver or a CONTRIBUTION of the provider."
     )
-    text: str = graph_field(Text("text"), "What passes, in the document's words.", args=Args.LANG)
-    purpose: str | None = graph_field(
-        Text("purpose"), "Why: the document's 'để …' (so that …), where it gives one.", args=Args.LANG
-    )
+    text: str = graph_field(Text("text"), "What passes, in the document's words.")
+    purpose: str | None = graph_field(Text("purpose"), "Why: the document's 'để …' (so that …), where it gives one.")
     statement: str | None = graph_field(
         Text("statement"),
         "The document's whole sentence, for flows taken from its cooperation text ('Mối quan hệ').",
-        args=Args.LANG,
     )
     provider: Department = graph_field(r.PROVIDER, "The department it comes from.")
     receiver: Department = graph_field(r.RECEIVER, "The department it goes to.")
@@ -178,21 +165,21 @@ class Path:
 @strawberry.type(description="A goal two departments share (Mục tiêu chung).")
 class Goal:
     key: str = graph_field(Prop("key"), "Stable identifier.")
-    text: str = graph_field(Text("text"), "The goal, in the document's words.", args=Args.LANG)
+    text: str = graph_field(Text("text"), "The goal, in the document's words.")
     topics: list[Topic] = graph_field(r.TOPICS, "What the goal is about.")
 
 
 @strawberry.type(description="Something two departments do together.")
 class Activity:
     key: str = graph_field(Prop("key"), "Stable identifier.")
-    text: str = graph_field(Text("text"), "The activity, in the document's words.", args=Args.LANG)
+    text: str = graph_field(Text("text"), "The activity, in the document's words.")
     topics: list[Topic] = graph_field(r.TOPICS, "What it is about.")
 
 
 @strawberry.type(description="One duty of a department's role.")
 class Duty:
     key: str = graph_field(Prop("key"), "Stable identifier.")
-    text: str = graph_field(Text("text"), "The duty, in the document's words.", args=Args.LANG)
+    text: str = graph_field(Text("text"), "The duty, in the document's words.")
     topics: list[Topic] = graph_field(r.TOPICS, "What it is about.")
 
 
@@ -200,7 +187,7 @@ class Duty:
 class Role:
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `sales-accounting-sales-role`.")
     department: Department = graph_field(r.ROLE_DEPARTMENT, "Whose role it is.")
-    duties: list[str] = graph_field(r.ROLE_DUTY_TEXTS, "Its duties, in order, as text.", args=Args.LANG)
+    duties: list[str] = graph_field(r.ROLE_DUTY_TEXTS, "Its duties, in order, as text.")
     items: list[Duty] = graph_field(r.DUTIES, "Its duties as objects, with keys and topics.")
 
 
@@ -208,15 +195,11 @@ class Role:
 class Topic:
     version: int = graph_field(r.VERSION, VERSION_DOC)
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `complaints`.")
-    name: str = graph_field(Text("name"), "The topic's name.", args=Args.LANG)
-    aliases: list[str] = graph_field(
-        Texts("aliases"), "Other words for it, e.g. 'phàn nàn' for complaints.", args=Args.LANG
-    )
-    flows: list[Flow] = graph_field(
-        r.TOPIC_FLOWS, "The flows about this topic, optionally from or to one department.", args=Args.FROM_TO
-    )
+    name: str = graph_field(Text("name"), "The topic's name.")
+    aliases: list[str] = graph_field(Texts("aliases"), "Other words for it, e.g. 'phàn nàn' for complaints.")
+    flows: list[Flow] = graph_field(r.TOPIC_FLOWS, "The flows about this topic, optionally from or to one department.")
     flows_connection: Connection[Flow] = graph_field(
-        Page(r.TOPIC_FLOWS), "`flows`, a page at a time, with the total count.", args=Args.PAGE_FROM_TO
+        Page(r.TOPIC_FLOWS), "`flows`, a page at a time, with the total count."
     )
     recipients: list[Recipient] = graph_field(
         r.TOPIC_RECIPIENTS, "Who gets things about this topic, the department that handles it first."
@@ -228,8 +211,8 @@ class Topic:
 class Scenario:
     version: int = graph_field(r.VERSION, VERSION_DOC)
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `product-quality-complaint`.")
-    title: str = graph_field(Text("title"), "A short title.", args=Args.LANG)
-    text: str = graph_field(Text("text"), "The example as the document tells it.", args=Args.LANG)
+    title: str = graph_field(Text("title"), "A short title.")
+    text: str = graph_field(Text("text"), "The example as the document tells it.")
     steps: list[Step] = graph_field(r.STEPS, "What happens, step by step.")
     relationship: Relationship = graph_field(r.RELATIONSHIP_OF_SCENARIO, "The relationship it illustrates.")
 
@@ -240,13 +223,11 @@ class Step:
     position: int = graph_field(r.STEP_NUMBER, "1 for the first step, 2 for the next, …")
     actor: Participant = graph_field(r.ACTOR_OF, "Who acts: a department or the customer.")
     action: str = graph_field(
-        Text("action"), "What the actor does, e.g. 'chuyển thông tin này cho Chăm sóc khách hàng'.", args=Args.LANG
+        Text("action"), "What the actor does, e.g. 'chuyển thông tin này cho Chăm sóc khách hàng'."
     )
     recipient: Participant | None = graph_field(r.RECIPIENT_OF, "Who receives it, if anyone.")
-    purpose: str | None = graph_field(
-        Text("purpose"), "Why, e.g. 'giải quyết' (to resolve it), if the document says.", args=Args.LANG
-    )
-    text: str = graph_field(r.STEP_SENTENCE, "The step as a sentence: actor, action and purpose.", args=Args.LANG)
+    purpose: str | None = graph_field(Text("purpose"), "Why, e.g. 'giải quyết' (to resolve it), if the document says.")
+    text: str = graph_field(r.STEP_SENTENCE, "The step as a sentence: actor, action and purpose.")
     topics: list[Topic] = graph_field(r.TOPICS, "What the step is about.")
 
 
@@ -255,8 +236,8 @@ class Participant:
     version: int = graph_field(r.VERSION, VERSION_DOC)
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `sales` or `customer`.")
     kind: ParticipantKind = graph_field(r.PARTICIPANT_KIND, "A department of the company, or an outside party.")
-    name: str = graph_field(Text("name"), "The participant's name.", args=Args.LANG)
-    aliases: list[str] = graph_field(Texts("aliases"), "Other names people use for it.", args=Args.LANG)
+    name: str = graph_field(Text("name"), "The participant's name.")
+    aliases: list[str] = graph_field(Texts("aliases"), "Other names people use for it.")
     department: Department | None = graph_field(
         r.PARTICIPANT_DEPARTMENT, "The department, when the participant is one."
     )
@@ -273,9 +254,7 @@ class Recipient:
     role: RecipientRole = graph_field(
         r.RECIPIENT_ROLE, "HANDLES (acts on it), INFORMED (receives information) or COOPERATES."
     )
-    how: str = graph_field(
-        r.RECIPIENT_HOW, "How it gets involved, in a sentence, e.g. 'handles it: Sales passes …'.", args=Args.LANG
-    )
+    how: str = graph_field(r.RECIPIENT_HOW, "How it gets involved, in a sentence, e.g. 'handles it: Sales passes …'.")
     flows: list[Flow] = graph_field(r.RECIPIENT_FLOWS, "The flows through which it receives things about the topic.")
     steps: list[Step] = graph_field(r.RECIPIENT_STEPS, "The example steps in which it is handed the matter.")
     activities: list[Activity] = graph_field(
@@ -287,9 +266,9 @@ class Recipient:
 class SearchHit:
     kind: str = graph_field(r.HIT_KIND, "What it is: Department, Flow, Topic, Goal, Scenario, Step, Principle, …")
     key: str = graph_field(r.HIT_KEY, "Its stable identifier.")
-    text: str = graph_field(r.HIT_TEXT, "Its name or text.", args=Args.LANG)
+    text: str = graph_field(r.HIT_TEXT, "Its name or text.")
     context: str | None = graph_field(
-        r.HIT_CONTEXT, "Where it belongs, e.g. 'Phòng Kế toán → Phòng Kinh doanh' for a flow.", args=Args.LANG
+        r.HIT_CONTEXT, "Where it belongs, e.g. 'Phòng Kế toán → Phòng Kinh doanh' for a flow."
     )
     score: float = graph_field(r.HIT_SCORE, "How well it matches; higher is better.")
     departments: list[Department] = graph_field(
@@ -303,8 +282,8 @@ class SearchHit:
 class Principle:
     version: int = graph_field(r.VERSION, VERSION_DOC)
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `share-information`.")
-    title: str = graph_field(Text("title"), "The principle in a few words, e.g. 'Chia sẻ thông tin'.", args=Args.LANG)
-    text: str = graph_field(Text("text"), "What it asks of departments.", args=Args.LANG)
+    title: str = graph_field(Text("title"), "The principle in a few words, e.g. 'Chia sẻ thông tin'.")
+    text: str = graph_field(Text("text"), "What it asks of departments.")
 
 
 @strawberry.type(description="A sentence of the document's introduction or conclusion.")
@@ -312,5 +291,5 @@ class Statement:
     version: int = graph_field(r.VERSION, VERSION_DOC)
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `sales-is-the-hub`.")
     section: Section = graph_field(Prop("section"), "INTRODUCTION or CONCLUSION.")
-    text: str = graph_field(Text("text"), "The sentence.", args=Args.LANG)
+    text: str = graph_field(Text("text"), "The sentence.")
     about: list[Participant] = graph_field(r.MENTIONED, "The departments it speaks of.")

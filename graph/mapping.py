@@ -94,11 +94,13 @@ class Texts:
 @dataclass(frozen=True)
 class Computed:
     """A value computed in Cypher from the node (`cypher(node, lang)`), optionally finished in
-    Python (`finish(value, lang)`) where Python says it better than Cypher."""
+    Python (`finish(value, lang)`) where Python says it better than Cypher. `lang`: it is a text,
+    in the language the field's `lang` argument asks for."""
 
     cypher: Callable[[str, str], str]
     finish: Callable[[Any, str], Any] | None = None
     description: str = ""
+    lang: bool = False
 
 
 @dataclass(frozen=True)
@@ -275,3 +277,31 @@ class Root:
 Value = Prop | Text | Texts | Computed | Const
 Relation = Related | Derived | Page
 Mapping = Value | Relation | PagePart
+
+
+def arguments_read(mapping: Mapping | Root) -> frozenset[str]:
+    """The arguments a field with this declaration reads — exactly the ones it may offer: the
+    language of a text, the names a relation filters by, a derived relation's own, a page's
+    `first` and `after`, a root's start."""
+    if isinstance(mapping, (Text, Texts)) or (isinstance(mapping, Computed) and mapping.lang):
+        return frozenset({"lang"})
+    if isinstance(mapping, Related):
+        return frozenset(f.argument for f in mapping.filters)
+    if isinstance(mapping, Derived):
+        return frozenset(a.argument for a in mapping.arguments)
+    if isinstance(mapping, Page):
+        return frozenset({"first", "after"}) | arguments_read(mapping.of)
+    if isinstance(mapping, Root):
+        start = mapping.start
+        if isinstance(start, AllOf):
+            own = frozenset(argument for _, argument in start.where)
+        elif isinstance(start, Named):
+            own = frozenset({start.argument})
+        elif isinstance(start, ByKey):
+            own = frozenset({"key"})
+        elif isinstance(start, ByKeys):
+            own = frozenset({"keys"})
+        else:  # a search: the words, and how many hits unless it pages through them
+            own = frozenset({"text"} if isinstance(mapping.then, Page) else {"text", "limit"})
+        return own | (arguments_read(mapping.then) if mapping.then is not None else frozenset())
+    return frozenset()

@@ -75,13 +75,14 @@ def _sentence(n: str, lang: str) -> str:
     )
 
 
-STEP_SENTENCE = Computed(_sentence, description="the step as a sentence")
+STEP_SENTENCE = Computed(_sentence, description="the step as a sentence", lang=True)
 STEP_NUMBER = Computed(lambda n, _: f"{n}.position + 1", description="1 for the first step")
 ROLE_DUTY_TEXTS = Computed(
     lambda n, lang: (
         f"COLLECT {{ MATCH ({n})-[:{HAS_DUTY}]->({n}_d) RETURN {n}_d.text_{lang} ORDER BY {n}_d.position }}"
     ),
     description="the role's duties as texts",
+    lang=True,
 )
 PARTICIPANT_KIND = Computed(lambda n, _: f"CASE WHEN {n}:Department THEN 'DEPARTMENT' ELSE 'PARTY' END")
 VERSION = Computed(lambda n, _: f"coalesce({n}.version, 1)")
@@ -240,7 +241,7 @@ def recipient_how(recipient: dict[str, Any], lang: str) -> str:
     return f"{cooperates}: {activity[f'text_{lang}']} ({together} {', '.join(partners)})"
 
 
-RECIPIENT_HOW = Computed(_evidence, finish=recipient_how, description="how the department is involved")
+RECIPIENT_HOW = Computed(_evidence, finish=recipient_how, description="how the department is involved", lang=True)
 
 # For an outside party such as customers: the departments whose duties, goals, activities or
 # examples involve it. For a department: itself.
@@ -416,7 +417,9 @@ STRICT_SEARCH = FullText(SEARCH_INDEX, strict_query, lambda text, where: None, s
 HIT_KIND = Computed(lambda n, _: f"labels({n})[0]")
 HIT_KEY = Computed(lambda n, _: f"{n}.key")
 HIT_SCORE = Computed(lambda n, _: f"{n}_score")
-HIT_TEXT = Computed(lambda n, lang: f"coalesce({n}.name_{lang}, {n}.title_{lang}, {n}.text_{lang}, {n}.action_{lang})")
+HIT_TEXT = Computed(
+    lambda n, lang: f"coalesce({n}.name_{lang}, {n}.title_{lang}, {n}.text_{lang}, {n}.action_{lang})", lang=True
+)
 HIT_CONTEXT = Computed(
     lambda n, lang: (
         f"CASE "
@@ -428,7 +431,8 @@ HIT_CONTEXT = Computed(
         f"WHEN {n}:Goal OR {n}:Activity OR {n}:Scenario THEN HEAD(COLLECT {{ MATCH ({n}_r:Relationship)-->({n}) "
         f"RETURN {n}_r.title_{lang} }}) "
         "END"
-    )
+    ),
+    lang=True,
 )
 _TOPIC_RECIPIENTS_OF_HIT = _RECIPIENTS.replace("{c}", "{c}_t").replace("{p}", "[{p}]")
 # What a hit concerns, most relevant first: a flow's provider and receiver, a relationship's pair,
