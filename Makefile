@@ -53,7 +53,7 @@ load: install ## 60 s of 50 readers + an editor, with Neo4j stopped for 10 s in 
 
 fuzz: install ## A longer fuzz run with a random seed (FUZZ_EXAMPLES=5000 by default)
 	$(BIN)/deptgraph neo4j install
-	$(BIN)/pytest tests/test_fuzz.py --fuzz-random --fuzz-examples=$${FUZZ_EXAMPLES:-5000}
+	$(BIN)/pytest tests/test_fuzz.py tests/test_execution.py --fuzz-random --fuzz-examples=$${FUZZ_EXAMPLES:-5000}
 
 races: install ## Racing writers for RACE_SECONDS (300 by default), then deptgraph check (prints a report)
 	$(BIN)/deptgraph neo4j install

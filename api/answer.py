@@ -21,7 +21,14 @@ async def may_read(info: Info[Context, None]) -> None:
 
 
 async def answer(info: Info[Context, None]) -> Any:
-    """The root field's answer, in one query (refused first if it would cost too much)."""
+    """The root field's answer: as the executor read it ahead with the operation's other root
+    fields (api.execution), or else in one query of its own (refused first if it would cost too much)."""
+    read_ahead = info.context.read_ahead
+    if read_ahead is not None and info.path.key in read_ahead:
+        found = read_ahead[info.path.key]
+        if isinstance(found, Exception):
+            raise found
+        return found
     await may_read(info)
     root, select = root_selection(info)
     return await _read(info, root, select)

@@ -40,6 +40,7 @@ from api.types import (
 from graph import reads
 from graph.compiler import Keys, Select
 from graph.database import request_deadline
+from graph.errors import ErrorCode
 from graph.mapping import AllOf, ByKeys, Mapping, Named, Prop, Root, Text
 from graph.questions import Intent as Understood
 from graph.questions import Understanding, understand
@@ -203,11 +204,11 @@ async def ask(
     if len(question) > MAX_QUESTION:
         raise api_error(
             f"ask(question:): a question is at most {MAX_QUESTION} characters; this one has {len(question)}.",
-            "BAD_USER_INPUT",
+            ErrorCode.BAD_USER_INPUT,
             argument="question",
         )
     context = info.context
-    stamp = await context.request.app.state.versions.fresh()
+    stamp = await context.versions.fresh()
     vocabulary = await context.reading.vocabulary.get(context.database, stamp)
     understood = understand(question, vocabulary)
     asking = Asking(info, subselections(info))

@@ -15,6 +15,7 @@ from graphql import GraphQLError
 
 from api.errors import api_error
 from graph.database import Database
+from graph.errors import ErrorCode
 from graph.tokens import TOKEN_PATTERN, Token, find_token
 
 
@@ -60,7 +61,7 @@ class Auth:
         if Role[token.role.upper()] < role:
             raise api_error(
                 f"{action} needs the {role.name.lower()} role; token '{token.name}' is a {token.role}.",
-                "FORBIDDEN",
+                ErrorCode.FORBIDDEN,
             )
         return token
 
@@ -73,4 +74,4 @@ class Auth:
 
 
 def unauthenticated(message: str) -> GraphQLError:
-    return api_error(message, "UNAUTHENTICATED")
+    return api_error(message, ErrorCode.UNAUTHENTICATED)

@@ -66,3 +66,8 @@ class Context:
     outages: Any = None  # the app's api.errors.OutageLog
     record: Any = None  # the request's api.middleware.RequestRecord
     connection_params: Any = None  # a WebSocket connection's init payload (subscriptions)
+    versions: Any = None  # the app's graph.version.VersionWatch
+    feed: Any = None  # the app's api.feed.ChangeFeed (subscriptions)
+    # What the executor read ahead for the query's declared root fields, by response key: an
+    # answer, or the error that field gets (api.execution).
+    read_ahead: dict[str, Any] | None = None

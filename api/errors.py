@@ -1,14 +1,10 @@
-"""Every error a client sees is built here: a message it can act on, `extensions.code`, and the
-request id; anything unexpected is masked (no stack trace, Cypher or path leaves the server) and
-logged under that request id.
-
-Codes: NOT_FOUND (a name matched nothing; suggestions included), BAD_USER_INPUT, UNAUTHENTICATED,
-FORBIDDEN, CONFLICT, QUERY_TOO_COSTLY (refused or cut off for its size), TIMEOUT,
-SERVICE_UNAVAILABLE (Neo4j cannot be reached right now), GRAPHQL_PARSE_FAILED,
-GRAPHQL_VALIDATION_FAILED, PAYLOAD_TOO_LARGE, INTERNAL_SERVER_ERROR.
+"""Every error a client sees is built here: a message it can act on, `extensions.code` (one of
+`graph.errors.ErrorCode`), and the request id; anything unexpected is masked (no stack trace,
+Cypher or path leaves the server) and logged under that request id.
 
 Resolvers raise what they know (`graph` errors, `api_error`s); `ErrorPolicy` (a schema extension)
-turns each into its envelope; the HTTP layer uses `error_body` for what never reaches GraphQL.
+turns each into its envelope — for queries, mutations and every result a subscription streams
+alike; the HTTP layer uses `error_body` for what never reaches GraphQL.
 """
 
 from __future__ import annotations
@@ -24,22 +20,16 @@ from strawberry.extensions import SchemaExtension
 
 from graph.compiler import ReadError
 from graph.database import CommitOutcomeUnknown, DatabaseUnavailable, QueryTimeout, QueryTooLarge
+from graph.errors import ErrorCode
 from graph.reads import NameNotFound
 
 log = logging.getLogger("deptgraph.api")
 
-KNOWN_CODES = frozenset(
-    {
-        "NOT_FOUND", "BAD_USER_INPUT", "SERVICE_UNAVAILABLE", "TIMEOUT", "UNAUTHENTICATED", "FORBIDDEN",
-        "CONFLICT", "QUERY_TOO_COSTLY",
-    }
-)  # fmt: skip
-
 WHAT = {"Department": "department", "Topic": "topic", "Party": "party"}
 
 
-def api_error(message: str, code: str, **extensions: Any) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": code, **extensions})
+def api_error(message: str, code: ErrorCode, **extensions: Any) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code.value, **extensions})
 
 
 def not_found(label: str, path: str, value: str, suggestions: Sequence[dict[str, str]]) -> GraphQLError:
@@ -51,12 +41,14 @@ def not_found(label: str, path: str, value: str, suggestions: Sequence[dict[str,
     if suggestions:
         names = ", ".join(f"{s['name_en']} ({s['name_vi']}, key `{s['key']}`)" for s in suggestions)
         message += f" Did you mean: {names}?"
-    return api_error(message, "NOT_FOUND", argument=path, value=shown, suggestions=[s["key"] for s in suggestions])
+    return api_error(
+        message, ErrorCode.NOT_FOUND, argument=path, value=shown, suggestions=[s["key"] for s in suggestions]
+    )
 
 
-def error_body(message: str, code: str, request_id: str | None, **extensions: Any) -> dict[str, Any]:
+def error_body(message: str, code: ErrorCode, request_id: str | None, **extensions: Any) -> dict[str, Any]:
     """A GraphQL response body holding one error, for answers given before GraphQL runs."""
-    return {"errors": [{"message": message, "extensions": {"code": code, **extensions, "requestId": request_id}}]}
+    return {"errors": [{"message": message, "extensions": {"code": code.value, **extensions, "requestId": request_id}}]}
 
 
 class OutageLog:
@@ -87,6 +79,11 @@ def without_suggestions(message: str) -> str:
     return _SUGGESTION.sub("", message)
 
 
+# Errors graphql-core raises before anything runs: the document is not GraphQL, or too long.
+_PARSE_FAILURES = ("Syntax Error", "Document contains more than")
+_OURS = frozenset(code.value for code in ErrorCode)
+
+
 def classify(error: GraphQLError, request_id: str | None, outages: OutageLog | None) -> GraphQLError:
     """The error as the client may see it."""
     original = error.original_error
@@ -96,37 +93,41 @@ def classify(error: GraphQLError, request_id: str | None, outages: OutageLog | N
         message, extensions = (
             "Neo4j went away while committing this change: it may or may not have been saved. "
             "Check `changes` (or the data) before you try again.",
-            {"code": "SERVICE_UNAVAILABLE", "outcome": "UNKNOWN"},
+            {"code": ErrorCode.SERVICE_UNAVAILABLE.value, "outcome": "UNKNOWN"},
         )
     elif isinstance(original, DatabaseUnavailable):
         if outages is not None:
             outages.note(request_id, original)
-        message, extensions = "Neo4j is unavailable right now; try again shortly.", {"code": "SERVICE_UNAVAILABLE"}
+        message = "Neo4j is unavailable right now; try again shortly."
+        extensions = {"code": ErrorCode.SERVICE_UNAVAILABLE.value}
     elif isinstance(original, QueryTimeout):
-        message, extensions = "The request took too long and was stopped.", {"code": "TIMEOUT"}
+        message, extensions = "The request took too long and was stopped.", {"code": ErrorCode.TIMEOUT.value}
     elif isinstance(original, QueryTooLarge):
         log.warning("request %s: %s", request_id, original)
         message, extensions = (
             "Neo4j stopped this query: its answer needs more memory than one query may use. Ask for less, "
             "or page through long lists with their …Connection(first:, after:) fields.",
-            {"code": "QUERY_TOO_COSTLY"},
+            {"code": ErrorCode.QUERY_TOO_COSTLY.value},
         )
     elif isinstance(original, NameNotFound):
         found = not_found(original.use.label, original.use.where, original.value, original.suggestions)
         message, extensions = found.message, dict(found.extensions or {})
     elif isinstance(original, ReadError):
-        message, extensions = str(original), {"code": original.code, **original.details}
-    elif extensions.get("code") in KNOWN_CODES:
+        message, extensions = str(original), {"code": original.code.value, **original.details}
+    elif extensions.get("code") in _OURS and (original is None or isinstance(original, GraphQLError)):
         message = error.message  # one of ours
+    elif error.path is None and original is None and error.message.startswith(_PARSE_FAILURES):
+        message, extensions = error.message, {"code": ErrorCode.GRAPHQL_PARSE_FAILED.value}
     elif error.path is None and (isinstance(original, GraphQLError) or "invalid value" in error.message):
         # Variables that do not fit their types: the client's input is at fault.
-        message, extensions = error.message, {"code": "BAD_USER_INPUT", **_input_field(error.message)}
+        message, extensions = error.message, {"code": ErrorCode.BAD_USER_INPUT.value, **_input_field(error.message)}
     elif original is None:
         message = error.message  # a validation error
-        extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_USER_INPUT")
+        code = ErrorCode.GRAPHQL_VALIDATION_FAILED if error.path is None else ErrorCode.BAD_USER_INPUT
+        extensions = {"code": code.value}
     else:
         log.error("request %s: unexpected error in %s", request_id, error.path, exc_info=original)
-        message, extensions = "Internal server error.", {"code": "INTERNAL_SERVER_ERROR"}
+        message, extensions = "Internal server error.", {"code": ErrorCode.INTERNAL_SERVER_ERROR.value}
     return GraphQLError(
         message,
         nodes=error.nodes,
@@ -149,11 +150,21 @@ def _input_field(message: str) -> dict[str, str]:
 
 
 class ErrorPolicy(SchemaExtension):
-    """Every error leaves with a code and the request id; unexpected ones are masked and logged."""
+    """Every error leaves with a code and the request id; unexpected ones are masked and logged —
+    the result of a query or mutation, and each result a subscription streams."""
 
     def on_operation(self) -> Iterator[None]:
+        self._streamed = False
         yield
-        result = self.execution_context.result
+        if not self._streamed:  # a stream's results were each seen as they left
+            self._apply(self.execution_context.result)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        self._streamed = True
+        self._apply(result)
+        yield
+
+    def _apply(self, result: Any) -> None:
         if result is None or not getattr(result, "errors", None):
             return
         context = self.execution_context.context
@@ -163,6 +174,9 @@ class ErrorPolicy(SchemaExtension):
         if not getattr(context, "development", True):
             errors = [_plain(error) for error in errors]
         result.errors = errors
+        record = getattr(context, "record", None)
+        if record is not None:  # for the access log and the metrics
+            record.error_codes = [str((error.extensions or {}).get("code")) for error in errors]
 
     def on_execute(self) -> Iterator[None]:
         record = getattr(self.execution_context.context, "record", None)
@@ -172,7 +186,7 @@ class ErrorPolicy(SchemaExtension):
 
 
 def _plain(error: GraphQLError) -> GraphQLError:
-    if error.extensions and error.extensions.get("code") == "NOT_FOUND":
+    if error.extensions and error.extensions.get("code") == ErrorCode.NOT_FOUND:
         return error  # names of the graph's own things, which anyone who may read can read
     message = without_suggestions(error.message)
     if message == error.message:

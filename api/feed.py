@@ -24,6 +24,7 @@ from api.auth import Auth, Role
 from api.errors import api_error
 from graph import audit
 from graph.database import Database, DatabaseUnavailable, QueryTimeout
+from graph.errors import ErrorCode
 from graph.tokens import Token
 from graph.version import VersionWatch
 
@@ -57,20 +58,22 @@ class ChangeFeed:
         token = await auth.require(Role.EDITOR, "Following the changes")
         if after is not None and not CHANGE_ID.match(after):
             raise api_error("changes(after:) takes the id of a change (Change.id), e.g. 000000000042-0000-…",
-                            "BAD_USER_INPUT", argument="after")  # fmt: skip
+                            ErrorCode.BAD_USER_INPUT, argument="after")  # fmt: skip
         if target is not None and len(target) > 200:
-            raise api_error("changes(target:) is a key, at most 200 characters.", "BAD_USER_INPUT", argument="target")
+            raise api_error(
+                "changes(target:) is a key, at most 200 characters.", ErrorCode.BAD_USER_INPUT, argument="target"
+            )
         latest = await audit.latest_change(self.db)
         if after is not None and (latest is None or after[:17] > latest[:17]):
             raise api_error(f"changes(after:) names a change that has not happened (the latest is {latest}).",
-                            "BAD_USER_INPUT", argument="after")  # fmt: skip
+                            ErrorCode.BAD_USER_INPUT, argument="after")  # fmt: skip
         # No await from here until the count is taken: the checks and the count are one step.
         if self.active >= self.most:
             raise api_error(f"This server already follows {self.most} subscriptions; try again later.",
-                            "TOO_MANY_SUBSCRIPTIONS")  # fmt: skip
+                            ErrorCode.TOO_MANY_SUBSCRIPTIONS)  # fmt: skip
         if self.by_token[token.name] >= self.most_per_token:
             raise api_error(f"Token '{token.name}' already has {self.most_per_token} subscriptions open; close one "
-                            "first.", "TOO_MANY_SUBSCRIPTIONS")  # fmt: skip
+                            "first.", ErrorCode.TOO_MANY_SUBSCRIPTIONS)  # fmt: skip
         self.by_token[token.name] += 1
         try:
             cursor = after if after is not None else latest
@@ -119,4 +122,4 @@ async def _still_good(auth: Auth, token: Token) -> None:
     try:
         await fresh.require(Role.EDITOR, "Following the changes")
     except GraphQLError as exc:
-        raise api_error(f"The feed ends: {exc.message}", "UNAUTHENTICATED") from exc
+        raise api_error(f"The feed ends: {exc.message}", ErrorCode.UNAUTHENTICATED) from exc

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -19,9 +21,17 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-async def readyz(request: Request) -> JSONResponse:
+def readiness(services: Any) -> Callable[[Request], Awaitable[JSONResponse]]:
+    """The /readyz endpoint of an app whose `services` hold its database."""
+
+    async def readyz(request: Request) -> JSONResponse:
+        return await ready(services.database)
+
+    return readyz
+
+
+async def ready(database: Database) -> JSONResponse:
     """200 when Neo4j answers a query now; 503 with the reason when it does not."""
-    database: Database = request.app.state.database
     # The reason says what kind of trouble it is, not where Neo4j lives or what it said: anyone
     # who can reach the service can ask. The details go to the log (debug level: probes are many).
     try:

@@ -17,6 +17,7 @@ from strawberry.experimental.pydantic import input as input_from
 import api.types  # noqa: F401  (registers the enums the inputs use)
 from api.errors import api_error
 from domain import knowledge as k
+from graph.errors import ErrorCode
 from seed.files import friendly_message
 
 M = TypeVar("M", bound=BaseModel)
@@ -131,5 +132,5 @@ def validated(model: type[M], value: Any, prefix: str = "input", **extra: Any) -
             for e in exc.errors()
         ]  # fmt: skip
         raise api_error(
-            f"{where}: {friendly_message(error)}", "BAD_USER_INPUT", field=where, problems=problems
+            f"{where}: {friendly_message(error)}", ErrorCode.BAD_USER_INPUT, field=where, problems=problems
         ) from exc

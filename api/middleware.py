@@ -15,6 +15,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_body
+from graph.errors import ErrorCode
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -62,9 +63,9 @@ class RequestLimits:
         if len(authorizations) > 1:
             # Which one would count? Proxies and servers disagree; deptgraph does not guess.
             await _answer(send_with_id, 400, error_body(
-                "The request carries more than one Authorization header; send exactly one.", "BAD_REQUEST",
+                "The request carries more than one Authorization header; send exactly one.", ErrorCode.BAD_REQUEST,
                 request_id))  # fmt: skip
-            record.error_codes = ["BAD_REQUEST"]
+            record.error_codes = [ErrorCode.BAD_REQUEST]
             return
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
@@ -87,9 +88,9 @@ class RequestLimits:
             await self._too_large(record, send_with_id)
 
     async def _too_large(self, record: RequestRecord, send: Send) -> None:
-        record.error_codes = ["PAYLOAD_TOO_LARGE"]
+        record.error_codes = [ErrorCode.PAYLOAD_TOO_LARGE]
         message = f"The request body is larger than {self.max_body_bytes} bytes."
-        await _answer(send, 413, error_body(message, "PAYLOAD_TOO_LARGE", record.request_id))
+        await _answer(send, 413, error_body(message, ErrorCode.PAYLOAD_TOO_LARGE, record.request_id))
 
 
 async def _answer(send: Send, status: int, body: dict[str, object]) -> None:

@@ -39,6 +39,7 @@ from api.inputs import (
 from api.types import Department, Flow, Participant, Principle, Relationship, Scenario, Statement, Topic
 from graph import writes
 from graph.audit import ChangeRecord
+from graph.errors import ErrorCode
 from graph.model import Link, NodeRecord
 from graph.shape import ABOUT, Label
 from graph.store import StoredNode
@@ -178,7 +179,7 @@ async def _commit(info: Info[Context, None], change: Change) -> list[ChangeRecor
 async def _read_back(info: Info[Context, None], label: Label, key: str) -> Any:
     found = await read_back(info, label, key)
     if found is None:
-        raise api_error(f"{label} '{key}' vanished right after it was written.", "CONFLICT")
+        raise api_error(f"{label} '{key}' vanished right after it was written.", ErrorCode.CONFLICT)
     return found
 
 
@@ -199,7 +200,7 @@ async def _update(info: Info[Context, None], kind: Editable, key: str, expected_
     if given != key:
         raise api_error(
             f"input.key is '{given}' but you are updating '{key}': keys are stable; create a new one instead.",
-            "BAD_USER_INPUT",
+            ErrorCode.BAD_USER_INPUT,
             field="input.key",
         )
     await _commit(info, Change(operation, actor, kind.label, key, item=item, expected_version=expected_version))
@@ -324,13 +325,13 @@ async def _link(info: Info[Context, None], operation: str, topic: str, kind: Top
     label = Label(kind.value)
     found = (label, key) if label is Label.FLOW else await writes.owner(info.context.database, label, key)
     if found is None:
-        raise api_error(f"No {kind.value.lower()} has the key '{key}'.", "NOT_FOUND", field="key")
+        raise api_error(f"No {kind.value.lower()} has the key '{key}'.", ErrorCode.NOT_FOUND, field="key")
     root_label, root_key = found
     change = Change(operation, actor, Label(root_label), root_key, transform=_relinked(label, key, topic, add))
     await _commit(info, change)
     found_topic = await read_back(info, Label.TOPIC, topic)
     if found_topic is None:
-        raise api_error(f"No topic has the key '{topic}'.", "NOT_FOUND", field="topic")
+        raise api_error(f"No topic has the key '{topic}'.", ErrorCode.NOT_FOUND, field="topic")
     return found_topic
 
 

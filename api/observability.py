@@ -131,6 +131,13 @@ class Metrics:
         for state in ("closed", "open", "half-open"):
             self.breaker.labels(state).set_function(partial(_is_state, database, state))
 
+    def watch_cache(self, cache: Any) -> None:
+        """Report the response cache's size (`cache.size`, bytes)."""
+        if MULTIPROCESS:
+            self.cache_sizes = lambda: int(cache.size)
+        else:
+            self.cache_bytes.set_function(lambda: cache.size)
+
     def note_process(self) -> None:
         """This process's live figures, for a multiprocess scrape."""
         database = self.database

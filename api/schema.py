@@ -15,15 +15,13 @@ from types import SimpleNamespace
 from typing import Annotated, Any
 
 import strawberry
-from graphql import GraphQLError, NoSchemaIntrospectionCustomRule, is_object_type, specified_rules
+from graphql import GraphQLError, is_object_type
 from pydantic import BaseModel
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.extensions.disable_introspection import DisableIntrospection
 from strawberry.scalars import JSON
@@ -34,11 +32,13 @@ from api.answer import answer, may_read
 from api.ask import Answer, ask
 from api.auth import Role
 from api.context import Context
+from api.documents import Documents
 from api.errors import ErrorPolicy, api_error
+from api.execution import CompiledExecution
 from api.fields import GRAPH, AfterArg, FirstArg, mapping_of, pick_directly
 from api.limits import max_directives, max_repeats
 from api.mutations import EditableKind, Mutation
-from api.selection import UnmappedField, unmapped_fields
+from api.selection import UnmappedField, unmapped_fields, unread_arguments
 from api.types import (
     Connection,
     Department,
@@ -56,6 +56,7 @@ from api.types import (
 from deptgraph import __version__
 from deptgraph.settings import Settings, settings_from_environment
 from graph import audit, reads, writes
+from graph.errors import ErrorCode
 from graph.mapping import EVERY, AllOf, Derived, Named, Page, Related, Root
 from graph.shape import Label
 
@@ -350,7 +351,7 @@ class Query:
         limit = 50 if limit is None else limit
         if not 1 <= limit <= MAX_CHANGES:
             raise api_error(
-                f"limit must be between 1 and {MAX_CHANGES}, not {limit}.", "BAD_USER_INPUT", argument="limit"
+                f"limit must be between 1 and {MAX_CHANGES}, not {limit}.", ErrorCode.BAD_USER_INPUT, argument="limit"
             )
         page = await _audit_trail(info, since, target, limit, None, count=False)
         return [_change(record) for record in page.records]
@@ -368,7 +369,7 @@ class Query:
     ) -> Connection[Change]:
         first = 100 if first is None else first
         if not 1 <= first <= MAX_CHANGES:
-            raise api_error(f"first must be between 1 and {MAX_CHANGES}, not {first}.", "BAD_USER_INPUT",
+            raise api_error(f"first must be between 1 and {MAX_CHANGES}, not {first}.", ErrorCode.BAD_USER_INPUT,
                             argument="first")  # fmt: skip
         page = await _audit_trail(info, since, target, first, after, count=True)
         # Built here, not by the compiler: the connection's fields read these attributes.
@@ -435,35 +436,38 @@ class Subscription:
         after: Annotated[str | None, strawberry.argument(description="The id of the last change you got.")] = None,
         target: TargetArg = None,
     ) -> AsyncGenerator[Change, None]:
-        feed = info.context.request.app.state.feed
+        feed = info.context.feed
         async for record in feed.follow(info.context.connection_params, after, target):
             yield _change(record)
 
 
 class DeptgraphSchema(strawberry.Schema):
-    validation_rules: tuple[Any, ...] = ()
     max_tokens: int = 0
+    documents: Documents
+    declared_roots: frozenset[str] = frozenset()
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """ErrorPolicy has logged what deserves it; don't log every client mistake again."""
 
 
-def build_schema(settings: Settings) -> DeptgraphSchema:
-    """The schema with the request limits of `settings`."""
+def build_schema(settings: Settings, *, read_ahead: bool = True) -> DeptgraphSchema:
+    """The schema with the request limits of `settings`. Its executor reads a query's declared
+    root fields ahead in one round trip (api.execution); `read_ahead=False` leaves graphql-core's
+    plain executor, which gives the same answers field by field (the tests compare the two)."""
     # The limiters' validation rules are built once, so that validation results can be cached
-    # per query text (the cache key includes the rules).
+    # per query text (api.documents).
     rules = [
         *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
         max_directives(settings.max_directives),
         max_repeats(settings.max_repeated_fields),
     ]
+    documents = Documents(settings.max_tokens)
     extensions: list[Any] = [
         ErrorPolicy,
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
+        documents.extension(),
     ]
     if not settings.introspection_enabled:
         extensions.append(DisableIntrospection)
@@ -473,17 +477,22 @@ def build_schema(settings: Settings) -> DeptgraphSchema:
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.development),
+        execution_context_class=CompiledExecution.for_schema() if read_ahead else None,
     )
-    assert schema._schema.query_type is not None
-    missing = unmapped_fields(schema._schema, schema._schema.query_type)
+    query_type = schema._schema.query_type
+    assert query_type is not None
+    missing = unmapped_fields(schema._schema, query_type)
     if missing:
         raise UnmappedField(f"these fields do not declare what they read from the graph: {', '.join(missing)}")
+    unread = unread_arguments(schema._schema)
+    if unread:
+        raise UnmappedField(f"arguments and declarations disagree: {'; '.join(unread)}")
     pick_directly(schema._schema)
-    # Exactly the rules every request is validated with, for documents prepared outside the
-    # executor (api.shortcut); parsing is limited to the same number of tokens.
-    introspection = () if settings.introspection_enabled else (NoSchemaIntrospectionCustomRule,)
-    schema.validation_rules = (*specified_rules, *rules, *introspection)
     schema.max_tokens = settings.max_tokens
+    schema.documents = documents
+    schema.declared_roots = frozenset(
+        name for name, field in query_type.fields.items() if isinstance(mapping_of(field), Root)
+    )
     return schema
 
 

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message
 from api.app import create_app
 from deptgraph.settings import Settings
 from graph.database import Database
+from graph.tokens import create_token
 
 from .conftest import app_client
 
@@ -92,8 +93,28 @@ async def test_get_mutations(api: httpx.AsyncClient) -> None:
 
 async def test_form_encoded_posts(api: httpx.AsyncClient) -> None:
     response, took = await timed(api, "POST", "/graphql", data={"query": "{ principles { key } }"})
-    assert took < QUICK and response.status_code == 400
-    assert "content type" in response.text.lower()
+    assert took < QUICK and response.status_code == 415
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
+    assert "application/json" in response.text.lower()
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain; charset=json", "multipart/form-data; boundary=json", "application/jsonp", "text/json"]
+)
+async def test_a_mutation_sent_as_anything_but_json_does_not_run(
+    api: httpx.AsyncClient, seeded: Database, content_type: str
+) -> None:
+    """Hostile review: any content type *containing* "json" was taken as JSON, so a page on another
+    site could run a mutation with a CORS-safelisted type (no preflight)."""
+    editor = await create_token(seeded, "content-type-editor", "editor")
+    body = '{"query": "mutation { createTopic(input: {key: \\"csrf\\", name: {vi: \\"x\\", en: \\"x\\"}}) { key } }"}'
+    response = await api.post("/graphql", content=body, headers={"content-type": content_type,
+                                                                 "authorization": f"Bearer {editor}"})  # fmt: skip
+    assert response.status_code == 415, response.text
+    assert await seeded.read("MATCH (t:Topic {key: 'csrf'}) RETURN t.key AS key") == []
+    ok = await api.post("/graphql", content=body, headers={"content-type": "application/json; charset=utf-8",
+                                                           "authorization": f"Bearer {editor}"})  # fmt: skip
+    assert ok.json()["data"] == {"createTopic": {"key": "csrf"}}  # the same body as JSON runs
 
 
 async def test_tokens_past_the_limit(api: httpx.AsyncClient) -> None:
@@ -171,10 +192,10 @@ async def test_only_listed_files_are_served(settings: Settings, seeded: Database
      ("POST", {"content": b"{", "headers": {"content-type": "application/json"}}, 400, "BAD_REQUEST", "json"),
      ("POST", {"json": {"query": "query A { principles { key } }", "operationName": "Z"}}, 400, "BAD_REQUEST", "z"),
      ("POST", {"json": {"query": "{ principles { key } }", "variables": [1]}}, 400, "BAD_REQUEST", "variables"),
-     ("POST", {"data": {"query": "{ principles { key } }"}}, 400, "BAD_REQUEST", "content type"),
+     ("POST", {"data": {"query": "{ principles { key } }"}}, 415, "UNSUPPORTED_MEDIA_TYPE", "application/json"),
      ("GET", {"params": {"query": "{ principles { key } }", "variables": "[[["}}, 400, "BAD_REQUEST", "variables"),
      ("GET", {"params": {"query": 'mutation { deletePrinciple(key: "x", expectedVersion: 1) { key } }'}},
-      400, "BAD_REQUEST", "mutation"),
+      405, "METHOD_NOT_ALLOWED", "mutation"),
      ("POST", {"json": {"query": "query A { principles { key } } query B { departments { key } }"}},
       400, "BAD_REQUEST", "operationname")],
 )  # fmt: skip

@@ -164,11 +164,11 @@ async def test_an_outage_is_logged_once_per_interval_not_once_per_request(
     settings: Settings, stalled: Database, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = create_app(settings, database=stalled)
-    app.state.outages = OutageLog(interval=60)
+    app.state.services.outages = OutageLog(interval=60)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://deptgraph.test") as http:
         with caplog.at_level(logging.WARNING, logger="deptgraph"):
             for _ in range(25):
                 assert code_of(await graphql(http, "{ departments { key } }")) == "SERVICE_UNAVAILABLE"
     reports = [r.getMessage() for r in caplog.records if "Neo4j unavailable" in r.getMessage()]
     assert len(reports) == 1, reports  # the first failure, then silence until the interval is over
-    assert app.state.outages.suppressed == 24
+    assert app.state.services.outages.suppressed == 24

@@ -381,10 +381,8 @@ async def test_a_change_through_another_process_refreshes_the_estimates_soon(
     editor = await create_token(seeded, "estimates-editor", "editor")
     writing, reading = create_app(settings, database=seeded), create_app(small(settings, max_cost=1), database=seeded)
     for app in (writing, reading):
-        endpoint = next(route.endpoint for route in app.routes if getattr(route, "path", "") == "/graphql")
-        endpoint.reading = dataclasses.replace(
-            endpoint.reading, stats_max_age=3600.0
-        )  # only the version moving may refresh them
+        services = app.state.services
+        services.reading = dataclasses.replace(services.reading, stats_max_age=3600.0)  # only the version may refresh
     query = {"query": "{ departments { relationships { key } } }"}
 
     async def cost(http: httpx.AsyncClient) -> int:

@@ -18,9 +18,8 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from api.app import create_app
 from api.persisted import PersistedQueries
-from api.shortcut import MAX_PREPARED_BYTES
+from api.schema import build_schema
 from deptgraph.settings import Settings
 from domain.knowledge import Knowledge
 from graph.database import Database
@@ -287,8 +286,10 @@ def test_what_clients_register_is_bounded_in_bytes_not_only_in_number(settings: 
     assert kept and kept[-1] == 199 and 60_000 * len(kept) <= 1 << 20  # the newest, within the bytes
     store.learn("huge", "x" * (1 << 19))
     assert store.lookup("huge") is None  # one query may not take a sixteenth of the store
-    endpoint = next(r.endpoint for r in create_app(settings).routes if getattr(r, "path", "") == "/graphql")
+    documents = build_schema(settings).documents
     for n in range(120):  # 10.8 MB of documents
-        endpoint.shortcut.prepare(f'{{ search(text: "{n}{"y" * 90_000}") {{ key }} }}', None)
-    assert endpoint.shortcut._prepared_bytes <= MAX_PREPARED_BYTES
-    assert sum(len(query) for query, _ in endpoint.shortcut._prepared) <= MAX_PREPARED_BYTES
+        documents.parsed(f'{{ search(text: "{n}{"y" * 90_000}") {{ key }} }}')
+    for n in range(3000):
+        documents.parsed(f'{{ search(text: "{n}{"y" * 3_000}") {{ key }} }}')
+    assert documents.size <= documents.max_bytes and len(documents) <= documents.max_entries
+    assert documents.size == sum(len(text) for text in documents._kept)

@@ -1,0 +1,57 @@
+"""The WebSocket on /graphql: the change feed (graphql-transport-ws), and nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Mapping
+
+import orjson
+from graphql import GraphQLError, OperationDefinitionNode, parse
+from graphql import OperationType as GraphQLOperation
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.http.exceptions import WebSocketDisconnected
+
+
+class FeedSocket(ASGIWebSocketAdapter):
+    """The WebSocket on /graphql carries the change feed, and nothing else.
+
+    Its messages go out as text frames (browsers hand binary ones over as Blobs, which the
+    protocol's clients cannot read). A `subscribe` message must carry a subscription: queries and
+    mutations go over HTTP, where the request timeout, the response cache and the bookmarks
+    apply. A malformed `subscribe` closes the socket with 4400 and the reason, as the
+    graphql-transport-ws protocol has it for invalid messages."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+    async def iter_json(self, *, ignore_parsing_errors: bool = False) -> AsyncGenerator[object, None]:
+        async for message in super().iter_json(ignore_parsing_errors=ignore_parsing_errors):
+            if isinstance(message, dict) and message.get("type") == "subscribe":
+                refusal = _not_a_subscription(message.get("payload"), self.view.max_tokens)  # type: ignore[attr-defined]
+                if refusal is not None:
+                    await self.ws.close(code=4400, reason=refusal)
+                    return
+            yield message
+
+
+def _not_a_subscription(payload: object, max_tokens: int) -> str | None:
+    """Why a `subscribe` payload is refused, or None for a subscription."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+        return "subscribe needs a payload with a query"
+    name = payload.get("operationName")
+    if name is not None and not isinstance(name, str):
+        return "operationName must be a string"
+    try:
+        document = parse(payload["query"], max_tokens=max_tokens)
+    except GraphQLError:
+        return "the query is not valid GraphQL"
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [o for o in operations if name is None or (o.name is not None and o.name.value == name)]
+    if len(chosen) != 1:
+        return "name the operation to run (operationName)"
+    if chosen[0].operation is not GraphQLOperation.SUBSCRIPTION:
+        return "only subscriptions here: send queries and mutations over HTTP POST"
+    return None
