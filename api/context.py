@@ -12,10 +12,10 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from api.auth import Auth
+from graph.ask_index import AskIndexCache
 from graph.compiler import Limits
 from graph.cost import GraphStats
 from graph.database import Database
-from graph.questions import VocabularyCache
 
 
 @strawberry.enum(description="A language of the knowledge: Vietnamese (the source) or English.")
@@ -50,7 +50,7 @@ class Reading:
     stats: GraphStats
     max_cost: int
     stats_max_age: float = 30.0
-    vocabulary: VocabularyCache = field(default_factory=VocabularyCache)
+    vocabulary: AskIndexCache = field(default_factory=AskIndexCache)  # what ask knows of the graph
 
 
 @dataclass
