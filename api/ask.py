@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+import anyio.to_thread
 import strawberry
 from graphql import GraphQLError, parse, print_ast
 from strawberry.types import Info
@@ -161,7 +162,7 @@ async def ask(
     context = info.context
     stamp = await context.request.app.state.versions.fresh()
     index = await context.reading.vocabulary.get(context.database, stamp)
-    understood = understand(question, index)
+    understood = await anyio.to_thread.run_sync(understand, question, index)  # CPU work, off the event loop
     caller = CallerSelection(info)
     answer_lang = lang.value if lang else understood.lang
     langs = list(dict.fromkeys([answer_lang, *_text_langs(info, answer_lang)]))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -62,7 +63,9 @@ class Lexicon:
 
     def add(self, kind: str, key: str, names: list[str]) -> None:
         for name in {key.replace("-", " "), *names}:
-            words = tuple(words_of(name))
+            # Topics by their stems ("campaigns", "pricing"); departments and parties as written,
+            # folded: "Production" is no "product".
+            words = tuple(words_of(name)) if kind == "Topic" else tuple(fold(name).split())
             if words and (kind, key) not in self.phrases.setdefault(words, []):
                 self.phrases[words].append((kind, key))
                 self.longest = max(self.longest, len(words))
@@ -81,8 +84,11 @@ class TextIndex:
         self.items = items
         self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self.lengths: list[int] = []
+        self.token_sets: list[frozenset[str]] = []
+        self.numbers = {id(item): number for number, item in enumerate(items)}
         for number, item in enumerate(items):
             counts = Counter(token for text in item.texts for token in tokens(text))
+            self.token_sets.append(frozenset(counts))
             self.lengths.append(sum(counts.values()))
             for token, count in counts.items():
                 self.postings[token].append((number, count))
@@ -90,8 +96,15 @@ class TextIndex:
         size = len(items)
         self.idf = {t: math.log(1 + (size - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
 
+    def said(self, number: int) -> frozenset[str]:
+        """The tokens of an item's texts."""
+        return self.token_sets[number]
+
     def knows(self, token: str) -> bool:
         return token in self.postings
+
+    def tokens_of(self, item: Item) -> frozenset[str]:
+        return self.token_sets[self.numbers[id(item)]]
 
     def score(self, query: list[str]) -> dict[int, float]:
         """Item number → BM25 score of the query tokens (each counted once)."""
@@ -106,10 +119,11 @@ class TextIndex:
         return scores
 
 
-def tokens(text: str) -> list[str]:
+@lru_cache(maxsize=16384)
+def tokens(text: str) -> tuple[str, ...]:
     """What a text is indexed by: its content words, stemmed, and each pair of neighbours."""
     words = [w for w in words_of(text) if w not in FILLERS]
-    return words + [f"{a}_{b}" for a, b in pairwise(words)]
+    return (*words, *(f"{a}_{b}" for a, b in pairwise(words)))
 
 
 @dataclass

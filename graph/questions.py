@@ -34,6 +34,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -91,11 +92,14 @@ GIVING = (
     "support", "supports", "assist", "assists", "keep", "keeps", "feed", "feeds", "bring", "brings",
     "cung cấp", "đóng góp", "gửi", "đưa", "chuyển", "chuyển giao", "chia sẻ", "báo", "báo cáo", "thông báo", "giao",
     "hỗ trợ", "giúp", "giúp đỡ", "cấp", "trao", "bàn giao", "truyền đạt", "cung cap",
+    "decide", "decides", "set", "sets", "prepare", "prepares", "produce", "produces", "create", "creates",
+    "quyết định", "đặt ra", "soạn", "cung ứng", "xây dựng",
 )  # fmt: skip
 GETTING = (
     "need", "needs", "needed", "get", "gets", "getting", "got", "receive", "receives", "received", "receiving",
     "obtain", "obtains", "hear", "hears", "want", "wants", "require", "requires", "rely", "relies", "depend",
     "depends", "informed", "told", "notified", "updated", "count on",
+    "ask", "asks", "contact", "contacts", "expect", "expects", "hỏi", "liên hệ",
     "cần", "nhận", "nhận được", "lấy", "xin", "cần có", "mong", "dựa vào", "biết",
 )  # fmt: skip
 # Markers of the side a department is on.
@@ -110,7 +114,7 @@ WH = ("ai", "who", "whom", "where", "đâu", "which department", "which departme
 # told" for those who receive it.
 HANDLING = ("handle", "handles", "deal with", "deals with", "xử lý", "giải quyết", "lo", "manage", "manages",
             "quản lý", "take care", "takes care", "chịu trách nhiệm", "phụ trách", "responsible",
-            "resolve")  # fmt: skip
+            "resolve", "in charge", "looks after", "look after", "own", "owns", "đảm nhận", "đảm nhiệm")  # fmt: skip
 GOING = ("go", "goes", "end up", "ends up", "đi", "đến", "tới", "chuyển đến", "land", "lands", "sent", "routed")
 
 # Words that carry no content in either language (folded; English ones are compared by stem).
@@ -124,7 +128,7 @@ _STOP_EN = (
     "department departments dept team teams division unit group people folks side guys let know like want "
     "between among across within help much many lot lots anything something everything nothing whatever "
     "typically normally generally basically ever hey hi hello thanks thank exist exists there's whats what's "
-    "make makes work smoothly "
+    "make makes work smoothly according document if "
     "d ll ve re"
 )
 _STOP_VI = (
@@ -188,6 +192,30 @@ _CUE_STEMS = frozenset(stem(w) for _, _, phrases in CUES for p in phrases for w 
 _OTHER = _stems(OTHER_DEPARTMENTS)
 
 
+@lru_cache(maxsize=4096)
+def _pattern(phrase: str) -> tuple[tuple[str, str, str, bool], ...]:
+    """A phrase's words as matched: as written, folded, stemmed, and whether written in ASCII."""
+    return tuple((word, fold(word), stem(fold(word)), word.isascii()) for word in phrase.split())
+
+
+class Phrases:
+    """Phrases to find, by their first word (folded, and stemmed unless matched exactly)."""
+
+    def __init__(self, phrases: Iterable[str], exact: bool = False) -> None:
+        self.exact = exact
+        self.first: dict[str, list[tuple[tuple[str, str, str, bool], ...]]] = {}
+        for phrase in dict.fromkeys(phrases):
+            parts = _pattern(phrase)
+            for first in {parts[0][1], *(() if exact or not parts[0][3] else (parts[0][2],))}:
+                self.first.setdefault(first, []).append(parts)
+
+    def starting(self, folded: str, stemmed: str) -> list[tuple[tuple[str, str, str, bool], ...]]:
+        found = self.first.get(folded, [])
+        if not self.exact and stemmed != folded:
+            found = found + [p for p in self.first.get(stemmed, []) if p not in found]
+        return found
+
+
 @dataclass(frozen=True)
 class Words:
     """A question's words: as typed (lower case, diacritics kept), folded and stemmed."""
@@ -213,22 +241,32 @@ class Words:
         """Whether the word at `i` is `word` (written with diacritics where it has them): typed
         without diacritics, any word that folds the same will do; English words by their stem
         (unless `exact`: "information" is no "inform")."""
-        if not 0 <= i < len(self.folded):
-            return False
-        typed = self.typed[i]
-        folded = fold(word)
-        if word.isascii():
-            return self.folded[i] == folded or (not exact and self.stems[i] == stem(folded))
-        return self.folded[i] == folded and (typed.isascii() or typed == word)
+        return 0 <= i < len(self.folded) and self._says(i, _pattern(word)[0], exact)
+
+    def _says(self, i: int, part: tuple[str, str, str, bool], exact: bool) -> bool:
+        word, folded, stemmed, ascii_ = part
+        if ascii_:
+            return self.folded[i] == folded or (not exact and self.stems[i] == stemmed)
+        return self.folded[i] == folded and (self.typed[i].isascii() or self.typed[i] == word)
 
     def find_all(self, phrase: str, exact: bool = False) -> list[int]:
         """Where `phrase` stands among the words."""
-        parts = phrase.split()
-        return [
-            i
-            for i in range(len(self.folded) - len(parts) + 1)
-            if all(self.says(i + k, part, exact) for k, part in enumerate(parts))
-        ]
+        parts = _pattern(phrase)
+        return [i for i in range(len(self.folded) - len(parts) + 1) if self.at(i, parts, exact)]
+
+    def at(self, i: int, parts: tuple[tuple[str, str, str, bool], ...], exact: bool) -> bool:
+        return i + len(parts) <= len(self.folded) and all(
+            self._says(i + k, part, exact) for k, part in enumerate(parts)
+        )
+
+    def find_any(self, phrases: Phrases) -> list[tuple[int, int]]:
+        """(start, end) of every phrase of `phrases` among the words."""
+        found = []
+        for i in range(len(self.folded)):
+            for parts in phrases.starting(self.folded[i], self.stems[i]):
+                if self.at(i, parts, phrases.exact):
+                    found.append((i, i + len(parts)))
+        return found
 
     def stop(self, i: int) -> bool:
         return self.stems[i] in STOPWORDS or self.folded[i] in STOPWORDS
@@ -289,7 +327,9 @@ def _candidates(said: Words, index: AskIndex, i: int) -> list[Mention]:
     stems = said.stems
     found: list[Mention] = []
     for size in range(min(lexicon.longest, len(stems) - i), 0, -1):
-        named = lexicon.phrases.get(tuple(stems[i : i + size]))
+        topics = [n for n in lexicon.phrases.get(tuple(stems[i : i + size]), []) if n[0] == "Topic"]
+        others = [n for n in lexicon.phrases.get(tuple(said.folded[i : i + size]), []) if n[0] != "Topic"]
+        named = others + topics
         if not named:
             continue
         if size == 1 and stems[i] in _CUE_STEMS and all(k == "Topic" for k, _ in named):
@@ -301,7 +341,7 @@ def _candidates(said: Words, index: AskIndex, i: int) -> list[Mention]:
     skip = 2 if said.folded[i : i + 2] == ("bo", "phan") else 1 if said.folded[i] in _DEPARTMENT_PREFIX else 0
     if skip:
         for size in range(min(lexicon.longest, len(stems) - i - skip), 0, -1):
-            named = [n for n in lexicon.phrases.get(("phong", *stems[i + skip : i + skip + size]), []) if
+            named = [n for n in lexicon.phrases.get(("phong", *said.folded[i + skip : i + skip + size]), []) if
                      n[0] == "Department"]  # fmt: skip
             if named:
                 found.append(_mention(named, i, i + skip + size))
@@ -358,27 +398,32 @@ def find_mentions(said: Words, index: AskIndex) -> list[Mention]:
     return list(best[0][2])
 
 
+_CUE_PHRASES = [(intent, strength, Phrases(phrases)) for intent, strength, phrases in CUES]
+
+
 def _cues(said: Words, taken: set[int]) -> list[tuple[Intent, float, int, int]]:
     """Every cue the question holds outside the names: (intent, strength, start, end)."""
-    found = []
-    for intent, strength, phrases in CUES:
-        for phrase in phrases:
-            size = len(phrase.split())
-            for start in said.find_all(phrase):
-                if not taken & set(range(start, start + size)):
-                    found.append((intent, strength, start, start + size))
-    return found
+    return [
+        (intent, strength, start, end)
+        for intent, strength, phrases in _CUE_PHRASES
+        for start, end in said.find_any(phrases)
+        if not taken & set(range(start, end))
+    ]
 
 
-def _positions(said: Words, phrases: Iterable[str], taken: set[int]) -> dict[int, int]:
-    """Start → end of each phrase (each inflection listed: matched exactly) found outside `taken`."""
+def _positions(said: Words, phrases: Phrases, taken: set[int]) -> dict[int, int]:
+    """Position → end of each phrase (each inflection listed: matched exactly) found outside `taken`."""
     found: dict[int, int] = {}
-    for phrase in phrases:
-        size = len(phrase.split())
-        for start in said.find_all(phrase, exact=True):
-            if not taken & set(range(start, start + size)):
-                found[start] = max(found.get(start, start), start + size)
+    for start, end in said.find_any(phrases):
+        if not taken & set(range(start, end)):
+            for i in range(start, end):  # every word of it, so that "in charge" is found at "charge"
+                found[i] = max(found.get(i, i), end)
     return found
+
+
+_GIVING, _GETTING, _WH = Phrases(GIVING, exact=True), Phrases(GETTING, exact=True), Phrases(WH, exact=True)
+_HANDLING, _GOING = Phrases(HANDLING, exact=True), Phrases(GOING, exact=True)
+_FROM, _TO, _ABOUT, _BY = Phrases(FROM), Phrases(TO), Phrases(ABOUT, exact=True), Phrases(("do",))
 
 
 def _unknown_department(said: Words, named: set[int]) -> str:
@@ -428,15 +473,16 @@ class Sides:
     going: dict[int, int]
 
 
-def _sides(said: Words, taken: set[int]) -> Sides:
+def _sides(said: Words, taken: set[int], lang: str = "en") -> Sides:
+    by = said.find_any(_BY) if lang == "vi" else []  # "giá bán do ai quyết định?": by whom
     return Sides(
-        giving=_positions(said, GIVING, taken),
-        getting=_positions(said, GETTING, taken),
-        from_={i for w in FROM for i in said.find_all(w) if i not in taken},
-        to={i for w in TO for i in said.find_all(w) if i not in taken},
-        wh=_positions(said, WH, taken),
-        handling=_positions(said, HANDLING, taken),
-        going=_positions(said, GOING, taken),
+        giving=_positions(said, _GIVING, taken),
+        getting=_positions(said, _GETTING, taken),
+        from_={i for i, _ in [*said.find_any(_FROM), *by] if i not in taken},
+        to={i for i, _ in said.find_any(_TO) if i not in taken},
+        wh=_positions(said, _WH, taken),
+        handling=_positions(said, _HANDLING, taken),
+        going=_positions(said, _GOING, taken),
     )
 
 
@@ -474,18 +520,23 @@ def _evidence(m: Mention, said: Words, sides: Sides) -> tuple[float, float]:
         gives += 3
     if before and (before[0] in sides.to or (len(before) > 1 and before[1] in sides.to and said.stop(before[0]))):
         gets += 3
-    for i in _after(said, m.end, 2):
+    for i in range(m.end, min(len(said), m.end + 4)):  # the verb of which it is the subject
         if i in sides.giving:
             gives += 2
             break
         if i in sides.getting:
             gets += 2
             break
+        if not said.stop(i):
+            break
     if before and before[0] in sides.giving and not gives:
         gets += 1  # "give Sales …", "giúp Kinh doanh …": the one given to
     return gives, gets
 
 
+_QUESTION_WORDS = frozenset(
+    stem(w) for w in "what which who whom whose where why how when does do did gi nao dau sao ai the".split()
+)
 _AUXILIARY = frozenset(
     ["do", "does", "did", "should", "can", "could", "must", "shall", "will", "would", "may", "might"]
 )
@@ -522,7 +573,7 @@ def understand(question: str, index: AskIndex) -> Understanding:
         return Understanding(None, [], 0.0, missing="known department", words=unknown, lang=lang)
     cues = _cues(said, named)
     taken = named | {i for _, _, s, e in cues for i in range(s, e)}
-    sides = _sides(said, named)
+    sides = _sides(said, named, lang)
     departments = [m for m in mentions if m.kind == "Department" and len(m.keys) == 1]
     topics = _topic_mentions(mentions, said, lang)
     topic_keys = list(dict.fromkeys(k for m in topics for k in m.keys))
@@ -597,7 +648,7 @@ class Context:
     def coverage(self, reading: Reading, items: Iterable[Item], names: float = 1.0) -> float:
         """Of the question's content words (names count double), the share the reading explains:
         its names, its cues, and the words its items say."""
-        known = {t for item in items for text in item.texts for t in tokens(text)}
+        known: set[str] = set().union(*(self.index.text.tokens_of(item) for item in items))
         for kind in ("Topic", "Department"):
             for key in [*reading.topics, *reading.departments]:
                 known |= {t for name in self.index.lexicon.names.get((kind, key), ()) for t in tokens(name)}
@@ -650,7 +701,7 @@ class Context:
         """A word that names nothing stands where a department would: after "from / to / từ /
         cho", or as the subject of a verb of giving or getting ("What does HR send to Sales?")."""
         said, taken = self.said, {i for m in self.mentions for i in range(m.start, m.end)}
-        about = {i for w in ABOUT for i in said.find_all(w, exact=True)}
+        about = {i for i, _ in said.find_any(_ABOUT)}
         for marker in self.sides.from_ | self.sides.to | about:
             after = _after(said, marker + 1, 1)
             if after and after[0] in self.leftover and after[0] == marker + 1:
@@ -703,22 +754,32 @@ class Context:
         words = [self.said.folded[i] for i in self.leftover]
         if not words:
             return [], "", 0.0
+        parties = [self.said.folded[i] for m in self.mentions if m.kind == "Party" for i in range(m.start, m.end)]
         typed = " ".join(words)
-        matches = closest_forms(typed, self.index.lexicon.topic_forms)
+        matches = closest_forms(" ".join([*parties, *words]), self.index.lexicon.topic_forms)
         if matches:
             return [m.key for m in matches], typed, 0.85
         if strict:
             return [], "", 0.0
         # The items whose texts say most of these words: their topics, if they agree.
-        scores = self.index.text.score([t for w in words for t in tokens(w)] + tokens(typed))
+        scores = self.index.text.score([*(t for w in words for t in tokens(w)), *tokens(typed)])
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:3]
         if not ranked:
             return [], "", 0.0
         top = self.index.items[ranked[0][0]]
         if not top.topics:
             return [], "", 0.0
-        share = len({t for w in words for t in tokens(w)} & set(tokens(" ".join(top.texts)))) / len(words)
+        share = len({t for w in words for t in tokens(w)} & self.index.text.tokens_of(top)) / len(words)
         return list(top.topics[:1]), typed, 0.7 * share
+
+    def _handled(self, topics: list[str]) -> bool:
+        """Whether someone acts on these topics: is handed them in an example to act on, or
+        works on them with another department."""
+        return any(
+            set(item.topics) & set(topics)
+            and ((item.label == "Step" and item.receiver and item.purpose) or item.label == "Activity")
+            for item in self.index.items
+        )
 
     def wh_readings(self) -> Iterable[Reading]:
         """Who gives, who gets: a wh-word asks for the side no department fills."""
@@ -776,6 +837,8 @@ class Context:
             return
         handling = bool(self.sides.handling)
         partner = self.keys[0] if len(self.keys) == 1 else None
+        if asks == "getter" and handling and not partner and not self._handled(topics):
+            asks = "giver"  # "competitor analysis thì phòng nào lo?": no one is handed it; it is someone's output
         if asks == "giver":
             items = self.flows_of(None, partner, topics)
             reading = Reading(Intent.PROVIDERS, [partner] if partner else [], topics, None, partner, term=term)
@@ -889,13 +952,16 @@ class Context:
 
     def search_readings(self) -> Iterable[Reading]:
         """What the document says of the words: the items that say most of them."""
-        strength = self.strength(Intent.SEARCH) or (0.75 if not self.cues and not self.sides.wh else 0.4)
+        # Bare words ("brochure", "chiết khấu") ask what the document says of them; a question
+        # that asks something no reading understood is no search.
+        asking = any(self.said.stems[i] in _QUESTION_WORDS for i in range(len(self.said)))
+        strength = self.strength(Intent.SEARCH) or (0.75 if not (self.cues or self.sides.wh or asking) else 0.4)
         words = [self.said.folded[i] for i in self.leftover]
         named = [" ".join(self.said.folded[m.start : m.end]) for m in self.mentions]
         query = [t for w in [*named, *words] for t in tokens(w)]
         if not query:
             return
-        scores = self.index.text.score(query + tokens(" ".join([*named, *words])))
+        scores = self.index.text.score([*query, *tokens(" ".join([*named, *words]))])
         if not scores:
             return
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
@@ -905,7 +971,7 @@ class Context:
         best_share = 0.0
         content = [i for i in range(len(self.said)) if not self.said.stop(i) and i in self.leftover]
         for item in items[:3]:
-            said = set(tokens(" ".join(item.texts)))
+            said = set(self.index.text.tokens_of(item))
             for m in self.mentions:
                 said |= {t for name in self.index.lexicon.names.get((m.kind, m.keys[0]), ()) for t in tokens(name)}
             share = sum(self.said.stems[i] in said for i in content) / len(content) if content else 1.0
