@@ -313,7 +313,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             answer.setdefault("extensions", {})["bookmark"] = await bookmarks.seal(written.written)
         body = orjson.dumps(answer)
         headers: dict[str, str] = {}
-        if isinstance(cached, tuple) and not answer.get("errors"):
+        # An answer is kept unless it erred or a resolver asked it not be (ask counts what it declines).
+        if isinstance(cached, tuple) and not answer.get("errors") and not getattr(request.state, "uncacheable", False):
             key, stamp, tag = cached
             assert self.cache is not None
             self.cache.put(key, stamp, body)

@@ -184,6 +184,7 @@ async def ask(
         query = ""
     if best is None or understood.confidence < UNSURE:
         await _count(info, question, understood, answered=best is not None)
+        context.request.state.uncacheable = True  # asked again, it is counted again
     answer: dict[str, Any] = {"@text": {**_declined(understood), **text}, "@lang": answer_lang}
     for key, name in caller.keys.items():
         if name in LISTS:
@@ -299,44 +300,44 @@ def rephrase(reading: Reading, index: AskIndex, lang: str) -> str:
     )
 
 
+COVERS = _say(
+    "Tài liệu nói về cách Phòng Kinh doanh phối hợp với Marketing, Kỹ thuật (Sản xuất), Kế toán và Chăm sóc khách "
+    "hàng: ai cần gì từ ai, ai nhận hay xử lý việc gì (ví dụ khiếu nại), mục tiêu chung, vai trò, cách phối hợp, ví dụ "
+    "và các nguyên tắc phối hợp.",
+    "The document covers how Sales works with Marketing, Engineering/Production, Accounting and Customer Care: who "
+    "needs what from whom, who gets or handles what (e.g. complaints), shared goals, roles, how they cooperate, "
+    "examples and the principles of cooperation.",
+)
+
+
 def _declined(understood: Understanding) -> Texts:
+    """Why a question is declined, and what the document does cover."""
     missing = understood.missing
     if missing == "known department":
-        return _say(
-            f"Tài liệu không nói về “{understood.words}”: tài liệu chỉ nói về cách Phòng Kinh doanh phối hợp với "
-            "Marketing, Kỹ thuật (Sản xuất), Kế toán và Chăm sóc khách hàng.",
-            f"The document does not cover “{understood.words}”: it is about how Sales works with Marketing, "
-            "Engineering/Production, Accounting and Customer Care.",
+        why = _say(f"Tài liệu không nói về “{understood.words}”.", f"The document does not cover “{understood.words}”.")
+    elif missing == "relationship":
+        why = _say(
+            "Tài liệu không mô tả điều gì như vậy giữa các phòng ban này.",
+            "The document describes nothing like that between these departments.",
         )
-    if missing == "relationship":
-        return _say(
-            "Tài liệu không mô tả điều gì như vậy giữa các phòng ban này: tài liệu nói về cách Phòng Kinh doanh phối "
-            "hợp với Marketing, Kỹ thuật (Sản xuất), Kế toán và Chăm sóc khách hàng.",
-            "The document describes nothing like that between these departments: it is about how Sales works with "
-            "Marketing, Engineering/Production, Accounting and Customer Care.",
+    elif missing == "topic":
+        why = _say(
+            "Tài liệu không nói về điều này: không chủ đề, luồng, bước, nhiệm vụ, hoạt động hay mục tiêu nào khớp (thử "
+            "“khiếu nại”, “chính sách giá”, “doanh thu”).",
+            "The document does not cover this: no topic, flow, step, duty, activity or goal matches (try “complaints”, "
+            "“pricing”, “revenue”).",
         )
-    if missing == "topic":
-        return _say(
-            "Tài liệu không nói về điều này: không chủ đề nào, không luồng, bước, nhiệm vụ, hoạt động hay mục tiêu nào "
-            "khớp. Hãy hỏi về một chủ đề có trong tài liệu, ví dụ “khiếu nại”, “chính sách giá”, “doanh thu”.",
-            "The document does not cover this: no topic, flow, step, duty, activity or goal matches. Ask about a topic "
-            "it covers, e.g. “complaints”, “pricing”, “revenue”.",
+    elif missing in ("department", "two departments", "two departments or a topic") and understood.confidence > 0.2:
+        why = _say(
+            "Câu hỏi cần nêu rõ phòng ban (ví dụ “Kinh doanh cần gì từ Kế toán?”, “Kinh doanh và Kỹ thuật có chung "
+            "mục tiêu gì?”).",
+            "The question needs to name the departments (e.g. “What does Sales need from Accounting?”, “Which goals "
+            "do Sales and Engineering share?”).",
         )
-    if missing in ("department", "two departments", "two departments or a topic"):
-        return _say(
-            "Câu hỏi cần nêu rõ phòng ban (ví dụ “Kinh doanh cần gì từ Kế toán?”, “Kinh doanh và Kỹ thuật có chung mục "
-            "tiêu gì?”).",
-            "The question needs to name the departments (e.g. “What does Sales need from Accounting?”, “Which goals do "
-            "Sales and Engineering share?”).",
-        )
-    return _say(
-        "Không hiểu câu hỏi, hoặc tài liệu không nói về điều này. Tài liệu nói về cách Phòng Kinh doanh phối hợp với "
-        "Marketing, Kỹ thuật (Sản xuất), Kế toán và Chăm sóc khách hàng: ai cần gì từ ai, ai nhận khiếu nại, mục tiêu "
-        "chung, vai trò, ví dụ và các nguyên tắc phối hợp.",
-        "Not understood, or the document does not cover it. It covers how Sales works with Marketing, "
-        "Engineering/Production, Accounting and Customer Care: who needs what from whom, who gets complaints, shared "
-        "goals, roles, examples and the principles of cooperation.",
-    )
+    else:
+        why = _say("Không hiểu câu hỏi, hoặc tài liệu không nói về điều này.",
+                   "Not understood, or the document does not cover it.")  # fmt: skip
+    return {lang: f"{why[lang]} {COVERS[lang]}" for lang in ("vi", "en")}
 
 
 # --- plans: the query for a reading, and the answer phrased from its result ---------------------
@@ -562,6 +563,8 @@ class TopicFlowsPlan(Plan):
 
     def phrase(self, data: dict[str, Any], lang: str, lists_wanted: bool) -> tuple[dict[str, list[Any]], str, bool]:
         flows, p = FlowsPlan.flows(self, data)  # type: ignore[arg-type]
+        if self.reading.only:
+            flows = [f for f in flows if get(f, p["key"]) in self.reading.only]
         vi = lang == "vi"
         if self.reading.intent is questions.Intent.PURPOSE:
             flows = [f for f in flows if get(f, p["purpose"])]

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import math
-from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
 from domain.names import fold

@@ -295,6 +295,7 @@ class Reading:
     term: str = ""  # the words that named the topics (folded)
     words: str = ""  # what to search for
     handling: bool = False  # RECIPIENTS: who acts on it (cooperation included), not only who gets it
+    only: list[str] = field(default_factory=list)  # the flows meant, when the question's words pick some
     score: float = 0.0
     items: list[Item] = field(default_factory=list)  # what the answer will rest on
 
@@ -535,7 +536,8 @@ def _evidence(m: Mention, said: Words, sides: Sides) -> tuple[float, float]:
 
 
 _QUESTION_WORDS = frozenset(
-    stem(w) for w in "what which who whom whose where why how when does do did gi nao dau sao ai the".split()
+    stem(w)
+    for w in "what which who whom whose where why how when does do did gi nao dau sao ai the".split()  # noqa: SIM905
 )
 _AUXILIARY = frozenset(
     ["do", "does", "did", "should", "can", "could", "must", "shall", "will", "would", "may", "might"]
@@ -772,6 +774,16 @@ class Context:
         share = len({t for w in words for t in tokens(w)} & self.index.text.tokens_of(top)) / len(words)
         return list(top.topics[:1]), typed, 0.7 * share
 
+    def _said_by(self, flows: list[Item], term: str) -> list[Item]:
+        """Of a broad topic's flows (in several relationships), those whose own words the question
+        uses, when some are: "technical specifications" are in the product details Engineering
+        gives, not in the new products Sales announces, though both are product information."""
+        wanted = {t for t in tokens(term) if "_" not in t}
+        if len({f.relationship for f in flows}) < 2 or len(wanted) < 2:
+            return flows
+        said = [f for f in flows if wanted <= self.index.text.tokens_of(f)]
+        return said or flows
+
     def _handled(self, topics: list[str]) -> bool:
         """Whether someone acts on these topics: is handed them in an example to act on, or
         works on them with another department."""
@@ -840,8 +852,9 @@ class Context:
         if asks == "getter" and handling and not partner and not self._handled(topics):
             asks = "giver"  # "competitor analysis thì phòng nào lo?": no one is handed it; it is someone's output
         if asks == "giver":
-            items = self.flows_of(None, partner, topics)
+            items = self._said_by(self.flows_of(None, partner, topics), term)
             reading = Reading(Intent.PROVIDERS, [partner] if partner else [], topics, None, partner, term=term)
+            reading.only = [item.key for item in items]
         else:
             items = self.flows_of(partner, None, topics)
             if not items and not partner:

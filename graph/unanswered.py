@@ -78,7 +78,7 @@ async def record(
         "SET q.count = q.count + 1, q.last_asked = $now, q.lang = $lang, q.intent = $intent, "
         "q.confidence = $confidence, q.answered = $answered "
         f"WITH count(*) AS _ CALL () {{ {_PRUNE} }}",
-        key=key, text=text, now=now.isoformat(timespec="seconds"), lang=lang, intent=intent,
+        key=key, text=text, now=now.isoformat(timespec="microseconds"), lang=lang, intent=intent,
         confidence=confidence, answered=answered, oldest=_oldest(now), keep=MAX_KEPT,
     )  # fmt: skip
     return key
