@@ -533,7 +533,7 @@
       })),
       (group.create || []).length ? el("p", { class: "buttons" }, group.create.map((c) =>
         button(tr("create", kindName(c.kind)), () => openCreate(c.kind, c.relationship || null, c.preset)))) : null)));
-    if (detail.view === "welcome") list.append(await unansweredSection());
+    if (detail.view === "welcome") list.prepend(await unansweredSection()); // what to add to the seed files first
     const found = await lastChanges(rows.map((r) => r.item));
     for (const { item, last } of rows) {
       const change = found[`${item.kind}:${item.key}`];
