@@ -159,6 +159,11 @@ async def ask(
             "BAD_USER_INPUT",
             argument="question",
         )
+    async with info.context.reading.asks:
+        return await _ask(info, question, lang)
+
+
+async def _ask(info: Info[Context, None], question: str, lang: Lang | None) -> Answer:
     context = info.context
     stamp = await context.request.app.state.versions.fresh()
     index = await context.reading.vocabulary.get(context.database, stamp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -41,6 +42,9 @@ def preferred_lang(accept_language: str | None) -> Lang:
     return min(choices)[2] if choices else Lang.VI
 
 
+ASKS_AT_ONCE = 2
+
+
 @dataclass(frozen=True)
 class Reading:
     """How reads are bounded: what one answer may hold, the largest cost accepted, and the
@@ -51,6 +55,9 @@ class Reading:
     max_cost: int
     stats_max_age: float = 30.0
     vocabulary: AskIndexCache = field(default_factory=AskIndexCache)  # what ask knows of the graph
+    # Questions answered at once per process: the others wait their turn without holding the event
+    # loop, so that /healthz and cheap reads are not queued behind a crowd of asks.
+    asks: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(ASKS_AT_ONCE))
 
 
 @dataclass

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -262,6 +263,66 @@ async def timings(http: httpx.AsyncClient, questions: list[str]) -> list[float]:
     return sorted(found)
 
 
+PROBE = """
+import sys, time, httpx
+url, seconds = sys.argv[1], float(sys.argv[2])
+stop = time.perf_counter() + seconds
+with httpx.Client(timeout=10) as http:
+    while time.perf_counter() < stop:
+        started = time.perf_counter()
+        assert http.get(url).status_code == 200
+        print(time.perf_counter() - started, flush=True)
+        time.sleep(0.05)
+"""
+
+
+async def crowd(target: Any, report: Report, clients: int, seconds: float) -> str:
+    """`clients` asking the set's questions at once (response cache off) of `deptgraph serve`,
+    while /healthz is asked every 50 ms: how long /healthz and the asks take."""
+    from bench.harness import serve_app, wait_until_ready
+    from graph.local_neo4j import free_port
+
+    port = free_port()
+    server = serve_app(target, port, DEPTGRAPH_RESPONSE_CACHE="false", DEPTGRAPH_LOG_LEVEL="warning")
+    questions = [o.asked for o in report.questions()]
+    asks: list[float] = []
+    health: list[float] = []
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            await wait_until_ready(http)
+            await _post(http, ASK, {"question": questions[0]})
+            stop = time.perf_counter() + seconds
+
+            async def client(n: int) -> None:
+                i = n
+                while time.perf_counter() < stop:
+                    started = time.perf_counter()
+                    await _post(http, ASK, {"question": questions[i % len(questions)]})
+                    asks.append(time.perf_counter() - started)
+                    i += clients
+
+            async def probe() -> None:
+                # From a process of its own: this one is busy being sixteen clients.
+                prober = await asyncio.create_subprocess_exec(
+                    sys.executable, "-c", PROBE, f"http://127.0.0.1:{port}/healthz", str(seconds),
+                    stdout=asyncio.subprocess.PIPE,
+                )  # fmt: skip
+                out, _ = await prober.communicate()
+                health.extend(float(line) for line in out.decode().split())
+
+            await asyncio.gather(probe(), *(client(n) for n in range(clients)))
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    asks.sort()
+    health.sort()
+    return (f"{clients} clients asking for {seconds:.0f} s (one uvicorn worker): {len(asks)} answers, "
+            f"{len(asks) / seconds:.0f}/s, ask p50 {_percentile(asks, 50) * 1000:.0f} ms p99 "
+            f"{_percentile(asks, 99) * 1000:.0f} ms; /healthz ({len(health)} probes) p50 "
+            f"{_percentile(health, 50) * 1000:.1f} ms, p99 {_percentile(health, 99) * 1000:.1f} ms, max "
+            f"{health[-1] * 1000:.1f} ms\n")  # fmt: skip
+
+
 def slips(name: str) -> list[str]:
     """Slips of the keyboard on a name (folded): a letter dropped, two neighbours swapped."""
     middle = len(name) // 2
@@ -313,11 +374,18 @@ async def main() -> None:
     parser.add_argument("--show-wrong", action="store_true", help="list every wrong answer and why")
     parser.add_argument("--thresholds", action="store_true", help="measure the suggestion threshold (no Neo4j)")
     parser.add_argument("--calibrate", action="store_true", help="how often each confidence is right, per threshold")
+    parser.add_argument(
+        "--clients",
+        type=int,
+        default=0,
+        help="also: this many clients asking at once of a real server (uvicorn), /healthz timed",
+    )
+    parser.add_argument("--seconds", type=float, default=20.0, help="how long the clients ask (default: %(default)s)")
     args = parser.parse_args()
     if args.thresholds:
         print(thresholds(load_cases(args.cases)))
         return
-    async with bench_database() as (db, _):
+    async with bench_database() as (db, target):
         await ensure_schema(db)
         await load(db, read_files(default_files()))
         # Uncached: every question is answered, none served from the response cache.
@@ -325,6 +393,8 @@ async def main() -> None:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
             report = await evaluate(http, load_cases(args.cases))
             again = await timings(http, [o.asked for o in report.questions()])
+        if args.clients:
+            print(await crowd(target, report, args.clients, args.seconds))
     print(report.table())
     print()
     print(report.by_language())

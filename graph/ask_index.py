@@ -19,6 +19,7 @@ every lookup is in memory: understanding a question costs no Neo4j round trip.
 from __future__ import annotations
 
 import asyncio
+import gc
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -245,6 +246,10 @@ class AskIndexCache:
             if self.index is None or stamp is None or stamp != self.stamp:
                 self.index = await load_index(db)
                 self.stamp = stamp
+                # What is alive now (the schema, this index, the driver) lives as long as the process
+                # or the graph's state: kept out of the collector's full passes, which otherwise stop
+                # the event loop for tens of milliseconds while a crowd asks.
+                gc.freeze()
             return self.index
 
     def changed(self) -> None:
