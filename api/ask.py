@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 import anyio.to_thread
 import strawberry
-from graphql import GraphQLError, parse, print_ast
+from graphql import EnumValueNode, GraphQLError, VariableNode, parse, print_ast
 from strawberry.types import Info
 
 from api.answer import may_read
@@ -170,7 +170,7 @@ async def _ask(info: Info[Context, None], question: str, lang: Lang | None) -> A
     understood = await anyio.to_thread.run_sync(understand, question, index)  # CPU work, off the event loop
     caller = CallerSelection(info)
     answer_lang = lang.value if lang else understood.lang
-    langs = list(dict.fromkeys([answer_lang, *_text_langs(info, answer_lang)]))
+    langs = list(dict.fromkeys([answer_lang, *_text_langs(caller, answer_lang)]))
     lists: dict[str, list[Any]] = {}
     text: Texts = {}
     query = ""
@@ -209,18 +209,18 @@ async def _ask(info: Info[Context, None], question: str, lang: Lang | None) -> A
     return answer  # type: ignore[return-value]
 
 
-def _text_langs(info: Info[Context, None], default: str) -> list[str]:
-    """The languages the caller wants the answer's text in."""
+def _text_langs(caller: CallerSelection, default: str) -> list[str]:
+    """The languages the caller wants the answer's text in (`text`, `text(lang: EN)`, `text(lang: $l)`)."""
     found = []
-    for node in CallerSelection(info).fields.get("text", []):
+    for node in caller.fields.get("text", []):
         value = next((a.value for a in node.arguments or () if a.name.value == "lang"), None)
-        if value is None:
+        if isinstance(value, EnumValueNode):
+            found.append(value.value.lower())
+        elif isinstance(value, VariableNode):
+            given = caller.variables.get(value.name.value)
+            found.append(given.value if isinstance(given, Lang) else default)
+        else:  # none, or null
             found.append(default)
-        elif hasattr(value, "value"):
-            found.append(str(value.value).lower())
-        else:  # a variable
-            variable = info._raw_info.variable_values.get(value.name.value)  # type: ignore[attr-defined]
-            found.append(variable.value if isinstance(variable, Lang) else default)
     return found
 
 

@@ -183,3 +183,12 @@ async def test_the_command_line_lists_them(seeded: Database, cli_env: dict[str, 
     result = run_cli("questions", "--forget", env=cli_env)
     assert "Forgot 1." in result.stdout
     assert (await unanswered.page(seeded, 10, 0))[1] == 0
+
+
+async def test_the_text_s_language_may_be_null_a_variable_or_both(api: httpx.AsyncClient) -> None:
+    """Found by the fuzz test: `text(lang: null)` broke ask."""
+    query = (
+        'query($l: Lang) { ask(question: "Kinh doanh cần gì từ Kế toán?") { a: text(lang: null) b: text(lang: $l) } }'
+    )
+    data = await data_of(api, query, {"l": "EN"})
+    assert "điều khoản thanh toán" in data["ask"]["a"] and "Payment terms" in data["ask"]["b"]
