@@ -1,29 +1,34 @@
 """`ask(question:)`: a question in plain Vietnamese or English, answered in one request.
 
-The question is understood by rules (`graph.questions`), never by a remote model: deterministic,
-explainable, and answered with the document's own words or not at all. The answer says what was
-understood (intent, departments, topics), gives the items it rests on — the same objects the
-rest of the API returns, selected as the caller likes — a sentence or a few (`text`), and the
-contract `query` that gives the same data in GraphiQL.
+The question is read several ways and the readings ranked (`graph.questions`), never by a remote
+model: deterministic, explainable, and answered with the document's own words or not at all. For
+the best reading, `ask` writes the contract query that answers it (`api.ask_query`), runs it
+through the schema with the request's own context, and phrases the answer from what came back:
+the `query` an answer shows is the query that answered it. The answer says what was understood
+(intent, departments, topics) and how surely (`confidence`), gives the items it rests on — the
+same objects the rest of the API returns, selected as the caller likes — a sentence or a few
+(`text`), and the next best readings (`alternatives`), so that a tool can ask back rather than
+guess. A question declined, or answered unsurely, is counted for the editors
+(`unansweredQuestions`).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Annotated, Any
 
+import anyio.to_thread
 import strawberry
-from graphql import parse, print_ast
+from graphql import EnumValueNode, GraphQLError, VariableNode, parse, print_ast
 from strawberry.types import Info
 
 from api.answer import may_read
+from api.ask_query import CallerSelection, Level, Paths, get, quoted
 from api.context import Context, Lang
 from api.errors import api_error
 from api.fields import LangArg
-from api.selection import subselections
 from api.types import (
     Activity,
     Department,
@@ -37,31 +42,20 @@ from api.types import (
     Step,
     Topic,
 )
-from graph import reads
-from graph.compiler import Keys, Select
-from graph.database import request_deadline
+from graph import questions, unanswered
+from graph.ask_index import AskIndex
+from graph.database import DatabaseUnavailable, QueryTimeout
 from graph.errors import ErrorCode
-from graph.mapping import AllOf, ByKeys, Mapping, Named, Prop, Root, Text
-from graph.questions import Intent as Understood
-from graph.questions import Understanding, understand
-from graph.shape import Label
+from graph.questions import Reading, Understanding, understand
+
+log = logging.getLogger("deptgraph.api")
 
 MAX_QUESTION = 500
+# Answered, but less surely than this: counted among the questions nobody could answer well.
+UNSURE = 0.6
 
-
-@strawberry.enum(description="What a question asks.")
-class Intent(Enum):
-    NEEDS = "NEEDS"
-    CONTRIBUTIONS = "CONTRIBUTIONS"
-    RECIPIENTS = "RECIPIENTS"
-    PROVIDERS = "PROVIDERS"
-    PURPOSE = "PURPOSE"
-    SHARED_GOALS = "SHARED_GOALS"
-    ROLE = "ROLE"
-    COOPERATION = "COOPERATION"
-    EXAMPLE = "EXAMPLE"
-    PRINCIPLES = "PRINCIPLES"
-    SEARCH = "SEARCH"
+strawberry.enum(questions.Intent, name="Intent", description="What a question asks.")  # the one Intent
+Intent = questions.Intent
 
 
 def _pick(root: Any, info: Info) -> Any:
@@ -72,6 +66,24 @@ def _text(root: Any, info: Info, lang: LangArg = None) -> str:
     return str(root["@text"][lang.value if lang else root["@lang"]])
 
 
+@strawberry.type(description="Another way to read a question: what it would ask, of which departments.")
+class AlternativeReading:
+    intent: Intent = strawberry.field(description="What it would ask.")
+    departments: list[str] = strawberry.field(
+        description="The keys of the departments it would ask about, in the order the intent reads them "
+        "(the one asked about first: the receiver of NEEDS, the provider of CONTRIBUTIONS)."
+    )
+    topics: list[str] = strawberry.field(description="The keys of the topics it would ask about.")
+    confidence: float = strawberry.field(description="How surely the question means this, 0–1.")
+    vi: strawberry.Private[str]
+    en: strawberry.Private[str]
+    lang: strawberry.Private[str]
+
+    @strawberry.field(description="The question this reading answers, in plain words: to ask back with.")
+    def question(self, lang: LangArg = None) -> str:
+        return self.vi if (lang.value if lang else self.lang) == "vi" else self.en
+
+
 @strawberry.type(description="The answer to a question asked in plain words.")
 class Answer:
     understood: bool = strawberry.field(
@@ -79,6 +91,12 @@ class Answer:
         description="False when the question is not understood, or the document does not cover it.",
     )
     intent: Intent | None = strawberry.field(resolver=_pick, description="What was asked; null when not understood.")
+    confidence: float = strawberry.field(
+        resolver=_pick,
+        description="How surely the question was understood, 0–1: the best reading's score (a declined question's "
+        "best reading scored below the answering threshold). Calibrated on questions written by people who never "
+        "saw the rules (`python -m bench.ask`).",
+    )
     text: str = strawberry.field(
         resolver=_text,
         description="The answer in one or a few sentences, in the document's words — or why there is none and "
@@ -97,91 +115,26 @@ class Answer:
     steps: list[Step] = strawberry.field(resolver=_pick, description="The steps of those examples.")
     principles: list[Principle] = strawberry.field(resolver=_pick, description="The principles of cooperation.")
     hits: list[SearchHit] = strawberry.field(resolver=_pick, description="What search found, when the question is one.")
+    alternatives: list[AlternativeReading] = strawberry.field(
+        resolver=_pick,
+        description="The next best readings of the question, best first, each with its intent, departments and "
+        "confidence: to ask back (“Did you mean …?”) rather than guess. For a declined question, the readings that "
+        "scored too low.",
+    )
     query: str = strawberry.field(
         resolver=_pick,
-        description="The query (contract fields, values inlined) that gives the same data — runnable in GraphiQL.",
+        description="The query that answered (contract fields, values inlined, with the caller's selections) — "
+        "runnable as it is in GraphiQL; empty when the question is declined.",
     )
 
 
-LISTS = (
-    "departments",
-    "topics",
-    "flows",
-    "recipients",
-    "goals",
-    "roles",
-    "activities",
-    "scenarios",
-    "steps",
-    "principles",
-    "hits",
-)
+LISTS = ("departments", "topics", "flows", "recipients", "goals", "roles", "activities", "scenarios", "steps",
+         "principles", "hits")  # fmt: skip
+Texts = dict[str, str]
 
 
-# --- fetching, with what the caller selected and what the answer's sentences need ---------------
-
-
-def _select(key: str, mapping: Mapping, lang: str = "", children: Iterable[Select] = ()) -> Select:
-    return Select(key, mapping, lang, frozenset(), tuple(children), True, f"ask.{key}")
-
-
-def _texts(name: str) -> list[Select]:
-    return [_select(f"@{name}_{lang}", Text(name), lang) for lang in ("vi", "en")]
-
-
-def _named() -> list[Select]:
-    return [_select("@key", Prop("key")), *_texts("name")]
-
-
-def _flow_fields() -> list[Select]:
-    return [
-        _select("@key", Prop("key")),
-        *_texts("text"),
-        *_texts("purpose"),
-        _select("@provider", reads.PROVIDER, children=_named()),
-        _select("@receiver", reads.RECEIVER, children=_named()),
-        _select("@topics", reads.TOPICS, children=[_select("@key", Prop("key"))]),
-    ]
-
-
-@dataclass
-class Asking:
-    """One ask: what the caller selected under each field of the answer, and how to fetch."""
-
-    info: Info[Context, None]
-    wanted: dict[str, tuple[str, tuple[Select, ...]]]
-    answer: dict[str, Any] = field(default_factory=dict)
-
-    def children(self, name: str, own: Iterable[Select] = ()) -> tuple[Select, ...]:
-        """What the caller selected under every field `name` of the answer, with `own` beside."""
-        merged: dict[str, Select] = {select.key: select for select in own}
-        for field_name, children in self.wanted.values():
-            if field_name == name:
-                for child in children:
-                    merged.setdefault(child.key, child)
-        return tuple(merged.values())
-
-    async def fetch(self, root: Root, args: dict[str, Any], children: tuple[Select, ...]) -> Any:
-        context = self.info.context
-        reading = context.reading
-        select = Select(
-            "ask", root, "", frozenset(k for k, v in args.items() if v is not None), children, True, "ask", args
-        )
-        await reading.stats.fresh(context.database, reading.stats_max_age)
-        return await reads.read(
-            context.database,
-            root,
-            select,
-            limits=reading.limits,
-            stats=reading.stats,
-            max_cost=reading.max_cost,
-            deadline=request_deadline(),
-        )
-
-    def put(self, name: str, items: list[Any]) -> None:
-        for key, (field_name, _) in self.wanted.items():
-            if field_name == name:
-                self.answer[key] = items
+def _say(vi: str, en: str) -> Texts:
+    return {"vi": vi, "en": en}
 
 
 # --- the resolver -------------------------------------------------------------------------------
@@ -207,416 +160,612 @@ async def ask(
             ErrorCode.BAD_USER_INPUT,
             argument="question",
         )
+    async with info.context.reading.asks:
+        return await _ask(info, question, lang)
+
+
+async def _ask(info: Info[Context, None], question: str, lang: Lang | None) -> Answer:
     context = info.context
     stamp = await context.versions.fresh()
-    vocabulary = await context.reading.vocabulary.get(context.database, stamp)
-    understood = understand(question, vocabulary)
-    asking = Asking(info, subselections(info))
-    answer_lang = lang.value if lang else _language(question)
-    text, query, ok = await _answer(asking, understood, question)
-    query = print_ast(parse(query)) if query else ""  # as GraphiQL shows it, one field a line
-    departments = await _by_keys(asking, Label.DEPARTMENT, understood.departments, "departments")
-    topics = await _by_keys(asking, Label.TOPIC, understood.topics, "topics")
-    asking.put("departments", departments)
-    asking.put("topics", topics)
-    for name in LISTS[2:]:
-        asking.put(name, asking.answer.get(f"@{name}", []))
-    for key, (name, _) in asking.wanted.items():
-        if name not in LISTS:
-            asking.answer.setdefault(key, None)
-    intent = Intent[understood.intent.name] if ok and understood.intent else None
-    asking.answer |= {"@text": text, "@lang": answer_lang}
-    for key, (name, _) in asking.wanted.items():
-        value = {"understood": ok, "intent": intent if ok else None, "query": query}.get(name)
-        if name in ("understood", "intent", "query"):
-            asking.answer[key] = value
-    return asking.answer  # type: ignore[return-value]
+    index = await context.reading.vocabulary.get(context.database, stamp)
+    understood = await anyio.to_thread.run_sync(understand, question, index)  # CPU work, off the event loop
+    caller = CallerSelection(info)
+    answer_lang = lang.value if lang else understood.lang
+    langs = list(dict.fromkeys([answer_lang, *_text_langs(caller, answer_lang)]))
+    lists: dict[str, list[Any]] = {}
+    text: Texts = {}
+    query = ""
+    best = understood.best
+    if best is not None:
+        plan = PLANS[best.intent](best, index)
+        query, data = await _run(info, plan, caller, langs[0])
+        lists, text[langs[0]], ok = plan.phrase(data, langs[0], lists_wanted=True)
+        for other in langs[1:]:  # another language for `text`: the same query in that language
+            _, more = await _run(info, plan, caller, other)
+            text[other] = plan.phrase(more, other, lists_wanted=False)[1]
+        if not ok:
+            best, lists = None, {}
+    if best is None:
+        text = _declined(understood)
+        query = ""
+    if best is None or understood.confidence < UNSURE:
+        await _count(info, question, understood, answered=best is not None)
+        context.cacheable = False  # asked again, it is counted again
+    answer: dict[str, Any] = {"@text": {**_declined(understood), **text}, "@lang": answer_lang}
+    for key, name in caller.keys.items():
+        if name in LISTS:
+            answer[key] = lists.get(name, [])
+        elif name == "understood":
+            answer[key] = best is not None
+        elif name == "intent":
+            answer[key] = best.intent if best else None
+        elif name == "confidence":
+            answer[key] = understood.confidence
+        elif name == "query":
+            answer[key] = print_ast(parse(query)) if query else ""
+        elif name == "alternatives":
+            answer[key] = [_alternative(r, index, answer_lang) for r in understood.alternatives]
+        else:
+            answer.setdefault(key, None)
+    return answer  # type: ignore[return-value]
 
 
-def _language(question: str) -> str:
-    if re.search(r"[^\x00-\x7f]", question):
-        return "vi"
-    words = set(re.findall(r"[a-z]+", question.lower()))
-    vietnamese = {"gi", "ai", "nao", "cua", "va", "phong", "khong", "cho", "tu", "ve", "can", "nhu", "dau", "la"}
-    return "vi" if len(words & vietnamese) >= 2 else "en"
+def _text_langs(caller: CallerSelection, default: str) -> list[str]:
+    """The languages the caller wants the answer's text in (`text`, `text(lang: EN)`, `text(lang: $l)`)."""
+    found = []
+    for node in caller.fields.get("text", []):
+        value = next((a.value for a in node.arguments or () if a.name.value == "lang"), None)
+        if isinstance(value, EnumValueNode):
+            found.append(value.value.lower())
+        elif isinstance(value, VariableNode):
+            given = caller.variables.get(value.name.value)
+            found.append(given.value if isinstance(given, Lang) else default)
+        else:  # none, or null
+            found.append(default)
+    return found
 
 
-async def _by_keys(asking: Asking, label: Label, keys: list[str], name: str) -> list[Any]:
-    children = asking.children(name)
-    if not keys or not children:
-        return [{} for _ in keys] if keys and not children else []
-    found = await asking.fetch(Root(ByKeys(label)), {"keys": keys}, children)
-    return list(found)
+async def _run(info: Info[Context, None], plan: Plan, caller: CallerSelection, lang: str) -> tuple[str, dict[str, Any]]:
+    """The plan's query, written for `lang` and the caller's selection, run through the schema."""
+    query = plan.query(caller, lang)
+    record = getattr(info.context, "record", None)
+    operation = getattr(record, "operation", None)
+    result = await info.schema.execute(query, context_value=info.context)
+    if record is not None:
+        record.operation = operation  # the caller's operation, not ours, in the access log
+    if result.errors:
+        error = result.errors[0]
+        raise error.original_error if isinstance(error.original_error, GraphQLError) else error
+    return query, result.data or {}
 
 
-# --- per intent ---------------------------------------------------------------------------------
-
-Texts = dict[str, str]
-
-
-def _say(vi: str, en: str) -> Texts:
-    return {"vi": vi, "en": en}
-
-
-def _q(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-FLOW_QUERY = "{ key kind text(lang: L) purpose(lang: L) provider { key name(lang: L) } receiver { key name(lang: L) } }"
+async def _count(info: Info[Context, None], question: str, understood: Understanding, answered: bool) -> None:
+    """Count a question declined or answered unsurely; never fail the answer for it."""
+    reading = understood.best or (understood.alternatives[0] if understood.alternatives else None)
+    try:
+        await unanswered.record(
+            info.context.database, question, understood.lang, reading.intent.name if reading else None,
+            understood.confidence, answered,
+        )  # fmt: skip
+    except (DatabaseUnavailable, QueryTimeout) as exc:
+        log.warning("could not count an unanswered question: %s", exc)
 
 
-async def _answer(asking: Asking, understood: Understanding, question: str) -> tuple[Texts, str, bool]:
-    intent = understood.intent
-    if intent is None or understood.missing:
-        return _not_understood(understood, question), "", False
-    handler = {
-        Understood.NEEDS: _flows_between,
-        Understood.CONTRIBUTIONS: _flows_between,
-        Understood.RECIPIENTS: _recipients,
-        Understood.PROVIDERS: _providers,
-        Understood.PURPOSE: _purpose,
-        Understood.SHARED_GOALS: _pair,
-        Understood.ROLE: _pair,
-        Understood.COOPERATION: _pair,
-        Understood.EXAMPLE: _example,
-        Understood.PRINCIPLES: _principles,
-        Understood.SEARCH: _search,
-    }[intent]
-    return await handler(asking, understood, question)
-
-
-def _not_understood(understood: Understanding, question: str) -> Texts:
-    missing = understood.missing
-    if missing == "topic":
-        return _say(
-            "Tài liệu không nói về điều này: không chủ đề nào, không luồng, bước, nhiệm vụ, hoạt động hay mục tiêu nào "
-            "khớp. Hãy hỏi về một chủ đề có trong tài liệu, ví dụ “khiếu nại”, “chính sách giá”, “doanh thu”.",
-            "The document does not cover this: no topic, flow, step, duty, activity or goal matches. Ask about a topic "
-            "it covers, e.g. “complaints”, “pricing”, “revenue”.",
-        )
-    if missing == "known department":
-        return _say(
-            f"Tài liệu không nói về “{understood.words}”: tài liệu chỉ nói về cách Phòng Kinh doanh phối hợp với "
-            "Marketing, Kỹ thuật (Sản xuất), Kế toán và Chăm sóc khách hàng.",
-            f"The document does not cover “{understood.words}”: it is about how Sales works with Marketing, "
-            "Engineering/Production, Accounting and Customer Care.",
-        )
-    if missing in ("department", "two departments", "two departments or a topic"):
-        return _say(
-            "Câu hỏi cần nêu rõ phòng ban (ví dụ “Kinh doanh cần gì từ Kế toán?”, “Kinh doanh và Kỹ thuật có chung mục "
-            "tiêu gì?”).",
-            "The question needs to name the departments (e.g. “What does Sales need from Accounting?”, “Which goals do "
-            "Sales and Engineering share?”).",
-        )
-    return _say(
-        "Không hiểu câu hỏi, hoặc tài liệu không nói về điều này. Thử hỏi: ai nhận khiếu nại, Kinh doanh cần gì từ Kế "
-        "toán, vai trò của Kinh doanh với Marketing, các nguyên tắc phối hợp.",
-        "Not understood, or the document does not cover it. Try: who gets complaints, what Sales needs from "
-        "Accounting, Sales's role with Marketing, the principles of cooperation.",
+def _alternative(reading: Reading, index: AskIndex, lang: str) -> AlternativeReading:
+    return AlternativeReading(
+        intent=reading.intent,
+        departments=list(reading.departments),
+        topics=list(reading.topics),
+        confidence=round(reading.score, 3),
+        vi=rephrase(reading, index, "vi"),
+        en=rephrase(reading, index, "en"),
+        lang=lang,
     )
 
 
-def _names(items: list[dict[str, Any]], field_name: str, lang: str) -> str:
-    return "; ".join(str(item[f"@{field_name}_{lang}"]) for item in items)
+def rephrase(reading: Reading, index: AskIndex, lang: str) -> str:
+    """A reading as a plain question, to ask back with."""
+
+    def dept(key: str | None) -> str:
+        return index.name("Department", key, lang) if key else ""
+
+    topics = ", ".join(index.name("Topic", t, lang) for t in reading.topics)
+    vi = lang == "vi"
+    intent, deps = reading.intent, reading.departments
+    Q = questions.Intent
+    if intent in (Q.NEEDS, Q.CONTRIBUTIONS):
+        giver, getter = dept(reading.provider), dept(reading.receiver)
+        about = (f" về {topics}" if vi else f" about {topics}") if topics else ""
+        if getter and giver:
+            return f"{getter} nhận gì{about} từ {giver}?" if vi else f"What does {getter} get{about} from {giver}?"
+        if getter:
+            return f"{getter} nhận được gì{about}?" if vi else f"What does {getter} get{about}?"
+        return f"{giver} cung cấp gì{about}?" if vi else f"What does {giver} provide{about}?"
+    if intent is Q.RECIPIENTS:
+        return f"Ai nhận {topics}?" if vi else f"Who gets {topics}?"
+    if intent is Q.PROVIDERS:
+        return f"Ai cung cấp {topics}?" if vi else f"Who provides {topics}?"
+    if intent is Q.PURPOSE:
+        return f"Vì sao cần {topics}?" if vi else f"Why is {topics} needed?"
+    pair = " và ".join(dept(k) for k in deps) if vi else " and ".join(dept(k) for k in deps)
+    if intent is Q.SHARED_GOALS:
+        return f"{pair} có chung mục tiêu gì?" if vi else f"Which goals do {pair} share?"
+    if intent is Q.ROLE and len(deps) == 2:
+        return (f"Vai trò của {dept(deps[0])} với {dept(deps[1])} là gì?" if vi
+                else f"What is {dept(deps[0])}'s role with {dept(deps[1])}?")  # fmt: skip
+    if intent is Q.COOPERATION:
+        return f"{pair} phối hợp thế nào?" if vi else f"How do {pair} cooperate?"
+    if intent is Q.EXAMPLE:
+        return f"Cho ví dụ về {pair or topics}." if vi else f"Give an example about {pair or topics}."
+    if intent is Q.PRINCIPLES:
+        return "Những nguyên tắc phối hợp là gì?" if vi else "What are the principles of cooperation?"
+    return (
+        f"Tài liệu nói gì về “{reading.words or topics}”?"
+        if vi
+        else f"What does the document say about “{reading.words or topics}”?"
+    )
 
 
-async def _flows_between(asking: Asking, u: Understanding, question: str) -> tuple[Texts, str, bool]:
-    provider, receiver = u.provider, u.receiver
-    children = asking.children("flows", _flow_fields())
-    if receiver is not None:
-        root, args = Root(Named("of", Label.DEPARTMENT), reads.NEEDS), {"of": Keys((receiver,)), "from": provider}
-        query = f"needs(of: {_q(receiver)}{f', from: {_q(provider)}' if provider else ''})"
-    else:
-        assert provider is not None
-        root, args = Root(Named("of", Label.DEPARTMENT), reads.CONTRIBUTIONS), {"of": Keys((provider,)), "to": None}
-        query = f"contributions(of: {_q(provider)})"
-    if args.get("from"):
-        args["from"] = Keys((str(provider),))
-    flows = list(await asking.fetch(root, args, children))
-    if u.topics:
-        flows = [f for f in flows if any(t["@key"] in u.topics for t in f["@topics"])]
-        query = " ".join(
-            f"t{i}: topic(name: {_q(topic)}) {{ flows({_flow_filter(provider, receiver)}) {FLOW_QUERY} }}"
-            for i, topic in enumerate(u.topics)
+COVERS = _say(
+    "Tài liệu nói về cách Phòng Kinh doanh phối hợp với Marketing, Kỹ thuật (Sản xuất), Kế toán và Chăm sóc khách "
+    "hàng: ai cần gì từ ai, ai nhận hay xử lý việc gì (ví dụ khiếu nại), mục tiêu chung, vai trò, cách phối hợp, ví dụ "
+    "và các nguyên tắc phối hợp.",
+    "The document covers how Sales works with Marketing, Engineering/Production, Accounting and Customer Care: who "
+    "needs what from whom, who gets or handles what (e.g. complaints), shared goals, roles, how they cooperate, "
+    "examples and the principles of cooperation.",
+)
+
+
+def _declined(understood: Understanding) -> Texts:
+    """Why a question is declined, and what the document does cover."""
+    missing = understood.missing
+    if missing == "known department":
+        why = _say(f"Tài liệu không nói về “{understood.words}”.", f"The document does not cover “{understood.words}”.")
+    elif missing == "relationship":
+        why = _say(
+            "Tài liệu không mô tả điều gì như vậy giữa các phòng ban này.",
+            "The document describes nothing like that between these departments.",
+        )
+    elif missing == "topic":
+        why = _say(
+            "Tài liệu không nói về điều này: không chủ đề, luồng, bước, nhiệm vụ, hoạt động hay mục tiêu nào khớp (thử "
+            "“khiếu nại”, “chính sách giá”, “doanh thu”).",
+            "The document does not cover this: no topic, flow, step, duty, activity or goal matches (try “complaints”, "
+            "“pricing”, “revenue”).",
+        )
+    elif missing in ("department", "two departments", "two departments or a topic") and understood.confidence > 0.2:
+        why = _say(
+            "Câu hỏi cần nêu rõ phòng ban (ví dụ “Kinh doanh cần gì từ Kế toán?”, “Kinh doanh và Kỹ thuật có chung "
+            "mục tiêu gì?”).",
+            "The question needs to name the departments (e.g. “What does Sales need from Accounting?”, “Which goals "
+            "do Sales and Engineering share?”).",
         )
     else:
-        query = f"{query} {FLOW_QUERY}"
-    asking.answer["@flows"] = flows
-    sides = {"vi": "", "en": ""}
-    for lang in ("vi", "en"):
-        if flows:
-            items = "; ".join(_flow_sentence(f, lang, provider is None, receiver is None) for f in flows)
-            giver, getter = (flows[0]["@provider"][f"@name_{lang}"], flows[0]["@receiver"][f"@name_{lang}"])
-            if receiver and provider:
-                sides[lang] = (
-                    f"{getter} nhận từ {giver}: {items}." if lang == "vi" else f"{getter} gets from {giver}: {items}."
-                )
-            elif receiver:
-                sides[lang] = f"{getter} nhận: {items}." if lang == "vi" else f"{getter} gets: {items}."
-            else:
-                sides[lang] = f"{giver} cung cấp: {items}." if lang == "vi" else f"{giver} provides: {items}."
-        else:
-            sides[lang] = (
-                "Theo tài liệu, không có gì được chuyển như vậy."
-                if lang == "vi"
-                else "According to the document, nothing passes that way."
-            )
-    return sides, "{ " + query.replace("L)", f"{_lang_of(asking)})") + " }", True
+        why = _say("Không hiểu câu hỏi, hoặc tài liệu không nói về điều này.",
+                   "Not understood, or the document does not cover it.")  # fmt: skip
+    return {lang: f"{why[lang]} {COVERS[lang]}" for lang in ("vi", "en")}
 
 
-def _flow_filter(provider: str | None, receiver: str | None) -> str:
-    parts = [f"from: {_q(provider)}" if provider else "", f"to: {_q(receiver)}" if receiver else ""]
-    return ", ".join(p for p in parts if p)
+# --- plans: the query for a reading, and the answer phrased from its result ---------------------
 
 
-def _lang_of(asking: Asking) -> str:
-    return "VI" if asking.info.context.lang.value == "vi" else "EN"
+def _arg(lang: str) -> str:
+    return f"lang: {lang.upper()}"
 
 
-def _flow_sentence(flow: dict[str, Any], lang: str, with_provider: bool, with_receiver: bool) -> str:
-    text = str(flow[f"@text_{lang}"])
+def _named(lang: str) -> Callable[[Level], Paths]:
+    return lambda level: {"key": level.leaf("key"), "name": level.leaf("name", _arg(lang))}
+
+
+def _nested(level: Level, name: str, fill: Callable[[Level], Paths], args: str = "",
+            theirs: str | None = None) -> Paths:  # fmt: skip
+    key, inner = level.object(name, fill, args, theirs)
+    return {f"{name}.{k}": (key, *path) for k, path in inner.items()} | {name: (key,)}
+
+
+def _flow(lang: str) -> Callable[[Level], Paths]:
+    def fill(level: Level) -> Paths:
+        paths = {"key": level.leaf("key"), "text": level.leaf("text", _arg(lang)),
+                 "purpose": level.leaf("purpose", _arg(lang))}  # fmt: skip
+        paths |= _nested(level, "provider", _named(lang))
+        paths |= _nested(level, "receiver", _named(lang))
+        return paths
+
+    return fill
+
+
+@dataclass
+class Plan:
+    """How one reading is asked and answered."""
+
+    reading: Reading
+    index: AskIndex
+    lists: dict[str, list[Any]] = field(default_factory=dict)
+
+    def query(self, caller: CallerSelection, lang: str) -> str:
+        self.paths: dict[str, Paths] = {}
+        level = Level(caller)
+        self.roots(level, caller, lang)
+        for i, key in enumerate(self.reading.departments):
+            if caller.wants("departments"):
+                level.object(f"d{i}: department", lambda _: {}, f"key: {quoted(key)}", "departments")
+        return "{ " + level.text() + " }"
+
+    def roots(self, level: Level, caller: CallerSelection, lang: str) -> None:
+        raise NotImplementedError
+
+    def phrase(self, data: dict[str, Any], lang: str, lists_wanted: bool) -> tuple[dict[str, list[Any]], str, bool]:
+        raise NotImplementedError
+
+    def topic_roots(self, level: Level, caller: CallerSelection, fill: Callable[[Level], Paths]) -> None:
+        """One `topic(name:)` per topic, with what `fill` asks of it and the caller's topic selection."""
+        for i, topic in enumerate(self.reading.topics):
+            _, paths = level.object(f"t{i}: topic", fill, f"name: {quoted(topic)}", "topics")
+            self.paths[f"t{i}"] = paths
+
+    def topics(self, data: dict[str, Any]) -> list[Any]:
+        return [data[f"t{i}"] for i in range(len(self.reading.topics)) if data.get(f"t{i}") is not None]
+
+    def departments(self, data: dict[str, Any]) -> list[Any]:
+        return [data[f"d{i}"] for i in range(len(self.reading.departments)) if f"d{i}" in data]
+
+
+def _unique(items: list[dict[str, Any]], path: tuple[str, ...]) -> list[dict[str, Any]]:
+    seen: dict[Any, dict[str, Any]] = {}
+    for item in items:
+        seen.setdefault(get(item, path), item)
+    return list(seen.values())
+
+
+def _flow_sentence(flow: dict[str, Any], p: Paths, lang: str, with_provider: bool, with_receiver: bool) -> str:
+    text = str(get(flow, p["text"]))
     if with_provider:
-        text += f" ({'từ' if lang == 'vi' else 'from'} {flow['@provider'][f'@name_{lang}']})"
+        text += f" ({'từ' if lang == 'vi' else 'from'} {get(flow, p['provider.name'])})"
     if with_receiver:
-        text += f" ({'cho' if lang == 'vi' else 'to'} {flow['@receiver'][f'@name_{lang}']})"
-    purpose = flow.get(f"@purpose_{lang}")
+        text += f" ({'cho' if lang == 'vi' else 'to'} {get(flow, p['receiver.name'])})"
+    purpose = get(flow, p["purpose"])
     if purpose:
         text += f", {'để' if lang == 'vi' else 'so that'} {purpose}"
     return text
 
 
-async def _recipients(asking: Asking, u: Understanding, question: str) -> tuple[Texts, str, bool]:
-    own = [
-        _select("@rank", reads.RECIPIENT_ROLE),
-        _select("@department", reads.RECIPIENT_DEPARTMENT, children=_named()),
-        *[_select(f"@how_{lang}", reads.RECIPIENT_HOW, lang) for lang in ("vi", "en")],
-    ]
-    root = Root(Named("topic", Label.TOPIC, many=True), reads.TOPIC_RECIPIENTS)
-    found = list(await asking.fetch(root, {"topic": Keys(tuple(u.topics))}, asking.children("recipients", own)))
-    asking.answer["@recipients"] = found
-    term = u.term or u.topics[0]
-    query = f"{{ recipients(topic: {_q(term)}) {{ role how(lang: L) department {{ key name(lang: L) }} }} }}"
-    texts = {
-        lang: " ".join(str(r[f"@how_{lang}"]) + ("" if str(r[f"@how_{lang}"]).endswith(".") else ".") for r in found)
-        for lang in ("vi", "en")
-    }
-    if not found:
-        texts = _say(
-            "Theo tài liệu, không phòng ban nào nhận điều này.", "According to the document, no department gets it."
-        )
-    return texts, query.replace("L)", f"{_lang_of(asking)})"), True
+class FlowsPlan(Plan):
+    """NEEDS, CONTRIBUTIONS: what passes between departments (about some topics)."""
 
+    def roots(self, level: Level, caller: CallerSelection, lang: str) -> None:
+        r = self.reading
+        if r.topics:
+            filters = ", ".join(f"{side}: {quoted(key)}" for side, key in (("from", r.provider), ("to", r.receiver))
+                                if key)  # fmt: skip
 
-async def _topic_flows(asking: Asking, u: Understanding) -> list[dict[str, Any]]:
-    root = Root(Named("topic", Label.TOPIC, many=True), reads.TOPICS_FLOWS)
-    return list(await asking.fetch(root, {"topic": Keys(tuple(u.topics))}, asking.children("flows", _flow_fields())))
+            def fill(topic: Level) -> Paths:
+                return _nested(topic, "flows", _flow(lang), filters, "flows")
 
+            self.topic_roots(level, caller, fill)
+        elif r.receiver:
+            args = f"of: {quoted(r.receiver)}" + (f", from: {quoted(r.provider)}" if r.provider else "")
+            self.paths["flows"] = _nested(level, "needs", _flow(lang), args, "flows")
+        else:
+            assert r.provider
+            self.paths["flows"] = _nested(level, "contributions", _flow(lang), f"of: {quoted(r.provider)}", "flows")
 
-def _topics_query(u: Understanding, filters: str, asking: Asking) -> str:
-    inner = f"flows({filters}) {FLOW_QUERY}" if filters else f"flows {FLOW_QUERY}"
-    blocks = " ".join(
-        f"t{i}: topic(name: {_q(topic)}) {{ key name(lang: L) {inner} }}" for i, topic in enumerate(u.topics)
-    )
-    return ("{ " + blocks + " }").replace("L)", f"{_lang_of(asking)})")
+    def flows(self, data: dict[str, Any]) -> tuple[list[dict[str, Any]], Paths]:
+        if self.reading.topics:
+            found = [f for i, t in enumerate(self.topics(data)) for f in get(t, self.paths[f"t{i}"]["flows"]) or []]
+            inner = {k.removeprefix("flows."): v[1:] for k, v in self.paths["t0"].items() if k.startswith("flows.")}
+        else:
+            root = self.paths["flows"]
+            root_key = "needs" if "needs" in root else "contributions"
+            found = list(get(data, root[root_key]) or [])
+            inner = {k.split(".", 1)[1]: v[1:] for k, v in root.items() if "." in k}
+        return _unique(found, inner["key"]), inner
 
-
-async def _providers(asking: Asking, u: Understanding, question: str) -> tuple[Texts, str, bool]:
-    flows = await _topic_flows(asking, u)
-    if u.receiver:
-        flows = [f for f in flows if f["@receiver"]["@key"] == u.receiver]
-    asking.answer["@flows"] = flows
-    texts = {}
-    for lang in ("vi", "en"):
-        givers = list(dict.fromkeys(str(f["@provider"][f"@name_{lang}"]) for f in flows))
-        items = "; ".join(_flow_sentence(f, lang, True, True) for f in flows)
-        texts[lang] = (
-            (
-                f"{', '.join(givers)} cung cấp: {items}."
-                if lang == "vi"
-                else f"Provided by {', '.join(givers)}: {items}."
+    def phrase(self, data: dict[str, Any], lang: str, lists_wanted: bool) -> tuple[dict[str, list[Any]], str, bool]:
+        r = self.reading
+        flows, p = self.flows(data)
+        vi = lang == "vi"
+        if flows:
+            items = "; ".join(_flow_sentence(f, p, lang, r.provider is None, r.receiver is None) for f in flows)
+            giver, getter = get(flows[0], p["provider.name"]), get(flows[0], p["receiver.name"])
+            if r.receiver and r.provider:
+                text = f"{getter} nhận từ {giver}: {items}." if vi else f"{getter} gets from {giver}: {items}."
+            elif r.receiver:
+                text = f"{getter} nhận: {items}." if vi else f"{getter} gets: {items}."
+            else:
+                text = f"{giver} cung cấp: {items}." if vi else f"{giver} provides: {items}."
+        else:
+            text = (
+                "Theo tài liệu, không có gì được chuyển như vậy."
+                if vi
+                else "According to the document, nothing passes that way."
             )
-            if flows
-            else (
-                "Theo tài liệu, không phòng ban nào cung cấp điều này."
-                if lang == "vi"
-                else "According to the document, no department provides it."
-            )
+        lists = {"flows": flows, "departments": self.departments(data), "topics": self.topics(data)}
+        return lists, text, bool(flows)
+
+
+class RecipientsPlan(Plan):
+    """RECIPIENTS: who gets (or handles) things about some topics, from one department or any."""
+
+    def roots(self, level: Level, caller: CallerSelection, lang: str) -> None:
+        def recipient(rec: Level) -> Paths:
+            paths = {"role": rec.leaf("role"), "how": rec.leaf("how", _arg(lang))}
+            paths |= _nested(rec, "department", _named(lang))
+            paths |= _nested(rec, "flows", _flow(lang), theirs="flows")
+            paths |= _nested(rec, "steps", lambda s: {"key": s.leaf("key")})
+            return paths
+
+        def scenario(s: Level) -> Paths:
+            paths = {"key": s.leaf("key")}
+            paths |= _nested(s, "steps", lambda st: {"key": st.leaf("key")}, theirs="steps")
+            return paths
+
+        def fill(topic: Level) -> Paths:
+            return _nested(topic, "recipients", recipient, theirs="recipients") | _nested(
+                topic, "examples", scenario, theirs="scenarios")  # fmt: skip
+
+        self.topic_roots(level, caller, fill)
+
+    def phrase(self, data: dict[str, Any], lang: str, lists_wanted: bool) -> tuple[dict[str, list[Any]], str, bool]:
+        r = self.reading
+        p = self.paths["t0"] if self.reading.topics else {}
+        rp = {k.removeprefix("recipients."): v[1:] for k, v in p.items() if k.startswith("recipients.")}
+        fp = {k.removeprefix("flows."): v[1:] for k, v in rp.items() if k.startswith("flows.")}
+        sp = {k.removeprefix("examples."): v[1:] for k, v in p.items() if k.startswith("examples.")}
+        recipients: list[dict[str, Any]] = []
+        scenarios: list[dict[str, Any]] = []
+        for i, topic in enumerate(self.topics(data)):
+            recipients += get(topic, self.paths[f"t{i}"]["recipients"]) or []
+            scenarios += get(topic, self.paths[f"t{i}"]["examples"]) or []
+        if r.provider:  # "Which departments does Sales share market information with?"
+            kept = []
+            for rec in recipients:
+                flows = [f for f in get(rec, rp["flows"]) or [] if get(f, fp["provider.key"]) == r.provider]
+                if flows:
+                    kept.append({**rec, rp["flows"][0]: flows})
+            recipients = kept
+        if not r.handling and any(get(x, rp["role"]) != "COOPERATES" for x in recipients):
+            recipients = [
+                x for x in recipients if get(x, rp["role"]) != "COOPERATES"
+            ]  # who gets it, not who works on it
+        recipients = _merge_recipients(recipients, rp)
+        flows = _unique([f for rec in recipients for f in get(rec, rp["flows"]) or []], fp["key"])
+        handed = {get(step, rp["steps.key"][1:]) for rec in recipients for step in get(rec, rp["steps"]) or []}
+        scenarios = [s for s in _unique(scenarios, sp["key"]) if
+                     any(get(step, sp["steps.key"][1:]) in handed for step in get(s, sp["steps"]) or [])]  # fmt: skip
+        steps = [step for s in scenarios for step in get(s, sp["steps"]) or []]
+        text = " ".join(str(get(x, rp["how"])) + ("" if str(get(x, rp["how"])).endswith(".") else ".")
+                        for x in recipients)  # fmt: skip
+        if not recipients:
+            text = ("Theo tài liệu, không phòng ban nào nhận điều này." if lang == "vi"
+                    else "According to the document, no department gets it.")  # fmt: skip
+        lists = {"recipients": recipients, "flows": flows, "scenarios": scenarios, "steps": steps,
+                 "departments": self.departments(data), "topics": self.topics(data)}  # fmt: skip
+        return lists, text, bool(recipients)
+
+
+def _merge_recipients(recipients: list[dict[str, Any]], rp: Paths) -> list[dict[str, Any]]:
+    """One recipient per department, the surest role first (several topics may name one twice)."""
+    seen: dict[Any, dict[str, Any]] = {}
+    for rec in recipients:
+        seen.setdefault(get(rec, rp["department.key"]), rec)
+    order = {"HANDLES": 0, "INFORMED": 1, "COOPERATES": 2}
+    return sorted(seen.values(), key=lambda x: order.get(str(get(x, rp["role"])), 3))
+
+
+class TopicFlowsPlan(Plan):
+    """PROVIDERS and PURPOSE: the flows about some topics (to or from a department)."""
+
+    def roots(self, level: Level, caller: CallerSelection, lang: str) -> None:
+        r = self.reading
+        filters = ", ".join(f"{side}: {quoted(key)}" for side, key in (("from", r.provider), ("to", r.receiver)) if key)
+        if r.topics:
+            self.topic_roots(level, caller, lambda t: _nested(t, "flows", _flow(lang), filters, "flows"))
+        elif r.receiver:
+            args = f"of: {quoted(r.receiver)}" + (f", from: {quoted(r.provider)}" if r.provider else "")
+            self.paths["flows"] = _nested(level, "needs", _flow(lang), args, "flows")
+        else:
+            assert r.provider
+            self.paths["flows"] = _nested(level, "contributions", _flow(lang), f"of: {quoted(r.provider)}", "flows")
+
+    def phrase(self, data: dict[str, Any], lang: str, lists_wanted: bool) -> tuple[dict[str, list[Any]], str, bool]:
+        flows, p = FlowsPlan.flows(self, data)  # type: ignore[arg-type]
+        if self.reading.only:
+            flows = [f for f in flows if get(f, p["key"]) in self.reading.only]
+        vi = lang == "vi"
+        if self.reading.intent is questions.Intent.PURPOSE:
+            flows = [f for f in flows if get(f, p["purpose"])]
+            sentences = [f"{get(f, p['provider.name'])} → {get(f, p['receiver.name'])}: {get(f, p['text'])}, "
+                         f"{'để' if vi else 'so that'} {get(f, p['purpose'])}." for f in flows]  # fmt: skip
+            text = " ".join(sentences) or ("Tài liệu không nói vì sao." if vi else "The document does not say why.")
+        else:
+            givers = ", ".join(dict.fromkeys(str(get(f, p["provider.name"])) for f in flows))
+            items = "; ".join(_flow_sentence(f, p, lang, True, True) for f in flows)
+            text = (f"{givers} cung cấp: {items}." if vi else f"Provided by {givers}: {items}.") if flows else (
+                "Theo tài liệu, không phòng ban nào cung cấp điều này." if vi
+                else "According to the document, no department provides it.")  # fmt: skip
+        lists = {"flows": flows, "departments": self.departments(data), "topics": self.topics(data)}
+        return lists, text, bool(flows)
+
+
+class PairPlan(Plan):
+    """SHARED_GOALS, ROLE, COOPERATION: what a relationship says."""
+
+    def roots(self, level: Level, caller: CallerSelection, lang: str) -> None:
+        first, second = self.reading.departments[:2]
+        intent = self.reading.intent
+        Q = questions.Intent
+
+        def fill(rel: Level) -> Paths:
+            paths = {"title": rel.leaf("title", _arg(lang)), "summary": rel.leaf("summary", _arg(lang))}
+
+            def text(x: Level) -> Paths:
+                return {"key": x.leaf("key"), "text": x.leaf("text", _arg(lang))}
+
+            if intent is Q.SHARED_GOALS:
+                paths |= _nested(rel, "sharedGoals", text, theirs="goals")
+            elif intent is Q.ROLE:
+
+                def role(x: Level) -> Paths:
+                    return ({"key": x.leaf("key")} | _nested(x, "department", _named(lang))
+                            | _nested(x, "items", text))  # fmt: skip
+
+                paths |= _nested(rel, "roles", role, theirs="roles")
+            else:
+                paths |= _nested(rel, "activities", text, theirs="activities")
+            return paths
+
+        key, paths = level.object("relationship", fill, f"between: {quoted(first)}, and: {quoted(second)}")
+        self.paths["relationship"] = {k: (key, *v) for k, v in paths.items()}
+
+    def phrase(self, data: dict[str, Any], lang: str, lists_wanted: bool) -> tuple[dict[str, list[Any]], str, bool]:
+        p = self.paths["relationship"]
+        rel = get(data, p["title"][:1])
+        vi = lang == "vi"
+        lists: dict[str, list[Any]] = {"departments": self.departments(data)}
+        if rel is None:
+            return lists, "", False
+
+        def sub(name: str) -> Paths:
+            return {k.removeprefix(name + "."): v[2:] for k, v in p.items() if k.startswith(name + ".")}
+
+        intent = self.reading.intent
+        title = get(rel, p["title"][1:])
+        if intent is questions.Intent.SHARED_GOALS:
+            gp = sub("sharedGoals")
+            goals = get(rel, p["sharedGoals"][1:]) or []
+            lists["goals"] = goals
+            text = f"{title}: " + ("mục tiêu chung là " if vi else "shared goals: ") + "; ".join(
+                str(get(g, gp["text"])) for g in goals) + "."  # fmt: skip
+            return lists, text, bool(goals)
+        if intent is questions.Intent.ROLE:
+            rp = sub("roles")
+            roles = [
+                x for x in get(rel, p["roles"][1:]) or [] if get(x, rp["department.key"]) == self.reading.departments[0]
+            ]
+            lists["roles"] = roles
+            if not roles:
+                return lists, "", False
+            duties = "; ".join(str(get(d, ("text",) if "items.text" not in rp else rp["items.text"][1:]))
+                               for d in get(roles[0], rp["items"]) or [])  # fmt: skip
+            text = f"{get(roles[0], rp['department.name'])} " + ("— vai trò: " if vi else "— its role: ") + duties + "."
+            return lists, text, True
+        ap = sub("activities")
+        activities = get(rel, p["activities"][1:]) or []
+        lists["activities"] = activities
+        text = f"{get(rel, p['summary'][1:])} " + ("Phối hợp trong: " if vi else "They work together on: ") + "; ".join(
+            str(get(a, ap["text"])) for a in activities) + "."  # fmt: skip
+        return lists, text, bool(activities)
+
+
+def _scenario(lang: str) -> Callable[[Level], Paths]:
+    def fill(s: Level) -> Paths:
+        paths = {"key": s.leaf("key"), "title": s.leaf("title", _arg(lang))}
+        return paths | _nested(s, "steps", lambda st: {"key": st.leaf("key"), "text": st.leaf("text", _arg(lang))},
+                               theirs="steps")  # fmt: skip
+
+    return fill
+
+
+class ExamplePlan(Plan):
+    """EXAMPLE: a relationship's example, or the examples about some topics."""
+
+    def roots(self, level: Level, caller: CallerSelection, lang: str) -> None:
+        deps = self.reading.departments
+        if len(deps) >= 2:
+            key, paths = level.object(
+                "relationship", lambda rel: _nested(rel, "examples", _scenario(lang), theirs="scenarios"),
+                f"between: {quoted(deps[0])}, and: {quoted(deps[1])}",
+            )  # fmt: skip
+            self.paths["examples"] = {k: (key, *v) for k, v in paths.items()}
+        else:
+            self.topic_roots(level, caller, lambda t: _nested(t, "examples", _scenario(lang), theirs="scenarios"))
+
+    def phrase(self, data: dict[str, Any], lang: str, lists_wanted: bool) -> tuple[dict[str, list[Any]], str, bool]:
+        if "examples" in self.paths:
+            p = self.paths["examples"]
+            scenarios = get(data, p["examples"]) or []
+            sp = {k.removeprefix("examples."): v[2:] for k, v in p.items() if k.startswith("examples.")}
+        else:
+            scenarios = [
+                s for i, t in enumerate(self.topics(data)) for s in get(t, self.paths[f"t{i}"]["examples"]) or []
+            ]
+            sp = {k.removeprefix("examples."): v[1:] for k, v in self.paths["t0"].items() if k.startswith("examples.")}
+            scenarios = _unique(scenarios, sp["key"])
+        steps = [step for s in scenarios for step in get(s, sp["steps"]) or []]
+        text = " ".join(
+            f"{get(s, sp['title'])}: "
+            + " ".join(str(get(st, sp["steps.text"][1:])) for st in get(s, sp["steps"]) or [])
+            for s in scenarios
         )
-    return texts, _topics_query(u, _flow_filter(None, u.receiver), asking), True
+        lists = {"scenarios": scenarios, "steps": steps, "departments": self.departments(data),
+                 "topics": self.topics(data)}  # fmt: skip
+        return lists, text, bool(scenarios)
 
 
-async def _purpose(asking: Asking, u: Understanding, question: str) -> tuple[Texts, str, bool]:
-    flows = await _topic_flows(asking, u)
-    flows = [
-        f
-        for f in flows
-        if (not u.receiver or f["@receiver"]["@key"] == u.receiver)
-        and (not u.provider or f["@provider"]["@key"] == u.provider)
-        and f.get("@purpose_vi")
-    ]
-    asking.answer["@flows"] = flows
-    texts = {}
-    for lang in ("vi", "en"):
-        sentences = [
-            f"{f['@provider'][f'@name_{lang}']} → {f['@receiver'][f'@name_{lang}']}: {f[f'@text_{lang}']}, "
-            f"{'để' if lang == 'vi' else 'so that'} {f[f'@purpose_{lang}']}."
-            for f in flows
-        ]
-        texts[lang] = (
-            " ".join(sentences)
-            if sentences
-            else ("Tài liệu không nói vì sao." if lang == "vi" else "The document does not say why.")
-        )
-    return texts, _topics_query(u, _flow_filter(u.provider, u.receiver), asking), True
+class PrinciplesPlan(Plan):
+    def roots(self, level: Level, caller: CallerSelection, lang: str) -> None:
+        self.paths["principles"] = _nested(
+            level, "principles", lambda x: {"key": x.leaf("key"), "title": x.leaf("title", _arg(lang)),
+                                            "text": x.leaf("text", _arg(lang))}, theirs="principles")  # fmt: skip
+
+    def phrase(self, data: dict[str, Any], lang: str, lists_wanted: bool) -> tuple[dict[str, list[Any]], str, bool]:
+        p = self.paths["principles"]
+        found = get(data, p["principles"]) or []
+        text = " ".join(f"{get(x, p['principles.title'][1:])}: {get(x, p['principles.text'][1:])}" for x in found)
+        return {"principles": found}, text, bool(found)
 
 
-async def _pair(asking: Asking, u: Understanding, question: str) -> tuple[Texts, str, bool]:
-    first, second = u.departments[0], u.departments[1]
-    intent = u.intent
-    children: list[Select] = [_select("@key", Prop("key")), *_texts("summary"), *_texts("title")]
-    if intent is Understood.SHARED_GOALS:
-        children.append(_select("@goals", reads.GOALS, children=asking.children("goals", [*_texts("text")])))
-    elif intent is Understood.ROLE:
-        duty_texts = [
-            _select("@department", reads.ROLE_DEPARTMENT, children=_named()),
-            _select("@items", reads.DUTIES, children=[*_texts("text")]),
-        ]
-        children.append(_select("@roles", reads.ROLES, children=asking.children("roles", duty_texts)))
-    else:
-        children.append(
-            _select("@activities", reads.ACTIVITIES, children=asking.children("activities", _texts("text")))
-        )
-    root = Root(Named("between", Label.DEPARTMENT), reads.RELATIONSHIP_BETWEEN)
-    relationship = await asking.fetch(root, {"between": Keys((first,)), "and": Keys((second,))}, tuple(children))
-    lang_arg = _lang_of(asking)
-    base = f"relationship(between: {_q(first)}, and: {_q(second)})"
-    if relationship is None:
-        return (
-            _say(
-                "Theo tài liệu, hai phòng ban này không có mối quan hệ nào.",
-                "According to the document, these two departments have no relationship.",
-            ),
-            "",
-            False,
-        )
-    if intent is Understood.SHARED_GOALS:
-        goals = relationship["@goals"]
-        asking.answer["@goals"] = goals
-        query = f"{{ {base} {{ title(lang: {lang_arg}) sharedGoals {{ key text(lang: {lang_arg}) }} }} }}"
-        texts = {
-            lang: (
-                f"{relationship[f'@title_{lang}']}: "
-                + ("mục tiêu chung là " if lang == "vi" else "shared goals: ")
-                + _names(goals, "text", lang)
-                + "."
-            )
-            for lang in ("vi", "en")
-        }
-        return texts, query, True
-    if intent is Understood.ROLE:
-        roles = [r for r in relationship["@roles"] if r["@department"]["@key"] == first]
-        asking.answer["@roles"] = roles
-        query = (
-            f"{{ {base} {{ title(lang: {lang_arg}) "
-            f"roles {{ key department {{ key name(lang: {lang_arg}) }} duties(lang: {lang_arg}) }} }} }}"
-        )
-        if not roles:
-            return (
-                _say(
-                    "Tài liệu không nêu vai trò của phòng ban này trong mối quan hệ đó.",
-                    "The document gives no role for this department in that relationship.",
-                ),
-                query,
-                True,
-            )
-        texts = {
-            lang: (
-                f"{roles[0]['@department'][f'@name_{lang}']} "
-                + ("— vai trò: " if lang == "vi" else "— its role: ")
-                + _names(roles[0]["@items"], "text", lang)
-                + "."
-            )
-            for lang in ("vi", "en")
-        }
-        return texts, query, True
-    activities = relationship["@activities"]
-    asking.answer["@activities"] = activities
-    query = (
-        f"{{ {base} {{ title(lang: {lang_arg}) summary(lang: {lang_arg}) "
-        f"activities {{ key text(lang: {lang_arg}) }} }} }}"
-    )
-    texts = {
-        lang: f"{relationship[f'@summary_{lang}']} "
-        + ("Phối hợp trong: " if lang == "vi" else "They work together on: ")
-        + _names(activities, "text", lang)
-        + "."
-        for lang in ("vi", "en")
-    }
-    return texts, query, True
+class SearchPlan(Plan):
+    """SEARCH: what the document says of the words; a topic named alone, what is said of it."""
+
+    def words(self) -> str:
+        r = self.reading
+        return " ".join(w for w in (r.term, r.words) if w).strip() or " ".join(r.topics)
+
+    def roots(self, level: Level, caller: CallerSelection, lang: str) -> None:
+
+        def hit(h: Level) -> Paths:
+            return {"key": h.leaf("key"), "kind": h.leaf("kind"), "text": h.leaf("text", _arg(lang))}
+
+        self.paths["hits"] = _nested(level, "search", hit, f"text: {quoted(self.words())}", "hits")
+        if self.reading.topics:
+
+            def fill(t: Level) -> Paths:
+                return _nested(t, "flows", _flow(lang), theirs="flows") | _nested(
+                    t, "examples", _scenario(lang), theirs="scenarios")  # fmt: skip
+
+            self.topic_roots(level, caller, fill)
+
+    def phrase(self, data: dict[str, Any], lang: str, lists_wanted: bool) -> tuple[dict[str, list[Any]], str, bool]:
+        p = self.paths["hits"]
+        hits = get(data, p["search"]) or []
+        keys = {get(h, p["search.key"][1:]) for h in hits}
+        flows: list[Any] = []
+        scenarios: list[Any] = []
+        for i, topic in enumerate(self.topics(data)):
+            tp = self.paths[f"t{i}"]
+            flows += [
+                f
+                for f in get(topic, tp["flows"]) or []
+                if not self.reading.words or get(f, tp["flows.key"][1:]) in keys
+            ]
+            scenarios += [s for s in get(topic, tp["examples"]) or []
+                          if not self.reading.words or get(s, tp["examples.key"][1:]) in keys]  # fmt: skip
+        if self.reading.topics:
+            tp = self.paths["t0"]
+            flows = _unique(flows, tp["flows.key"][1:])
+            scenarios = _unique(scenarios, tp["examples.key"][1:])
+        words = self.words()
+        vi = lang == "vi"
+        text = (f"Tài liệu nói về “{words}” ở: " if vi else f"The document mentions “{words}” in: ") + "; ".join(
+            str(get(h, p["search.text"][1:])) for h in hits[:5]) + "."  # fmt: skip
+        lists = {"hits": hits, "flows": flows, "scenarios": scenarios, "topics": self.topics(data)}
+        return lists, text, bool(hits)
 
 
-async def _example(asking: Asking, u: Understanding, question: str) -> tuple[Texts, str, bool]:
-    step_fields = asking.children(
-        "steps",
-        [_select("@key", Prop("key")), *[_select(f"@text_{lang}", reads.STEP_SENTENCE, lang) for lang in ("vi", "en")]],
-    )
-    scenario_fields = asking.children(
-        "scenarios",
-        [_select("@key", Prop("key")), *_texts("title"), _select("@steps", reads.STEPS, children=step_fields)],
-    )
-    lang_arg = _lang_of(asking)
-    inner = f"examples {{ key title(lang: {lang_arg}) steps {{ key position text(lang: {lang_arg}) }} }}"
-    if len(u.departments) >= 2:
-        root = Root(Named("between", Label.DEPARTMENT), reads.RELATIONSHIP_BETWEEN)
-        found = await asking.fetch(
-            root,
-            {"between": Keys((u.departments[0],)), "and": Keys((u.departments[1],))},
-            (_select("@examples", reads.EXAMPLES, children=scenario_fields),),
-        )
-        scenarios = found["@examples"] if found else []
-        query = f"{{ relationship(between: {_q(u.departments[0])}, and: {_q(u.departments[1])}) {{ {inner} }} }}"
-    else:
-        root = Root(Named("topic", Label.TOPIC, many=True), reads.TOPICS_EXAMPLES)
-        scenarios = list(await asking.fetch(root, {"topic": Keys(tuple(u.topics))}, scenario_fields))
-        query = "{ " + " ".join(f"t{i}: topic(name: {_q(t)}) {{ {inner} }}" for i, t in enumerate(u.topics)) + " }"
-    asking.answer["@scenarios"] = scenarios
-    asking.answer["@steps"] = [step for scenario in scenarios for step in scenario["@steps"]]
-    texts = {
-        lang: " ".join(
-            f"{s[f'@title_{lang}']}: " + " ".join(str(st[f"@text_{lang}"]) for st in s["@steps"]) for s in scenarios
-        )
-        or ("Tài liệu không có ví dụ này." if lang == "vi" else "The document has no such example.")
-        for lang in ("vi", "en")
-    }
-    return texts, query, bool(scenarios)
-
-
-async def _principles(asking: Asking, u: Understanding, question: str) -> tuple[Texts, str, bool]:
-    own = [_select("@key", Prop("key")), *_texts("title"), *_texts("text")]
-    found = list(await asking.fetch(Root(AllOf(Label.PRINCIPLE)), {}, asking.children("principles", own)))
-    asking.answer["@principles"] = found
-    lang_arg = _lang_of(asking)
-    texts = {lang: " ".join(f"{p[f'@title_{lang}']}: {p[f'@text_{lang}']}" for p in found) for lang in ("vi", "en")}
-    return texts, f"{{ principles {{ key title(lang: {lang_arg}) text(lang: {lang_arg}) }} }}", True
-
-
-SEARCH_STOP = re.compile(r"[?!.,;:]")
-
-
-async def _search(asking: Asking, u: Understanding, question: str) -> tuple[Texts, str, bool]:
-    words = " ".join(w for w in (u.term, u.words) if w).strip() or SEARCH_STOP.sub(" ", question)
-    own = [_select("@key", Prop("key")), *[_select(f"@text_{lang}", reads.HIT_TEXT, lang) for lang in ("vi", "en")]]
-    hits = list(
-        await asking.fetch(Root(reads.STRICT_SEARCH), {"text": words, "limit": 10}, asking.children("hits", own))
-    )
-    asking.answer["@hits"] = hits
-    query = f"{{ search(text: {_q(words)}) {{ kind key text(lang: {_lang_of(asking)}) score }} }}"
-    if not hits:
-        return _not_understood(Understanding(None, [], [], missing="question"), question), query, False
-    texts = {
-        lang: (f"Tài liệu nói về “{words}” ở: " if lang == "vi" else f"The document mentions “{words}” in: ")
-        + "; ".join(str(h[f"@text_{lang}"]) for h in hits[:5])
-        + "."
-        for lang in ("vi", "en")
-    }
-    return texts, query, True
+Q = questions.Intent
+PLANS: dict[questions.Intent, Callable[[Reading, AskIndex], Plan]] = {
+    Q.NEEDS: FlowsPlan, Q.CONTRIBUTIONS: FlowsPlan, Q.RECIPIENTS: RecipientsPlan, Q.PROVIDERS: TopicFlowsPlan,
+    Q.PURPOSE: TopicFlowsPlan, Q.SHARED_GOALS: PairPlan, Q.ROLE: PairPlan, Q.COOPERATION: PairPlan,
+    Q.EXAMPLE: ExamplePlan, Q.PRINCIPLES: PrinciplesPlan, Q.SEARCH: SearchPlan,
+}  # fmt: skip

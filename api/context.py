@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -12,10 +13,10 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from api.auth import Auth
+from graph.ask_index import AskIndexCache
 from graph.compiler import Limits
 from graph.cost import GraphStats
 from graph.database import Database
-from graph.questions import VocabularyCache
 
 
 @strawberry.enum(description="A language of the knowledge: Vietnamese (the source) or English.")
@@ -41,6 +42,9 @@ def preferred_lang(accept_language: str | None) -> Lang:
     return min(choices)[2] if choices else Lang.VI
 
 
+ASKS_AT_ONCE = 2
+
+
 @dataclass(frozen=True)
 class Reading:
     """How reads are bounded: what one answer may hold, the largest cost accepted, and the
@@ -50,7 +54,10 @@ class Reading:
     stats: GraphStats
     max_cost: int
     stats_max_age: float = 30.0
-    vocabulary: VocabularyCache = field(default_factory=VocabularyCache)
+    vocabulary: AskIndexCache = field(default_factory=AskIndexCache)  # what ask knows of the graph
+    # Questions answered at once per process: the others wait their turn without holding the event
+    # loop, so that /healthz and cheap reads are not queued behind a crowd of asks.
+    asks: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(ASKS_AT_ONCE))
 
 
 @dataclass
@@ -71,3 +78,6 @@ class Context:
     # What the executor read ahead for the query's declared root fields, by response key: an
     # answer, or the error that field gets (api.execution).
     read_ahead: dict[str, Any] | None = None
+    # False when a resolver's answer must not be served again from the response cache (ask
+    # counts every asking of a question it declines).
+    cacheable: bool = True

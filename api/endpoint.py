@@ -113,6 +113,7 @@ class Exchange:
     media_type: str = "application/json"
     persisted: tuple[str, str] | None = None  # a query and the hash it came with, learned once it ran
     cached: tuple[str, Stamp, str] | None = None  # where to keep the answer: key, stamp, ETag
+    context: Context | None = None
     status: int | None = None  # when the body decides it (a request that could not run)
 
 
@@ -337,6 +338,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     ) -> ExecutionResult:
         """Run the operation — or answer it from the response cache (or 304) without running it."""
         exchange = _exchange.get()
+        exchange.context = context
         method: HTTPMethod = request_adapter.method
         assert request_data.query is not None
         document = self.schema.documents.parsed(request_data.query)  # type: ignore[attr-defined]
@@ -437,7 +439,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         status = exchange.status or sub_response.status_code or 200
         response = Response(body, status_code=status, media_type=exchange.media_type)
         response.headers.raw.extend(sub_response.headers.raw)
-        if exchange.cached is not None and not response_data.get("errors") and status == 200:
+        cacheable = exchange.context is None or exchange.context.cacheable
+        if exchange.cached is not None and cacheable and not response_data.get("errors") and status == 200:
             assert self.cache is not None
             key, stamp, tag = exchange.cached
             self.cache.put(key, stamp, body)

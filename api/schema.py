@@ -53,6 +53,7 @@ from api.types import (
     Statement,
     Topic,
 )
+from api.unanswered import UnansweredQuestion, unanswered_questions
 from deptgraph import __version__
 from deptgraph.settings import Settings, settings_from_environment
 from graph import audit, reads, writes
@@ -384,6 +385,14 @@ class Query:
         description="A question in plain Vietnamese or English (with or without diacritics) answered in one request: "
         "what was understood, the items the answer rests on, a sentence or a few, and the query that gives the same "
         "data. `understood: false` when the question is not understood or the document does not cover it.",
+    )
+
+    unanswered_questions: Connection[UnansweredQuestion] = strawberry.field(
+        resolver=unanswered_questions,
+        description="The questions `ask` declined or answered unsurely, the most asked first (editors and admins "
+        "only): what people ask that the document — or the seed files' names and aliases — does not answer yet. "
+        "Texts are normalised; no token, name or address is kept, nor who asked. At most 1,000 are kept, none "
+        "last asked more than 180 days ago.",
     )
 
     @strawberry.field(description="Who is signed in: the name and role of the token sent (a token is needed).")

@@ -437,6 +437,34 @@ def token_revoke(name: Annotated[str, typer.Argument(help="The token's name.")])
 
 
 @app.command()
+def questions(
+    first: Annotated[int, typer.Option(help="How many to list, the most asked first.")] = 50,
+    forget: Annotated[bool, typer.Option("--forget", help="Forget them all (after listing).")] = False,
+) -> None:
+    """The questions `ask` declined or answered unsurely: how often, when last, the best reading.
+
+    What people ask that the seed files do not answer yet: add the names and aliases they use to
+    seed/data, or the missing phrasings to tests/ask_cases.yaml."""
+    from graph import unanswered
+
+    async def work(db: Database) -> tuple[list[unanswered.Unanswered], int, int]:
+        found, total = await unanswered.page(db, max(1, first), 0)
+        return found, total, await unanswered.forget(db) if forget else 0
+
+    found, total, forgotten = _with_database(settings_from_environment(), work)
+    table = Table("asked", "last asked", "lang", "best reading", "answered", "question")
+    for q in found:
+        reading = f"{q.intent} {q.confidence:.2f}" if q.intent else "·"
+        when = q.last_asked.replace("T", " ")[:16]
+        table.add_row(str(q.count), when, q.lang, reading, "unsurely" if q.answered else "no", q.text)
+    out.print(table if found else "No unanswered questions.")
+    if total > len(found):
+        out.print(f"{len(found)} of {total} shown (--first {total} for all).")
+    if forget:
+        out.print(f"Forgot {forgotten}.")
+
+
+@app.command()
 def schema(
     output: Annotated[
         Path | None,

@@ -19,13 +19,17 @@ TERMS_INDEX = "knowledge_terms"
 # entry, so resolving a name costs the same with 5 departments or 5,000.
 NAMES_INDEX = "knowledge_names"
 NAMED_LABELS = ("Department", "Party", "Topic")
-# Labels outside the knowledge with keys of their own (tokens, audit records, the deployment's keys).
-OTHER_UNIQUE = {"ApiToken": "name", "Change": "id", "GraphState": "id", "DeploymentKey": "name"}
+# Labels outside the knowledge with keys of their own (tokens, audit records, the deployment's keys,
+# the questions `ask` could not answer).
+OTHER_UNIQUE = {
+    "ApiToken": "name", "Change": "id", "GraphState": "id", "DeploymentKey": "name", "UnansweredQuestion": "key",
+}  # fmt: skip
 OTHER_INDEXES = (
     "CREATE CONSTRAINT apitoken_hash_unique IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.hash IS UNIQUE",
     "CREATE INDEX change_at IF NOT EXISTS FOR (c:Change) ON (c.at)",
     "CREATE INDEX change_key IF NOT EXISTS FOR (c:Change) ON (c.key)",
     "CREATE INDEX change_version IF NOT EXISTS FOR (c:Change) ON (c.version)",
+    "CREATE INDEX unanswered_last_asked IF NOT EXISTS FOR (q:UnansweredQuestion) ON (q.last_asked)",
 )
 
 

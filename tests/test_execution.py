@@ -150,7 +150,7 @@ def documents(request: pytest.FixtureRequest, settings: Settings) -> list[tuple[
     made: dict[str, dict[str, Any]] = {}
     wanted = request.config.getoption("--fuzz-examples") // 2
 
-    @settings_for(wanted // VARIANTS + 40)
+    @settings_for(wanted)
     @seed(20261204)
     @given(document=queries(SCHEMA, custom_scalars=SCALARS, print_ast=lambda d: d), rnd=st.randoms())
     def collect(document: graphql.DocumentNode, rnd: random.Random) -> None:

@@ -428,3 +428,38 @@ async def test_every_kind_is_created_edited_and_deleted_from_the_explorer(
         assert (await ask(api, token, RECORD, {"kind": kind.upper(), "key": key}))["record"] is None, kind
     assert visit.errors == []
     await context.close()
+
+
+async def test_an_editor_sees_the_questions_nobody_could_answer_and_asks_one_again(
+    browser: Browser,  # noqa: F811
+    live_server: str,
+    seeded: Database,
+    api: httpx.AsyncClient,
+) -> None:
+    """Issue 22: declined questions are listed, the most asked first, each with 'Ask again'."""
+    from graph import unanswered
+
+    await unanswered.forget(seeded)
+    asked = "What does Sales need from the IT department?"
+    for _ in range(2):
+        response = await api.post("/graphql", json={"query": "query($q: String!) { ask(question: $q) { understood } }",
+                                                    "variables": {"q": asked}})  # fmt: skip
+        assert response.json()["data"]["ask"]["understood"] is False
+    token = await create_token(seeded, "editor-unanswered", "editor")
+    context = await signed_in_context(browser, token)
+    page = await context.new_page()
+    visit = Visit(page, live_server)
+    await visit.open("/")
+    section = page.locator("#unanswered")
+    await section.wait_for(timeout=WAIT)
+    listed = section.locator("li")
+    assert await listed.count() == 1
+    assert "what does sales need from the it department" in await listed.first.inner_text()
+    assert "2 times" in await listed.first.inner_text()
+    await visit.shoot("unanswered")
+    await listed.first.get_by_role("button", name="Ask again").click()
+    await page.wait_for_function("location.hash.startsWith('#/ask/')", timeout=WAIT)
+    await page.wait_for_selector("#panel .not-understood", timeout=WAIT)
+    assert "does not cover" in await page.inner_text("#panel .answer")
+    await context.close()
+    await unanswered.forget(seeded)

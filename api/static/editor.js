@@ -25,6 +25,9 @@
       lastChanged: (who, when) => `Sửa lần cuối: ${who}, ${when}`, noChanges: "Chưa có thay đổi nào được ghi lại.",
       historyTitle: (n) => `Lịch sử: ${n}`, before: "Trước", after: "Sau", links: "Liên kết", working: "Đang xử lý…",
       other: "Các nội dung khác", conflictOther: "Xung đột:",
+      unanswered: "Câu hỏi chưa trả lời được", askAgain: "Hỏi lại", askedTimes: (n) => `${n} lần`,
+      unsure: "trả lời chưa chắc", noUnanswered: "Chưa có câu hỏi nào bị bỏ qua.",
+      unansweredHint: "Những câu hỏi mà “Hỏi” không trả lời được (hoặc trả lời chưa chắc), hỏi nhiều nhất trước: thêm tên gọi và bí danh người dùng vào dữ liệu gốc.",
       fields: { key: "Khoá", name: "Tên", aliases: "Tên khác", kind: "Loại", provider: "Bên cung cấp", receiver: "Bên nhận",
         text: "Nội dung", purpose: "Mục đích", statement: "Câu gốc", topics: "Chủ đề", concerns: "Liên quan đến",
         department: "Phòng ban", duties: "Nhiệm vụ", actor: "Người thực hiện", action: "Hành động", recipient: "Người nhận",
@@ -46,6 +49,9 @@
       lastChanged: (who, when) => `Last changed by ${who}, ${when}`, noChanges: "No changes recorded.",
       historyTitle: (n) => `History: ${n}`, before: "Before", after: "After", links: "Links", working: "Working…",
       other: "Other knowledge", conflictOther: "Conflict:",
+      unanswered: "Questions nobody could answer", askAgain: "Ask again", askedTimes: (n) => (n === 1 ? "once" : `${n} times`),
+      unsure: "answered unsurely", noUnanswered: "No question has been declined yet.",
+      unansweredHint: "What Ask could not answer (or answered unsurely), the most asked first: add the names and aliases people use to the seed files.",
       fields: { key: "Key", name: "Name", aliases: "Aliases", kind: "Kind", provider: "Provider", receiver: "Receiver",
         text: "Text", purpose: "Purpose", statement: "Statement", topics: "Topics", concerns: "Concerns",
         department: "Department", duties: "Duties", actor: "Actor", action: "Action", recipient: "Recipient",
@@ -527,12 +533,27 @@
       })),
       (group.create || []).length ? el("p", { class: "buttons" }, group.create.map((c) =>
         button(tr("create", kindName(c.kind)), () => openCreate(c.kind, c.relationship || null, c.preset)))) : null)));
+    if (detail.view === "welcome") list.prepend(await unansweredSection()); // what to add to the seed files first
     const found = await lastChanges(rows.map((r) => r.item));
     for (const { item, last } of rows) {
       const change = found[`${item.kind}:${item.key}`];
       last.textContent = change ? tr("lastChanged", change.actor, when(change.at)) : "";
     }
     document.getElementById("editor").dataset.ready = String(Number(document.getElementById("editor").dataset.ready || 0) + 1);
+  }
+
+  // --- the questions Ask could not answer, for editors and admins ----------------------------------
+  async function unansweredSection() {
+    const found = (await data(`query EditorUnanswered { unansweredQuestions(first: 20) { totalCount
+      nodes { key text count lastAsked answered } } }`)).unansweredQuestions;
+    const rows = found.nodes.map((q) => el("li", { "data-unanswered": q.key },
+      el("span", { class: "what", text: q.text }), " ",
+      el("span", { class: "last-change", text: `${tr("askedTimes", q.count)} · ${when(q.lastAsked)}${q.answered ? ` · ${tr("unsure")}` : ""}` }),
+      el("span", { class: "row-buttons" }, button(tr("askAgain"), () => { location.hash = `#/ask/${encodeURIComponent(q.text)}`; }))));
+    return el("section", { class: "edit-group", id: "unanswered", "aria-labelledby": "unanswered-heading" },
+      el("h3", { id: "unanswered-heading", text: tr("unanswered") }),
+      el("p", { class: "hint", text: tr("unansweredHint") }),
+      rows.length ? el("ul", {}, rows) : el("p", { text: tr("noUnanswered") }));
   }
 
   // --- signing in and out --------------------------------------------------------------------------
