@@ -155,10 +155,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         deadline = asyncio.get_running_loop().time() + timeout  # bookmark wait included
         record: RequestRecord = request.state.record
         bookmarks = self.services.bookmarks
+        media_type = _media_type(request.headers.get("accept"))
         with request_scope(timeout) as stats:
-            exchange = Exchange(request, record, stats, _media_type(request.headers.get("accept")))
+            exchange = Exchange(request, record, stats, media_type or "application/json")
             token = _exchange.set(exchange)
             try:
+                if media_type is None and _is_graphql(request):
+                    message = f"Send Accept: {GRAPHQL_RESPONSE} or application/json (or none)."
+                    raise Answered(self._refusal(exchange, message, ErrorCode.NOT_ACCEPTABLE, 406))
                 response = await self._reach_bookmarks(exchange, timeout)
                 if response is None:
                     async with asyncio.timeout_at(deadline):
@@ -448,14 +452,20 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         return response
 
 
+def _is_graphql(request: Request) -> bool:
+    """A GraphQL request, not a page: a POST, or a GET with an operation."""
+    return request.method == "POST" or "query" in request.query_params or "extensions" in request.query_params
+
+
 def _media(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
 
 
-def _media_type(accept: str | None) -> str:
+def _media_type(accept: str | None) -> str | None:
     """What the response is sent as: the GraphQL-over-HTTP media type when the client prefers it
-    to application/json, else application/json."""
-    if not accept:
+    to application/json, else application/json; None when the client accepts neither (nor any
+    application type, nor anything at all)."""
+    if not accept or not accept.strip():
         return "application/json"
     ranked: list[tuple[float, int, str]] = []
     for index, part in enumerate(accept.split(",")):
@@ -469,9 +479,11 @@ def _media_type(accept: str | None) -> str:
                 except ValueError:
                     quality = 0.0
         media = media.strip().lower()
-        if media in (GRAPHQL_RESPONSE, "application/json") and quality > 0:
+        if media in (GRAPHQL_RESPONSE, "application/json", "application/*", "*/*") and quality > 0:
             ranked.append((-quality, index, media))
-    if ranked and min(ranked)[2] == GRAPHQL_RESPONSE:
+    if not ranked:
+        return None
+    if min(ranked)[2] == GRAPHQL_RESPONSE:
         return f"{GRAPHQL_RESPONSE}; charset=utf-8"
     return "application/json"
 
