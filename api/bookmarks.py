@@ -49,7 +49,9 @@ class BadBookmark(ValueError):
 class Bookmarks:
     """Signs the bookmarks of this process's writes and opens the ones callers send back."""
 
-    def __init__(self, database: str, load_key: Callable[[], Coroutine[None, None, bytes]], key: bytes | None = None) -> None:
+    def __init__(
+        self, database: str, load_key: Callable[[], Coroutine[None, None, bytes]], key: bytes | None = None
+    ) -> None:
         self._context = b"deptgraph-bookmark\x00" + database.encode() + b"\x00"
         self._load_key = load_key
         self._fixed = key is not None  # from the settings: never read from Neo4j
@@ -75,8 +77,7 @@ class Bookmarks:
                 except TimeoutError as exc:
                     raise DatabaseUnavailable(f"Neo4j did not give the bookmark key within {KEY_WAIT:g}s") from exc
                 self._loaded_at = time.monotonic()
-            key = self._key
-        return key
+            return self._key
 
     def _sign(self, key: bytes, raw: str) -> str:
         digest = hmac.new(key, self._context + raw.encode(), hashlib.sha256).digest()[:16]
