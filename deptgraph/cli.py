@@ -23,7 +23,7 @@ from rich.table import Table
 from api.observability import configure_logging
 from deptgraph import __version__
 from deptgraph.settings import Settings, settings_from_environment
-from domain.knowledge import Knowledge
+from domain.knowledge import Knowledge, cited_items
 from graph.connection import local_neo4j, resolve_target
 from graph.database import Database, DatabaseUnavailable
 from graph.local_neo4j import Neo4jProvisioningError, State, Status
@@ -198,10 +198,10 @@ def _with_database(settings: Settings, work: Callable[[Database], Awaitable[T]])
         raise _fail(str(exc)) from exc
 
 
-def _read_seed_files(files: list[Path] | None) -> tuple[list[Path], Knowledge]:
+def _read_seed_files(files: list[Path] | None, documents: Path | None = None) -> tuple[list[Path], Knowledge]:
     paths = files or default_files()
     try:
-        return paths, read_files(paths)
+        return paths, read_files(paths, documents or settings_from_environment().documents_dir)
     except SeedValidationError as exc:
         console.print(f"[bold red]{exc.count} problem(s)[/] in the seed files:", highlight=False)
         for problem in exc.problems:
@@ -304,13 +304,74 @@ def seed(
     _with_database(settings, work)
 
 
+DocumentsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--documents",
+        help="The folder of the source documents the files cite [default: DEPTGRAPH_DOCUMENTS_DIR, the seed/ folder].",
+        file_okay=False,
+    ),
+]
+
+
 @app.command()
-def validate(files: FilesArgument = None) -> None:
+def validate(files: FilesArgument = None, documents: DocumentsOption = None) -> None:
     """Check seed files without touching Neo4j; exit code 1 when anything is wrong.
 
-    Every problem is listed with its file, line and key — for a company's CI."""
-    paths, _ = _read_seed_files(files)
-    out.print(f"{len(paths)} seed file(s) are valid.")
+    Every problem is listed with its file, line and key — for a company's CI. Every citation is
+    checked against its source document: the quote must stand in the file at its span, in its
+    section, so a changed document names each citation it no longer matches."""
+    paths, knowledge = _read_seed_files(files, documents)
+    cited = sum(1 for _, item, _ in cited_items(knowledge) if item.source is not None)
+    out.print(
+        f"{len(paths)} seed file(s) are valid; {cited} citation(s) of {len(knowledge.sources)} source document(s) "
+        "match their documents."
+    )
+
+
+@app.command()
+def cite(
+    files: FilesArgument = None,
+    documents: DocumentsOption = None,
+    source: Annotated[
+        str | None,
+        typer.Option(help="The key of the source to cite uncited items from [default: the one the files define]."),
+    ] = None,
+    write: Annotated[bool, typer.Option("--write", help="Rewrite the files with the citations.")] = False,
+) -> None:
+    """Compute citations: each item without one is cited from its source document (the whole
+    sentences its Vietnamese words stand in, in its relationship's section), and the spans of
+    quotes that moved (the document changed before them) are moved. Quotes the document no longer
+    holds are listed for a person to look at, never rewritten.
+
+    Without --write, says what it would do. Exit code 1 when something needs a person."""
+    from seed.citations import DocumentError
+    from seed.files import cite_files
+
+    paths = files or default_files()
+    try:
+        report = cite_files(paths, documents or settings_from_environment().documents_dir, source)
+    except SeedValidationError as exc:
+        _read_seed_files(paths, documents)  # lists the problems and exits
+        raise _fail(str(exc)) from exc
+    except (DocumentError, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+    for line in report.cited:
+        out.print(f"cite: {line}", highlight=False, markup=False)
+    for line in report.moved:
+        out.print(f"move: {line}", highlight=False, markup=False)
+    for line in report.problems:
+        console.print(f"look: {line}", highlight=False, markup=False)
+    if write:
+        for name, text in report.texts.items():
+            Path(name).write_text(text, encoding="utf-8")
+    verb = "rewrote" if write else "would rewrite"
+    out.print(
+        f"{len(report.cited)} cited, {len(report.moved)} moved, {len(report.problems)} to look at; "
+        f"{verb} {len(report.texts)} file(s)." + ("" if write or not report.texts else " Run again with --write.")
+    )
+    if report.problems:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -343,8 +404,8 @@ def check(
     repair: Annotated[bool, typer.Option("--fix", help="Apply the safe repairs (audited), then check again.")] = False,
 ) -> None:
     """Check the graph like fsck: report every broken invariant (counts and ends of relationships,
-    one relationship per pair, flows between their relationship's departments, keys, what export
-    needs, the audit trail against the graph).
+    one relationship per pair, flows between their relationship's departments, keys, citations that
+    name a source document the graph holds, what export needs, the audit trail against the graph).
 
     Exit code: 0 clean, 1 problems found (after --fix: problems left), 2 the check could not run.
     For CI and cron."""

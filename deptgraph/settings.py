@@ -108,6 +108,8 @@ class Settings(BaseSettings):
     # Front-end packages (GraphiQL, Cytoscape.js), installed from package-lock.json by `make`.
     assets_dir: Path = Path(__file__).resolve().parents[1] / "node_modules"
     queries_dir: Path = Path(__file__).resolve().parents[1] / "queries"
+    # Where the source documents the seed files cite are (a source's `file` is relative to it).
+    documents_dir: Path = Path(__file__).resolve().parents[1] / "seed"
 
     @field_validator("neo4j_uri", mode="before")
     @classmethod
