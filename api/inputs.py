@@ -109,6 +109,11 @@ class ScenarioInput:
     steps: strawberry.auto
 
 
+@input_from(model=k.Owner, all_fields=True, description="Who answers for a relationship.")
+class OwnerInput:
+    pass
+
+
 @input_from(
     model=k.Relationship,
     description="A relationship between two departments, with its goals, roles and activities "
@@ -122,6 +127,7 @@ class RelationshipInput:
     goals: strawberry.auto
     roles: strawberry.auto
     activities: strawberry.auto
+    owner: strawberry.auto  # left out, an update keeps the owner (graph.writes); never the verification
 
 
 @input_from(model=k.Principle, description="A principle of cooperation.")

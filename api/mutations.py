@@ -134,7 +134,8 @@ EDITABLE = (
     Editable(
         Label.RELATIONSHIP, RelationshipInput, Relationship,
         "Add a relationship between two departments, with its goals, roles and activities.",
-        "Change a relationship's title, summary, goals, roles or activities (its two departments stay).",
+        "Change a relationship's title, summary, goals, roles, activities or owner (its two departments stay; "
+        "left out, the owner stays too). Every item keeps its citation, and the relationship its last verification.",
         "Delete a relationship with its goals, roles and activities. Refused while it has flows or examples, "
         "unless `cascade: true` deletes them too.",
         cascade=True,

@@ -50,6 +50,7 @@ from api.types import (
     Relationship,
     SearchHit,
     Section,
+    Source,
     Statement,
     Topic,
 )
@@ -116,8 +117,8 @@ def _as_input(item: BaseModel) -> Any:
     def plain(value: Any) -> Any:
         if isinstance(value, Enum):
             return value.name
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items() if k not in ("flows", "examples")}
+        if isinstance(value, dict):  # (citations and verifications are no input: the API keeps them)
+            return {k: plain(v) for k, v in value.items() if k not in ("flows", "examples", "source", "verified")}
         if isinstance(value, list):
             return [plain(v) for v in value]
         return value
@@ -282,6 +283,14 @@ class Query:
 
     @root_field(Root(AllOf(Label.PRINCIPLE)), "The principles that make cooperation between departments work.")
     async def principles(self, info: Info[Context, None]) -> list[Principle]:
+        return await answer(info)  # type: ignore[no-any-return]
+
+    @root_field(
+        Root(AllOf(Label.SOURCE)),
+        "The source documents the knowledge comes from, in the order they were seeded. Every item taken from one "
+        "cites it (`source { document section quote }`).",
+    )
+    async def sources(self, info: Info[Context, None]) -> list[Source]:
         return await answer(info)  # type: ignore[no-any-return]
 
     @root_field(Root(AllOf(Label.TOPIC)), "All topics things can be about.")

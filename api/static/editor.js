@@ -29,7 +29,8 @@
         text: "Nội dung", purpose: "Mục đích", statement: "Câu gốc", topics: "Chủ đề", concerns: "Liên quan đến",
         department: "Phòng ban", duties: "Nhiệm vụ", actor: "Người thực hiện", action: "Hành động", recipient: "Người nhận",
         steps: "Các bước", title: "Tiêu đề", departments: "Hai phòng ban", summary: "Tóm tắt", goals: "Mục tiêu chung",
-        roles: "Vai trò", activities: "Hoạt động", section: "Phần", about: "Nói về" },
+        roles: "Vai trò", activities: "Hoạt động", section: "Phần", about: "Nói về", owner: "Phụ trách",
+        contact: "Người liên hệ" },
       items: { goals: "Mục tiêu", roles: "Vai trò", activities: "Hoạt động", duties: "Nhiệm vụ", steps: "Bước" },
     },
     en: {
@@ -50,7 +51,8 @@
         text: "Text", purpose: "Purpose", statement: "Statement", topics: "Topics", concerns: "Concerns",
         department: "Department", duties: "Duties", actor: "Actor", action: "Action", recipient: "Recipient",
         steps: "Steps", title: "Title", departments: "Departments", summary: "Summary", goals: "Goals",
-        roles: "Roles", activities: "Activities", section: "Section", about: "About" },
+        roles: "Roles", activities: "Activities", section: "Section", about: "About", owner: "Owner",
+        contact: "Contact" },
       items: { goals: "Goal", roles: "Role", activities: "Activity", duties: "Duty", steps: "Step" },
     },
   };
@@ -69,7 +71,7 @@
     "PartyInput": {"key": "String!", "name": "TextInput!", "aliases": "AliasesInput!"},
     "TopicInput": {"key": "String!", "name": "TextInput!", "aliases": "AliasesInput!"},
     "RelationshipInput": {"key": "String!", "departments": "[String!]!", "title": "TextInput!", "summary": "TextInput!",
-      "goals": "[GoalInput!]!", "roles": "[RoleInput!]!", "activities": "[ActivityInput!]!"},
+      "goals": "[GoalInput!]!", "roles": "[RoleInput!]!", "activities": "[ActivityInput!]!", "owner": "OwnerInput"},
     "GoalInput": {"key": "String!", "text": "TextInput!", "topics": "[String!]!", "concerns": "[String!]!"},
     "RoleInput": {"department": "String!", "duties": "[DutyInput!]!"},
     "DutyInput": {"key": "String!", "text": "TextInput!", "topics": "[String!]!", "concerns": "[String!]!"},
@@ -81,6 +83,7 @@
       "topics": "[String!]!"},
     "PrincipleInput": {"key": "String!", "title": "TextInput!", "text": "TextInput!"},
     "StatementInput": {"key": "String!", "section": "Section!", "text": "TextInput!", "about": "[String!]!"},
+    "OwnerInput": {"department": "String!", "contact": "String"},
     "TextInput": {"vi": "String!", "en": "String!"},
     "AliasesInput": {"vi": "[String!]!", "en": "[String!]!"}
   };
@@ -185,6 +188,15 @@
     }
     if (base.startsWith("[") && INPUTS[base.slice(1, -1).replace(/!$/, "")]) {
       return list(name, base.slice(1, -1).replace(/!$/, ""), value || [], path, prefix, controls);
+    }
+    if (INPUTS[base]) { // one object inside (a relationship's owner): left empty, an optional one is null
+      const inner = object(base, value || emptyOf(`${base}!`), path, `${label}: `, controls, {});
+      const read = () => {
+        const got = inner.read();
+        const empty = Object.values(got).every((v) => v == null || v === "" || (Array.isArray(v) && !v.length));
+        return !required && empty ? null : got;
+      };
+      return { node: el("fieldset", { class: "object" }, el("legend", { text: label }), ...inner.nodes), read };
     }
     const id = uid(name);
     let input;
