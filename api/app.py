@@ -44,6 +44,7 @@ from api.auth import Auth
 from api.bookmarks import HEADER as BOOKMARK_HEADER
 from api.bookmarks import BadBookmark, Bookmarks, WaitLimits
 from api.cache import ResponseCache, etag, etag_matches, request_key
+from api.clock import Clock, system_clock
 from api.context import Context, Reading, preferred_lang
 from api.errors import OutageLog, codes_of, error_body, without_suggestions
 from api.feed import ChangeFeed
@@ -499,8 +500,9 @@ def _graphiql_page(queries: list[NamedQuery]) -> str:
     return (STATIC / "graphiql.html").read_text(encoding="utf-8").replace("__QUERIES__", payload)
 
 
-def create_app(settings: Settings, database: Database | None = None) -> Starlette:
-    """Build the app. Pass `database` to share a driver; otherwise the lifespan opens one."""
+def create_app(settings: Settings, database: Database | None = None, clock: Clock = system_clock) -> Starlette:
+    """Build the app. Pass `database` to share a driver; otherwise the lifespan opens one. `clock`
+    tells the time where answers depend on it (what is due for review: `stale`, verifications)."""
     queries = load_queries(settings.queries_dir)
 
     @asynccontextmanager
@@ -591,6 +593,7 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
         ],
     )
     app.state.settings = settings
+    app.state.clock = clock
     app.state.outages = OutageLog()
     key = settings.bookmark_key.get_secret_value().encode() if settings.bookmark_key else None
     app.state.bookmarks = Bookmarks(

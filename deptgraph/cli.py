@@ -11,6 +11,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -432,6 +433,65 @@ def check(
     out.print("By invariant: " + ", ".join(f"{name} {n}" for name, n in by_invariant(problems).items()))
     if any(p.fixable for p in problems) and not repair:
         out.print("Some can be repaired safely: deptgraph check --fix")
+    raise typer.Exit(1)
+
+
+@app.command()
+def stale(
+    older_than: Annotated[
+        int | None,
+        typer.Option(
+            "--older-than",
+            min=1,
+            max=36_500,
+            help="Due this many days after the last verification [default: DEPTGRAPH_REVIEW_INTERVAL_DAYS, 180].",
+        ),
+    ] = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option("--as-of", help="Check as of this moment instead of now (ISO 8601; UTC unless it says)."),
+    ] = None,
+) -> None:
+    """List the relationships due for review — never verified, or last verified more than the
+    review interval ago — with who answers for each and when it was last verified.
+
+    Exit code: 0 nothing is due, 1 something is (for a scheduled job that should tell someone),
+    2 the graph could not be read. `verifyRelationship` (GraphQL, editors) records a verification."""
+    from graph.review import overdue
+
+    settings = settings_from_environment()
+    days = older_than or settings.review_interval_days
+    moment = as_of if as_of is not None else datetime.now(UTC)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        due = _with_database(settings, lambda db: overdue(db, moment, days))
+    except typer.Exit as exc:
+        raise typer.Exit(2) from exc
+    when = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if not due:
+        out.print(f"Nothing is due for review as of {when} (interval: {days} days).")
+        return
+    table = Table(
+        "relationship",
+        "owner",
+        "contact",
+        "last verified",
+        "by",
+        "overdue",
+        title=(f"{len(due)} relationship(s) due for review as of {when} (interval: {days} days)"),
+        title_justify="left",
+    )
+    for item in due:
+        days_late = item.days_overdue(moment)
+        table.add_row(
+            f"{item.title_en} ({item.key})",
+            f"{item.owner_en} ({item.owner})" if item.owner else "(nobody)",
+            item.contact or "·",
+            item.verified_at or "never",
+            item.verified_by or "·",
+            "never verified" if days_late is None else f"{days_late} day(s)",
+        )
+    out.print(table)
     raise typer.Exit(1)
 
 

@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     queries_dir: Path = Path(__file__).resolve().parents[1] / "queries"
     # Where the source documents the seed files cite are (a source's `file` is relative to it).
     documents_dir: Path = Path(__file__).resolve().parents[1] / "seed"
+    # Relationships are due for review (`stale`, `deptgraph stale`) this many days after their last
+    # verification; one never verified is due at once.
+    review_interval_days: int = Field(default=180, ge=1, le=36_500)
 
     @field_validator("neo4j_uri", mode="before")
     @classmethod
