@@ -22,10 +22,18 @@ import yaml
 from domain import knowledge as k
 from domain.names import fold
 from graph.database import Database
-from seed.citations import SourceText, check_citation, cite_item, moved_citation
+from seed.citations import (
+    DOCUMENTS_DIR,
+    SourceText,
+    check_citation,
+    cite_item,
+    moved_citation,
+    read_document_text,
+    recite,
+)
 from seed.files import SeedValidationError, default_files, read_files
 
-from .conftest import run_cli
+from .conftest import PROJECT, run_cli
 from .document import SOURCE, read_document
 
 DOCUMENT = read_document()
@@ -355,3 +363,27 @@ def test_two_sources_of_one_file_and_two_documents_describing_one_pair_are_confl
         "joins accounting and sales, as relationship 'sales-accounting' does" in str(error.value)
     )
     assert "12-sales-accounting.yaml:" in str(error.value)
+
+
+def test_the_shipped_seed_and_the_example_validate_together(cli_env: dict[str, str]) -> None:
+    result = run_cli("validate", *map(str, default_files()), str(PROJECT / "seed/examples/hr-it.yaml"), env=cli_env)
+    assert result.returncode == 0, result.stderr
+    assert "118 citation(s) of 2 source document(s) match their documents" in result.stdout
+
+
+def test_the_shipped_citations_are_what_the_code_computes_from_the_documents() -> None:
+    # Every citation taken away and computed again from the items' own words: the files as shipped.
+    for files in (default_files(), [PROJECT / "seed/examples/hr-it.yaml"]):
+        merged = read_files(files)
+        texts = {s.key: SourceText(read_document_text(DOCUMENTS_DIR, s.file)) for s in merged.sources}
+        for path in files:
+            shipped = k.Knowledge.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+            bare = recite(shipped, texts, "?")  # nothing to do on the shipped file
+            assert bare.cited == bare.moved == [] and bare.problems == [] and bare.knowledge == shipped
+            stripped = k.Knowledge.model_validate_json(
+                re.sub(r',"source":\{[^{}]*\}', "", shipped.model_dump_json(exclude_defaults=True))
+            )
+            source = merged.sources[0].key
+            again = recite(stripped, texts, source)
+            assert again.problems == [] and again.knowledge == shipped, path
+            assert len(again.cited) == sum(1 for _ in k.cited_items(shipped))
