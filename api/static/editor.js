@@ -25,6 +25,7 @@
       lastChanged: (who, when) => `Sửa lần cuối: ${who}, ${when}`, noChanges: "Chưa có thay đổi nào được ghi lại.",
       historyTitle: (n) => `Lịch sử: ${n}`, before: "Trước", after: "Sau", links: "Liên kết", working: "Đang xử lý…",
       other: "Các nội dung khác", conflictOther: "Xung đột:",
+      verify: "Xác nhận còn đúng", verifiedNow: (n) => `Đã ghi nhận: ${n} vẫn đúng.`,
       fields: { key: "Khoá", name: "Tên", aliases: "Tên khác", kind: "Loại", provider: "Bên cung cấp", receiver: "Bên nhận",
         text: "Nội dung", purpose: "Mục đích", statement: "Câu gốc", topics: "Chủ đề", concerns: "Liên quan đến",
         department: "Phòng ban", duties: "Nhiệm vụ", actor: "Người thực hiện", action: "Hành động", recipient: "Người nhận",
@@ -47,6 +48,7 @@
       lastChanged: (who, when) => `Last changed by ${who}, ${when}`, noChanges: "No changes recorded.",
       historyTitle: (n) => `History: ${n}`, before: "Before", after: "After", links: "Links", working: "Working…",
       other: "Other knowledge", conflictOther: "Conflict:",
+      verify: "Verify", verifiedNow: (n) => `Recorded: ${n} still holds.`,
       fields: { key: "Key", name: "Name", aliases: "Aliases", kind: "Kind", provider: "Provider", receiver: "Receiver",
         text: "Text", purpose: "Purpose", statement: "Statement", topics: "Topics", concerns: "Concerns",
         department: "Department", duties: "Duties", actor: "Actor", action: "Action", recipient: "Recipient",
@@ -422,6 +424,18 @@
     showIn(section);
   }
 
+  // --- verifying a relationship: someone confirms it still says how the two work together -----------
+  const VERIFY = `mutation EditorVerify($key: String!, $version: Int!) {
+    verifyRelationship(key: $key, expectedVersion: $version) { key version verifiedAt verifiedBy } }`;
+
+  async function verify(key, label) {
+    const found = await record("Relationship", key);
+    const body = await call(VERIFY, { key, version: found.version });
+    if (body.errors) { announce(`${tr("notSaved")} ${body.errors.map((e) => e.message).join("; ")}`); return; }
+    announce(tr("verifiedNow", label || key));
+    await app.refresh();
+  }
+
   // --- history: who changed it, when, and what ------------------------------------------------------
   const CHANGES = `query EditorHistory($key: String!) { changes(target: $key, limit: 100) { id at actor operation label before after } }`;
   const when = (at) => new Date(at).toLocaleString(app.state.lang === "vi" ? "vi-VN" : "en-GB", { dateStyle: "medium", timeStyle: "short" });
@@ -535,7 +549,9 @@
           el("span", { class: "row-buttons" },
             button(tr("edit"), () => openEdit(item.kind, item.key, item.label).catch((e) => announce(e.message)), describe),
             button(tr("del"), () => openDelete(item.kind, item.key, item.label, item.leaves).catch((e) => announce(e.message)), describe),
-            button(tr("history"), () => openHistory(item.kind, item.key, item.label).catch((e) => announce(e.message)), describe)));
+            button(tr("history"), () => openHistory(item.kind, item.key, item.label).catch((e) => announce(e.message)), describe),
+            item.kind === "Relationship" ? button(tr("verify"), () => verify(item.key, item.label).catch((e) => announce(e.message)),
+              { ...describe, "data-verify": item.key }) : null));
       })),
       (group.create || []).length ? el("p", { class: "buttons" }, group.create.map((c) =>
         button(tr("create", kindName(c.kind)), () => openCreate(c.kind, c.relationship || null, c.preset)))) : null)));
