@@ -505,7 +505,10 @@ def _with_position(record: NodeRecord, position: int) -> NodeRecord:
 
 def _without_links_to(node: StoredNode, doomed: set[tuple[str, str]]) -> NodeRecord:
     links = tuple(link for link in node.record.links if (link.target_label, link.target_key) not in doomed)
-    return normalized(NodeRecord(node.record.label, node.record.key, node.record.props, links))
+    props = dict(node.record.props)
+    if not any(link.type == OWNED_BY.type for link in links):
+        props.pop("owner_contact", None)  # the contact was the owner's: a relationship without one has neither
+    return normalized(NodeRecord(node.record.label, node.record.key, props, links))
 
 
 # --- the change -------------------------------------------------------------------------------

@@ -298,3 +298,34 @@ async def test_deptgraph_stale_exits_0_once_all_are_verified_and_1_again_as_of_l
 def test_deptgraph_stale_exits_2_when_the_graph_cannot_be_read(cli_env: dict[str, str]) -> None:
     result = run_cli("stale", env=cli_env | {"NEO4J_URI": "bolt://127.0.0.1:1", "DEPTGRAPH_CONNECT_TIMEOUT": "0.5"})
     assert result.returncode == 2, result.stdout + result.stderr
+
+
+async def test_an_owner_that_goes_leaves_its_relationships_without_an_owner(
+    app: httpx.AsyncClient, seeded: Database, editor: str
+) -> None:
+    created = await call(app, editor, """mutation($input: RelationshipInput!) { createRelationship(input: $input) {
+        key owner { department { key } contact } } }""", {"input": {
+        "key": "marketing-accounting", "departments": ["marketing", "accounting"],
+        "title": {"vi": "Marketing và Kế toán", "en": "Marketing and Accounting"},
+        "summary": {"vi": "Phối hợp về ngân sách.", "en": "They agree on budgets."},
+        "owner": {"department": "customer-care", "contact": "Anh Minh"}}})  # fmt: skip
+    assert created["data"]["createRelationship"]["owner"] == {
+        "department": {"key": "customer-care"},
+        "contact": "Anh Minh",
+    }
+    version = (await seeded.read("MATCH (d:Department {key: 'customer-care'}) RETURN d.version AS v"))[0]["v"]
+    refused = await call(app, editor, """mutation($v: Int!) { deleteDepartment(key: "customer-care", expectedVersion: $v)
+        { removed } }""", {"v": version})  # fmt: skip
+    assert refused["errors"][0]["extensions"]["code"] == "CONFLICT"
+    assert "relationship 'marketing-accounting'" in refused["errors"][0]["message"]
+    deleted = await call(app, editor, """mutation($v: Int!) { deleteDepartment(key: "customer-care", expectedVersion: $v,
+        cascade: true) { removed unlinked } }""", {"v": version})  # fmt: skip
+    assert "Relationship:marketing-accounting" in deleted["data"]["deleteDepartment"]["unlinked"]
+    left = await data_of(app, '{ relationship(between: "marketing", and: "accounting") { owner { contact } } }')
+    assert left["relationship"] == {"owner": None}
+    props = (await seeded.read("MATCH (r:Relationship {key: 'marketing-accounting'}) RETURN properties(r) AS p"))[0][
+        "p"
+    ]
+    assert "owner_contact" not in props
+    exported = await export(seeded)  # nothing the seed format cannot say
+    assert "key: marketing-accounting" in exported
