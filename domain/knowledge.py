@@ -201,7 +201,7 @@ class Section(StrEnum):
 # path, a `.txt` file (the documents are plain UTF-8 text).
 DOCUMENT_PATH = r"^(?:[A-Za-z0-9_][A-Za-z0-9._-]*/){0,8}[A-Za-z0-9_][A-Za-z0-9._-]*\.txt$"
 ISO_DATE = r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$"
-MAX_QUOTE = 2000
+MAX_OFFSET = 10_000_000  # no document is longer (seed.citations reads at most 10 MB)
 
 
 class Source(Strict):
@@ -236,8 +236,8 @@ class Citation(Strict):
         "Kế toán'); none for the opening paragraph, before the first heading.",
     )
     quote: NonEmptyText = Field(description="The sentence it rests on, exactly as the document writes it.")
-    start: int = Field(ge=0, description="Where the quote starts in the file (characters).")
-    end: int = Field(gt=0, description="Where the quote ends in the file (characters, exclusive).")
+    start: int = Field(ge=0, le=MAX_OFFSET, description="Where the quote starts in the file (characters).")
+    end: int = Field(gt=0, le=MAX_OFFSET, description="Where the quote ends in the file (characters, exclusive).")
 
     @model_validator(mode="after")
     def _span_fits_quote(self) -> Citation:

@@ -387,3 +387,11 @@ def test_the_shipped_citations_are_what_the_code_computes_from_the_documents() -
             again = recite(stripped, texts, source)
             assert again.problems == [] and again.knowledge == shipped, path
             assert len(again.cited) == sum(1 for _ in k.cited_items(shipped))
+
+
+def test_a_span_past_any_document_is_refused_before_anything_is_read(tmp_path: Path) -> None:
+    quote = "Các phòng ban cần chia sẻ thông tin một cách cởi mở và kịp thời."
+    huge = 10**19  # past what Neo4j could store as an integer
+    citation = f"  source: {{document: doc, quote: '{quote}', start: {huge}, end: {huge + len(quote)}}}\n"
+    message = refusal(seed_file(tmp_path, SOURCE.name, citation))
+    assert "principles[0].source.start (principle 'p'): Input should be less than or equal to 10000000" in message
