@@ -10,7 +10,7 @@ from api.context import Context
 from api.selection import root_selection, selection_as
 from graph import reads
 from graph.database import request_deadline
-from graph.mapping import ByKey, Root
+from graph.mapping import ByKey, ByKeys, Root
 from graph.shape import Label
 
 
@@ -38,6 +38,13 @@ async def read_back(info: Info[Context, None], label: Label, key: str) -> Any:
     """The node `label`/`key` as the mutation's selection asks for it (None if it is gone)."""
     root = Root(ByKey(label))
     return await _read(info, root, selection_as(info, root, {"key": key}))
+
+
+async def read_keys(info: Info[Context, None], label: Label, keys: list[str]) -> Any:
+    """The nodes `label`/`keys`, in that order, as the field being resolved selects them (a list
+    found by a query of its own first, like the relationships `stale` lists)."""
+    root = Root(ByKeys(label))
+    return await _read(info, root, selection_as(info, root, {"keys": keys}))
 
 
 async def _read(info: Info[Context, None], root: Root, select: Any) -> Any:

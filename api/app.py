@@ -25,6 +25,7 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
 from api.assets import static_endpoint, vendor_endpoint
+from api.clock import Clock, system_clock
 from api.context import Reading
 from api.endpoint import GraphQLEndpoint, graphiql_page
 from api.health import healthz, readiness
@@ -43,8 +44,9 @@ log = logging.getLogger("deptgraph.api")
 STATIC = Path(__file__).with_name("static")
 
 
-def create_app(settings: Settings, database: Database | None = None) -> Starlette:
-    """Build the app. Pass `database` to share a driver; otherwise the lifespan opens one."""
+def create_app(settings: Settings, database: Database | None = None, clock: Clock = system_clock) -> Starlette:
+    """Build the app. Pass `database` to share a driver; otherwise the lifespan opens one. `clock`
+    tells the time where answers depend on it (what is due for review: `stale`, verifications)."""
     queries = load_queries(settings.queries_dir)
     metrics = Metrics([q.name for q in queries])
     reading = Reading(
@@ -57,7 +59,7 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
         GraphStats(measured_relations()),
         settings.max_cost,
     )
-    services = Services.create(settings, reading, metrics)
+    services = Services.create(settings, reading, metrics, clock)
     if database is not None:  # usable without the lifespan (e.g. under httpx's ASGITransport in tests)
         services.open(database)
     page = graphiql_page((STATIC / "graphiql.html").read_text(encoding="utf-8"), queries)

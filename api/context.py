@@ -78,6 +78,8 @@ class Context:
     # What the executor read ahead for the query's declared root fields, by response key: an
     # answer, or the error that field gets (api.execution).
     read_ahead: dict[str, Any] | None = None
+    review_interval_days: int = 180  # DEPTGRAPH_REVIEW_INTERVAL_DAYS: when a relationship is due for review
+    clock: Any = None  # the app's api.clock.Clock: what time it is where answers depend on it
     # False when a resolver's answer must not be served again from the response cache (ask
     # counts every asking of a question it declines).
     cacheable: bool = True

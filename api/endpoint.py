@@ -246,6 +246,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             record=record,
             versions=services.versions,
             feed=services.feed,
+            clock=services.clock,
+            review_interval_days=self.settings.review_interval_days,
         )
 
     def should_render_graphql_ide(self, request: Any) -> bool:

@@ -48,14 +48,24 @@ class TopicInput:
     name: TextInput  # (a one-line `Line` in the model: the same input type)
 
 
-@input_from(model=k.Goal, all_fields=True, description="A goal two departments share.")
+# An item's citation (`source`) is not an input: what the API adds comes from no document, and an
+# update keeps the citation the item had (graph.writes).
+
+
+@input_from(model=k.Goal, description="A goal two departments share.")
 class GoalInput:
-    pass
+    key: strawberry.auto
+    text: strawberry.auto
+    topics: strawberry.auto
+    concerns: strawberry.auto
 
 
-@input_from(model=k.Duty, all_fields=True, description="One duty of a role.")
+@input_from(model=k.Duty, description="One duty of a role.")
 class DutyInput:
-    pass
+    key: strawberry.auto
+    text: strawberry.auto
+    topics: strawberry.auto
+    concerns: strawberry.auto
 
 
 @input_from(model=k.Role, all_fields=True, description="A department's role in a relationship.")
@@ -63,24 +73,46 @@ class RoleInput:
     pass
 
 
-@input_from(model=k.Activity, all_fields=True, description="Something two departments do together.")
+@input_from(model=k.Activity, description="Something two departments do together.")
 class ActivityInput:
-    pass
+    key: strawberry.auto
+    text: strawberry.auto
+    topics: strawberry.auto
+    concerns: strawberry.auto
 
 
-@input_from(model=k.Flow, all_fields=True, description="Something passing from a provider to a receiver.")
+@input_from(model=k.Flow, description="Something passing from a provider to a receiver.")
 class FlowInput:
-    pass
+    key: strawberry.auto
+    kind: strawberry.auto
+    provider: strawberry.auto
+    receiver: strawberry.auto
+    text: strawberry.auto
+    purpose: strawberry.auto
+    statement: strawberry.auto
+    topics: strawberry.auto
 
 
-@input_from(model=k.Step, all_fields=True, description="One step of an example.")
+@input_from(model=k.Step, description="One step of an example.")
 class StepInput:
-    pass
+    actor: strawberry.auto
+    action: strawberry.auto
+    recipient: strawberry.auto
+    purpose: strawberry.auto
+    topics: strawberry.auto
 
 
-@input_from(model=k.Scenario, all_fields=True, description="An example, as steps.")
+@input_from(model=k.Scenario, description="An example, as steps.")
 class ScenarioInput:
+    key: strawberry.auto
     title: TextInput  # (a one-line `Line` in the model: the same input type)
+    text: strawberry.auto
+    steps: strawberry.auto
+
+
+@input_from(model=k.Owner, all_fields=True, description="Who answers for a relationship.")
+class OwnerInput:
+    pass
 
 
 @input_from(
@@ -96,16 +128,22 @@ class RelationshipInput:
     goals: strawberry.auto
     roles: strawberry.auto
     activities: strawberry.auto
+    owner: strawberry.auto  # left out, an update keeps the owner (graph.writes); never the verification
 
 
-@input_from(model=k.Principle, all_fields=True, description="A principle of cooperation.")
+@input_from(model=k.Principle, description="A principle of cooperation.")
 class PrincipleInput:
+    key: strawberry.auto
     title: TextInput  # (a one-line `Line` in the model: the same input type)
+    text: strawberry.auto
 
 
-@input_from(model=k.Statement, all_fields=True, description="A sentence of the introduction or conclusion.")
+@input_from(model=k.Statement, description="A sentence of the introduction or conclusion.")
 class StatementInput:
-    pass
+    key: strawberry.auto
+    section: strawberry.auto
+    text: strawberry.auto
+    about: strawberry.auto
 
 
 def _plain(value: Any) -> Any:

@@ -23,6 +23,7 @@ from strawberry.types import Info
 
 from api.answer import read_back
 from api.auth import Role
+from api.clock import now
 from api.context import Context
 from api.errors import api_error
 from api.inputs import (
@@ -37,7 +38,7 @@ from api.inputs import (
     validated,
 )
 from api.types import Department, Flow, Participant, Principle, Relationship, Scenario, Statement, Topic
-from graph import writes
+from graph import review, writes
 from graph.audit import ChangeRecord
 from graph.errors import ErrorCode
 from graph.model import Link, NodeRecord
@@ -135,7 +136,8 @@ EDITABLE = (
     Editable(
         Label.RELATIONSHIP, RelationshipInput, Relationship,
         "Add a relationship between two departments, with its goals, roles and activities.",
-        "Change a relationship's title, summary, goals, roles or activities (its two departments stay).",
+        "Change a relationship's title, summary, goals, roles, activities or owner (its two departments stay; "
+        "left out, the owner stays too). Every item keeps its citation, and the relationship its last verification.",
         "Delete a relationship with its goals, roles and activities. Refused while it has flows or examples, "
         "unless `cascade: true` deletes them too.",
         cascade=True,
@@ -350,10 +352,38 @@ _OWNER_ARG = (
 )  # fmt: skip
 
 
+# --- verifying a relationship -----------------------------------------------------------------
+
+
+async def _verify_relationship(info: Info[Context, None], key: str, expected_version: int) -> Any:
+    operation = "verifyRelationship"
+    actor = await _editor(info, operation)
+    change = Change(operation, actor, Label.RELATIONSHIP, key, expected_version=expected_version,
+                    transform=review.verification(key, now(info), actor))  # fmt: skip
+    await _commit(info, change)
+    return await _read_back(info, Label.RELATIONSHIP, key)
+
+
+_VERIFY_ARGS: list[tuple[str, Any, Any]] = [
+    ("key", Annotated[str, strawberry.argument(description="The key of the relationship.")], inspect.Parameter.empty),
+    ("expected_version", Annotated[int, strawberry.argument(
+        description="The version you looked at: what you confirm. A different current version (someone changed it "
+        "since) is a CONFLICT, and nothing is recorded.")], inspect.Parameter.empty),
+]  # fmt: skip
+
+
 def _all_fields() -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for kind in EDITABLE:
         fields |= _fields(kind)
+        if kind.label is Label.RELATIONSHIP:
+            fields["verify_relationship"] = _mutation(
+                "verify_relationship",
+                "Confirm that a relationship still says how the two departments work together (editors): records "
+                "who and when as its `verifiedAt` / `verifiedBy`, in the audit trail like every change. It is due "
+                "again DEPTGRAPH_REVIEW_INTERVAL_DAYS later (see `stale`).",
+                _verify_relationship, _VERIFY_ARGS, Relationship,
+            )  # fmt: skip
         if kind.label is Label.TOPIC:
             fields["link_topic"] = _mutation(
                 "link_topic", "Say that a flow, goal, duty, activity or step is about a topic.", _link_topic,

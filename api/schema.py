@@ -28,9 +28,10 @@ from strawberry.scalars import JSON
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
-from api.answer import answer, may_read
+from api.answer import answer, may_read, read_keys
 from api.ask import Answer, ask
 from api.auth import Role
+from api.clock import now
 from api.context import Context
 from api.documents import Documents
 from api.errors import ErrorPolicy, api_error
@@ -50,18 +51,21 @@ from api.types import (
     Relationship,
     SearchHit,
     Section,
+    Source,
     Statement,
     Topic,
 )
 from api.unanswered import UnansweredQuestion, unanswered_questions
 from deptgraph import __version__
 from deptgraph.settings import Settings, settings_from_environment
-from graph import audit, reads, writes
+from graph import audit, reads, review, writes
 from graph.errors import ErrorCode
 from graph.mapping import EVERY, AllOf, Derived, Named, Page, Related, Root
 from graph.shape import Label
 
 MAX_CHANGES = 1000
+MAX_REVIEW_DAYS = 36_500
+MAX_STALE, DEFAULT_STALE = 1000, 100
 
 NameArg = strawberry.argument(
     description="A department: its key or any name or alias, in Vietnamese or English, with or "
@@ -118,8 +122,8 @@ def _as_input(item: BaseModel) -> Any:
     def plain(value: Any) -> Any:
         if isinstance(value, Enum):
             return value.name
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items() if k not in ("flows", "examples")}
+        if isinstance(value, dict):  # (citations and verifications are no input: the API keeps them)
+            return {k: plain(v) for k, v in value.items() if k not in ("flows", "examples", "source", "verified")}
         if isinstance(value, list):
             return [plain(v) for v in value]
         return value
@@ -285,6 +289,42 @@ class Query:
     @root_field(Root(AllOf(Label.PRINCIPLE)), "The principles that make cooperation between departments work.")
     async def principles(self, info: Info[Context, None]) -> list[Principle]:
         return await answer(info)  # type: ignore[no-any-return]
+
+    @root_field(
+        Root(AllOf(Label.SOURCE)),
+        "The source documents the knowledge comes from, in the order they were seeded. Every item taken from one "
+        "cites it (`source { document section quote }`).",
+    )
+    async def sources(self, info: Info[Context, None]) -> list[Source]:
+        return await answer(info)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="The relationships due for review, with who answers for them (`owner`): never verified first, "
+        "then those whose last verification (`verifiedAt`) is the oldest. One is due `olderThan` days after its last "
+        "verification (default: DEPTGRAPH_REVIEW_INTERVAL_DAYS, 180). Empty when everything is up to date."
+    )
+    async def stale(
+        self,
+        info: Info[Context, None],
+        older_than: Annotated[
+            int | None,
+            strawberry.argument(description=f"Due this many days after the last verification (1–{MAX_REVIEW_DAYS})."),
+        ] = None,
+        limit: Annotated[
+            int | None, strawberry.argument(description=f"At most this many (1–{MAX_STALE}).")
+        ] = DEFAULT_STALE,
+    ) -> list[Relationship]:
+        await may_read(info)
+        days = info.context.review_interval_days if older_than is None else older_than
+        if not 1 <= days <= MAX_REVIEW_DAYS:
+            raise api_error(f"olderThan must be between 1 and {MAX_REVIEW_DAYS} days, not {days}.",
+                            ErrorCode.BAD_USER_INPUT, argument="olderThan")  # fmt: skip
+        limit = DEFAULT_STALE if limit is None else limit
+        if not 1 <= limit <= MAX_STALE:
+            raise api_error(f"limit must be between 1 and {MAX_STALE}, not {limit}.", ErrorCode.BAD_USER_INPUT,
+                            argument="limit")  # fmt: skip
+        due = await review.overdue(info.context.database, now(info), days, limit)
+        return await read_keys(info, Label.RELATIONSHIP, [d.key for d in due])  # type: ignore[no-any-return]
 
     @root_field(Root(AllOf(Label.TOPIC)), "All topics things can be about.")
     async def topics(self, info: Info[Context, None]) -> list[Topic]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from api.bookmarks import Bookmarks
+from api.clock import Clock, system_clock
 from api.context import Reading
 from api.errors import OutageLog
 from api.feed import ChangeFeed
@@ -27,19 +28,21 @@ class Services:
     metrics: Metrics
     outages: OutageLog
     bookmarks: Bookmarks
+    clock: Clock = system_clock
     database: Database = None  # type: ignore[assignment]  # set by `open`, before any request
     versions: VersionWatch | None = None
     feed: ChangeFeed | None = None
 
     @classmethod
-    def create(cls, settings: Settings, reading: Reading, metrics: Metrics) -> Services:
+    def create(cls, settings: Settings, reading: Reading, metrics: Metrics, clock: Clock = system_clock) -> Services:
         key = settings.bookmark_key.get_secret_value().encode() if settings.bookmark_key else None
         services: Services
 
         async def load_key() -> bytes:
             return await deployment_key(services.database, "bookmark")
 
-        services = cls(settings, reading, metrics, OutageLog(), Bookmarks(settings.neo4j_database, load_key, key))
+        bookmarks = Bookmarks(settings.neo4j_database, load_key, key)
+        services = cls(settings, reading, metrics, OutageLog(), bookmarks, clock)
         return services
 
     def open(self, database: Database) -> None:

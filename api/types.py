@@ -77,6 +77,62 @@ class Connection(Generic[T]):
     nodes: list[T] = graph_field(PagePart.NODES, "The items of this page.")
 
 
+@strawberry.type(
+    description="A document the knowledge comes from: the company's own text, quoted sentence by sentence by the "
+    "items taken from it."
+)
+class Source:
+    key: str = graph_field(Prop("key"), "Stable identifier, e.g. `sales-and-other-departments`.")
+    title: str = graph_field(Text("title"), "The document's title.")
+    language: str = graph_field(Prop("language"), "The language it is written in (and its quotes): e.g. `vi`.")
+    version: str = graph_field(
+        Prop("document_version"), "Which version of the document this is, as the company names it (e.g. `1`)."
+    )
+    date: str | None = graph_field(Prop("date"), "The date of that version (YYYY-MM-DD), when known.")
+    file: str = graph_field(Prop("file"), "Its file, relative to the server's documents folder.")
+
+
+@strawberry.type(
+    description="Where an item comes from: the sentence of a source document it rests on (in the document's own "
+    "words, with its section and its place in the file) — or, for what was added through the API, who added it "
+    "and when, from the audit trail."
+)
+class Citation:
+    document: Source | None = graph_field(
+        r.CITED_DOCUMENT, "The source document it is taken from; null when it comes from none (added through the API)."
+    )
+    section: str | None = graph_field(
+        Prop("source_section"),
+        "The heading of the section it is in, e.g. '3. Phòng Kinh doanh và Phòng Kế toán' (null for the opening "
+        "paragraph, or without a document).",
+    )
+    quote: str | None = graph_field(
+        Prop("source_quote"),
+        "The sentence it rests on, exactly as the document writes it (in the document's language).",
+    )
+    start: int | None = graph_field(
+        Prop("source_start"), "Where the quote starts in the document's file (characters, the file read as NFC text)."
+    )
+    end: int | None = graph_field(Prop("source_end"), "Where the quote ends in the file (characters, exclusive).")
+    added_by: str | None = graph_field(
+        r.ADDED_BY,
+        "Who added it through the API (the token's name, from the audit trail); null for what the first seed loaded.",
+    )
+    added_at: str | None = graph_field(r.ADDED_AT, "When it was added (UTC, ISO 8601), from the audit trail.")
+
+
+SOURCE_DOC = (
+    "Where it comes from: the sentence of the source document it rests on (`document`, `section`, `quote`), or who "
+    "added it through the API."
+)
+
+
+@strawberry.type(description="Who answers for a relationship: a department, and optionally a person to ask.")
+class Owner:
+    department: Department = graph_field(r.OWNER_DEPARTMENT, "The department that owns it.")
+    contact: str | None = graph_field(Prop("owner_contact"), "A person to ask, when one is named.")
+
+
 @strawberry.type(description="A department of the company, such as Sales (Phòng Kinh doanh) or Accounting.")
 class Department:
     version: int = graph_field(r.VERSION, VERSION_DOC)
@@ -122,6 +178,16 @@ class Relationship:
     flows: list[Flow] = graph_field(r.FLOWS, "Everything that passes between the two, in both directions.")
     flows_connection: Connection[Flow] = graph_field(Page(r.FLOWS), "`flows`, a page at a time, with the total count.")
     examples: list[Scenario] = graph_field(r.EXAMPLES, "The document's example (Ví dụ), told as steps.")
+    source: Citation = graph_field(r.CITATION, SOURCE_DOC + " For a relationship: its summary's sentence.")
+    owner: Owner | None = graph_field(
+        r.OWNER, "Who answers for it (keeps it true, and verifies it): null while nobody does."
+    )
+    verified_at: str | None = graph_field(
+        Prop("verified_at"),
+        "When someone last confirmed that it still says how the two work together (UTC, ISO 8601); null when never. "
+        "It is due again DEPTGRAPH_REVIEW_INTERVAL_DAYS later (see `stale`).",
+    )
+    verified_by: str | None = graph_field(Prop("verified_by"), "Who confirmed it last (the token's name).")
 
 
 @strawberry.type(
@@ -144,6 +210,7 @@ class Flow:
     receiver: Department = graph_field(r.RECEIVER, "The department it goes to.")
     topics: list[Topic] = graph_field(r.TOPICS, "What it is about (pricing, complaints, …).")
     relationship: Relationship = graph_field(r.RELATIONSHIP_OF_FLOW, "The relationship it belongs to.")
+    source: Citation = graph_field(r.CITATION, SOURCE_DOC)
 
 
 @strawberry.type(
@@ -167,6 +234,7 @@ class Goal:
     key: str = graph_field(Prop("key"), "Stable identifier.")
     text: str = graph_field(Text("text"), "The goal, in the document's words.")
     topics: list[Topic] = graph_field(r.TOPICS, "What the goal is about.")
+    source: Citation = graph_field(r.CITATION, SOURCE_DOC)
 
 
 @strawberry.type(description="Something two departments do together.")
@@ -174,6 +242,7 @@ class Activity:
     key: str = graph_field(Prop("key"), "Stable identifier.")
     text: str = graph_field(Text("text"), "The activity, in the document's words.")
     topics: list[Topic] = graph_field(r.TOPICS, "What it is about.")
+    source: Citation = graph_field(r.CITATION, SOURCE_DOC)
 
 
 @strawberry.type(description="One duty of a department's role.")
@@ -181,6 +250,7 @@ class Duty:
     key: str = graph_field(Prop("key"), "Stable identifier.")
     text: str = graph_field(Text("text"), "The duty, in the document's words.")
     topics: list[Topic] = graph_field(r.TOPICS, "What it is about.")
+    source: Citation = graph_field(r.CITATION, SOURCE_DOC)
 
 
 @strawberry.type(description="A department's role within one relationship (Vai trò).")
@@ -215,6 +285,7 @@ class Scenario:
     text: str = graph_field(Text("text"), "The example as the document tells it.")
     steps: list[Step] = graph_field(r.STEPS, "What happens, step by step.")
     relationship: Relationship = graph_field(r.RELATIONSHIP_OF_SCENARIO, "The relationship it illustrates.")
+    source: Citation = graph_field(r.CITATION, SOURCE_DOC)
 
 
 @strawberry.type(description="One step of an example: who does what, for whom, and why.")
@@ -229,6 +300,7 @@ class Step:
     purpose: str | None = graph_field(Text("purpose"), "Why, e.g. 'giải quyết' (to resolve it), if the document says.")
     text: str = graph_field(r.STEP_SENTENCE, "The step as a sentence: actor, action and purpose.")
     topics: list[Topic] = graph_field(r.TOPICS, "What the step is about.")
+    source: Citation = graph_field(r.CITATION, SOURCE_DOC)
 
 
 @strawberry.type(description="Someone who takes part in an example: a department, or the customer.")
@@ -276,6 +348,7 @@ class SearchHit:
         "The departments it concerns, most relevant first: a flow's provider and receiver, a relationship's pair, "
         "a topic's recipients (the one that handles it first), …",
     )
+    source: Citation = graph_field(r.CITATION, SOURCE_DOC + " (No document for departments, topics and parties.)")
 
 
 @strawberry.type(description="One of the principles that make cooperation between departments work.")
@@ -284,6 +357,7 @@ class Principle:
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `share-information`.")
     title: str = graph_field(Text("title"), "The principle in a few words, e.g. 'Chia sẻ thông tin'.")
     text: str = graph_field(Text("text"), "What it asks of departments.")
+    source: Citation = graph_field(r.CITATION, SOURCE_DOC)
 
 
 @strawberry.type(description="A sentence of the document's introduction or conclusion.")
@@ -293,3 +367,4 @@ class Statement:
     section: Section = graph_field(Prop("section"), "INTRODUCTION or CONCLUSION.")
     text: str = graph_field(Text("text"), "The sentence.")
     about: list[Participant] = graph_field(r.MENTIONED, "The departments it speaks of.")
+    source: Citation = graph_field(r.CITATION, SOURCE_DOC)

@@ -11,6 +11,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -23,7 +24,7 @@ from rich.table import Table
 from api.observability import configure_logging
 from deptgraph import __version__
 from deptgraph.settings import Settings, settings_from_environment
-from domain.knowledge import Knowledge
+from domain.knowledge import Knowledge, cited_items
 from graph.connection import local_neo4j, resolve_target
 from graph.database import Database, DatabaseUnavailable
 from graph.local_neo4j import Neo4jProvisioningError, State, Status
@@ -198,10 +199,10 @@ def _with_database(settings: Settings, work: Callable[[Database], Awaitable[T]])
         raise _fail(str(exc)) from exc
 
 
-def _read_seed_files(files: list[Path] | None) -> tuple[list[Path], Knowledge]:
+def _read_seed_files(files: list[Path] | None, documents: Path | None = None) -> tuple[list[Path], Knowledge]:
     paths = files or default_files()
     try:
-        return paths, read_files(paths)
+        return paths, read_files(paths, documents or settings_from_environment().documents_dir)
     except SeedValidationError as exc:
         console.print(f"[bold red]{exc.count} problem(s)[/] in the seed files:", highlight=False)
         for problem in exc.problems:
@@ -304,13 +305,74 @@ def seed(
     _with_database(settings, work)
 
 
+DocumentsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--documents",
+        help="The folder of the source documents the files cite [default: DEPTGRAPH_DOCUMENTS_DIR, the seed/ folder].",
+        file_okay=False,
+    ),
+]
+
+
 @app.command()
-def validate(files: FilesArgument = None) -> None:
+def validate(files: FilesArgument = None, documents: DocumentsOption = None) -> None:
     """Check seed files without touching Neo4j; exit code 1 when anything is wrong.
 
-    Every problem is listed with its file, line and key — for a company's CI."""
-    paths, _ = _read_seed_files(files)
-    out.print(f"{len(paths)} seed file(s) are valid.")
+    Every problem is listed with its file, line and key — for a company's CI. Every citation is
+    checked against its source document: the quote must stand in the file at its span, in its
+    section, so a changed document names each citation it no longer matches."""
+    paths, knowledge = _read_seed_files(files, documents)
+    cited = sum(1 for _, item, _ in cited_items(knowledge) if item.source is not None)
+    out.print(
+        f"{len(paths)} seed file(s) are valid; {cited} citation(s) of {len(knowledge.sources)} source document(s) "
+        "match their documents."
+    )
+
+
+@app.command()
+def cite(
+    files: FilesArgument = None,
+    documents: DocumentsOption = None,
+    source: Annotated[
+        str | None,
+        typer.Option(help="The key of the source to cite uncited items from [default: the one the files define]."),
+    ] = None,
+    write: Annotated[bool, typer.Option("--write", help="Rewrite the files with the citations.")] = False,
+) -> None:
+    """Compute citations: each item without one is cited from its source document (the whole
+    sentences its Vietnamese words stand in, in its relationship's section), and the spans of
+    quotes that moved (the document changed before them) are moved. Quotes the document no longer
+    holds are listed for a person to look at, never rewritten.
+
+    Without --write, says what it would do. Exit code 1 when something needs a person."""
+    from seed.citations import DocumentError
+    from seed.files import cite_files
+
+    paths = files or default_files()
+    try:
+        report = cite_files(paths, documents or settings_from_environment().documents_dir, source)
+    except SeedValidationError as exc:
+        _read_seed_files(paths, documents)  # lists the problems and exits
+        raise _fail(str(exc)) from exc
+    except (DocumentError, ValueError) as exc:
+        raise _fail(str(exc)) from exc
+    for line in report.cited:
+        out.print(f"cite: {line}", highlight=False, markup=False)
+    for line in report.moved:
+        out.print(f"move: {line}", highlight=False, markup=False)
+    for line in report.problems:
+        console.print(f"look: {line}", highlight=False, markup=False)
+    if write:
+        for name, text in report.texts.items():
+            Path(name).write_text(text, encoding="utf-8")
+    verb = "rewrote" if write else "would rewrite"
+    out.print(
+        f"{len(report.cited)} cited, {len(report.moved)} moved, {len(report.problems)} to look at; "
+        f"{verb} {len(report.texts)} file(s)." + ("" if write or not report.texts else " Run again with --write.")
+    )
+    if report.problems:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -343,8 +405,8 @@ def check(
     repair: Annotated[bool, typer.Option("--fix", help="Apply the safe repairs (audited), then check again.")] = False,
 ) -> None:
     """Check the graph like fsck: report every broken invariant (counts and ends of relationships,
-    one relationship per pair, flows between their relationship's departments, keys, what export
-    needs, the audit trail against the graph).
+    one relationship per pair, flows between their relationship's departments, keys, citations that
+    name a source document the graph holds, what export needs, the audit trail against the graph).
 
     Exit code: 0 clean, 1 problems found (after --fix: problems left), 2 the check could not run.
     For CI and cron."""
@@ -371,6 +433,65 @@ def check(
     out.print("By invariant: " + ", ".join(f"{name} {n}" for name, n in by_invariant(problems).items()))
     if any(p.fixable for p in problems) and not repair:
         out.print("Some can be repaired safely: deptgraph check --fix")
+    raise typer.Exit(1)
+
+
+@app.command()
+def stale(
+    older_than: Annotated[
+        int | None,
+        typer.Option(
+            "--older-than",
+            min=1,
+            max=36_500,
+            help="Due this many days after the last verification [default: DEPTGRAPH_REVIEW_INTERVAL_DAYS, 180].",
+        ),
+    ] = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option("--as-of", help="Check as of this moment instead of now (ISO 8601; UTC unless it says)."),
+    ] = None,
+) -> None:
+    """List the relationships due for review — never verified, or last verified more than the
+    review interval ago — with who answers for each and when it was last verified.
+
+    Exit code: 0 nothing is due, 1 something is (for a scheduled job that should tell someone),
+    2 the graph could not be read. `verifyRelationship` (GraphQL, editors) records a verification."""
+    from graph.review import overdue
+
+    settings = settings_from_environment()
+    days = older_than or settings.review_interval_days
+    moment = as_of if as_of is not None else datetime.now(UTC)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        due = _with_database(settings, lambda db: overdue(db, moment, days))
+    except typer.Exit as exc:
+        raise typer.Exit(2) from exc
+    when = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if not due:
+        out.print(f"Nothing is due for review as of {when} (interval: {days} days).")
+        return
+    table = Table(
+        "relationship",
+        "owner",
+        "contact",
+        "last verified",
+        "by",
+        "overdue",
+        title=(f"{len(due)} relationship(s) due for review as of {when} (interval: {days} days)"),
+        title_justify="left",
+    )
+    for item in due:
+        days_late = item.days_overdue(moment)
+        table.add_row(
+            f"{item.title_en} ({item.key})",
+            f"{item.owner_en} ({item.owner})" if item.owner else "(nobody)",
+            item.contact or "·",
+            item.verified_at or "never",
+            item.verified_by or "·",
+            "never verified" if days_late is None else f"{days_late} day(s)",
+        )
+    out.print(table)
     raise typer.Exit(1)
 
 

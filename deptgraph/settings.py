@@ -108,6 +108,11 @@ class Settings(BaseSettings):
     # Front-end packages (GraphiQL, Cytoscape.js), installed from package-lock.json by `make`.
     assets_dir: Path = Path(__file__).resolve().parents[1] / "node_modules"
     queries_dir: Path = Path(__file__).resolve().parents[1] / "queries"
+    # Where the source documents the seed files cite are (a source's `file` is relative to it).
+    documents_dir: Path = Path(__file__).resolve().parents[1] / "seed"
+    # Relationships are due for review (`stale`, `deptgraph stale`) this many days after their last
+    # verification; one never verified is due at once.
+    review_interval_days: int = Field(default=180, ge=1, le=36_500)
 
     @field_validator("neo4j_uri", mode="before")
     @classmethod

@@ -9,7 +9,13 @@ Rules every document obeys (checked here, reported with file, line and key by `s
   is not empty, is plain and visible (names, aliases and titles on one line; see `_refused`), and
   is stored in Unicode NFC;
 * keys are slugs (`accounting`, `sales-to-accounting-revenue`), unique per kind;
-* every reference (a flow's provider, a step's actor, a topic) names something that exists.
+* every reference (a flow's provider, a step's actor, a topic, a citation's document, a
+  relationship's owner) names something that exists.
+
+Where knowledge comes from: a `Source` is a document (the company's own text), and every item
+taken from one carries a `Citation` — the section it is in, the sentence it rests on in the
+document's own words, and where that sentence stands in the file (`seed.citations` computes and
+checks them against the document itself).
 """
 
 from __future__ import annotations
@@ -189,6 +195,63 @@ class Section(StrEnum):
     CONCLUSION = "conclusion"
 
 
+# --- where knowledge comes from ---------------------------------------------------------------
+
+# A document's file, relative to the documents folder: plain path segments, no `..`, no absolute
+# path, a `.txt` file (the documents are plain UTF-8 text).
+DOCUMENT_PATH = r"^(?:[A-Za-z0-9_][A-Za-z0-9._-]*/){0,8}[A-Za-z0-9_][A-Za-z0-9._-]*\.txt$"
+ISO_DATE = r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$"
+MAX_OFFSET = 10_000_000  # no document is longer (seed.citations reads at most 10 MB)
+
+
+class Source(Strict):
+    """A document the knowledge comes from: the company's own text, kept as a plain UTF-8 file."""
+
+    key: Key
+    title: Line = Field(description="The document's title, in both languages.")
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] = Field(
+        description="The language the document is written in (ISO 639, e.g. `vi`): its quotes are in it."
+    )
+    version: Annotated[str, BeforeValidator(_clean_line), StringConstraints(min_length=1, max_length=100)] = Field(
+        description="Which version of the document this is, as the company names it (e.g. `1`, `2026-Q4`)."
+    )
+    date: Annotated[str, StringConstraints(pattern=ISO_DATE)] | None = Field(
+        default=None, description="The date of that version (YYYY-MM-DD)."
+    )
+    file: Annotated[str, StringConstraints(pattern=DOCUMENT_PATH, max_length=300)] = Field(
+        description="The file, relative to the documents folder (DEPTGRAPH_DOCUMENTS_DIR; by default the seed/ "
+        "folder), e.g. `source-document.vi.txt`."
+    )
+
+
+class Citation(Strict):
+    """Where an item comes from: the sentence of a source document it rests on, in the document's own
+    words, and where that sentence stands in the file (character offsets into the file read as UTF-8
+    and normalised to NFC; `end` is exclusive)."""
+
+    document: Key = Field(description="The key of the source document.")
+    section: LineText | None = Field(
+        default=None,
+        description="The heading of the section it is in, without its colon (e.g. '3. Phòng Kinh doanh và Phòng "
+        "Kế toán'); none for the opening paragraph, before the first heading.",
+    )
+    quote: NonEmptyText = Field(description="The sentence it rests on, exactly as the document writes it.")
+    start: int = Field(ge=0, le=MAX_OFFSET, description="Where the quote starts in the file (characters).")
+    end: int = Field(gt=0, le=MAX_OFFSET, description="Where the quote ends in the file (characters, exclusive).")
+
+    @model_validator(mode="after")
+    def _span_fits_quote(self) -> Citation:
+        if self.end - self.start != len(self.quote):
+            raise ValueError(
+                f"the span {self.start}–{self.end} is {self.end - self.start} characters long, but the quote has "
+                f"{len(self.quote)}"
+            )
+        return self
+
+
+CITATION_DOC = "Where it comes from in a source document (none for what was added through the API)."
+
+
 class Named(Strict):
     """Something people look up by name: its names are short."""
 
@@ -228,6 +291,7 @@ class Goal(Strict):
     text: Text = Field(description="The text, in both languages.")
     topics: KeyList = Field(default=[], description="Keys of the topics it is about.")
     concerns: KeyList = Field(default=[], description="Keys of outside parties it concerns (customer).")
+    source: Citation | None = Field(default=None, description=CITATION_DOC)
 
 
 class Duty(Strict):
@@ -235,6 +299,7 @@ class Duty(Strict):
     text: Text = Field(description="The text, in both languages.")
     topics: KeyList = Field(default=[], description="Keys of the topics it is about.")
     concerns: KeyList = Field(default=[], description="Keys of outside parties it concerns (customer).")
+    source: Citation | None = Field(default=None, description=CITATION_DOC)
 
 
 class Role(Strict):
@@ -251,6 +316,7 @@ class Activity(Strict):
     text: Text = Field(description="The text, in both languages.")
     topics: KeyList = Field(default=[], description="Keys of the topics it is about.")
     concerns: KeyList = Field(default=[], description="Keys of outside parties it concerns (customer).")
+    source: Citation | None = Field(default=None, description=CITATION_DOC)
 
 
 class Flow(Strict):
@@ -264,6 +330,7 @@ class Flow(Strict):
     purpose: Text | None = Field(default=None, description="Why: the document's 'để …' (so that …).")
     statement: Text | None = Field(default=None, description="The document's sentence it comes from, if any.")
     topics: KeyList = Field(default=[], description="Keys of the topics it is about.")
+    source: Citation | None = Field(default=None, description=CITATION_DOC)
 
     @model_validator(mode="after")
     def _two_sides(self) -> Flow:
@@ -280,6 +347,7 @@ class Step(Strict):
     recipient: Key | None = Field(default=None, description="Who receives it: a department or party key.")
     purpose: Text | None = Field(default=None, description="Why, if the document says.")
     topics: KeyList = Field(default=[], description="Keys of the topics it is about.")
+    source: Citation | None = Field(default=None, description=CITATION_DOC)
 
 
 class Scenario(Strict):
@@ -289,6 +357,26 @@ class Scenario(Strict):
     title: Line = Field(description="A short title, in both languages.")
     text: Text = Field(description="The text, in both languages.")
     steps: list[Step] = Field(min_length=1, description="What happens, in order.")
+    source: Citation | None = Field(default=None, description=CITATION_DOC)
+
+
+# A moment, as deptgraph stores them: UTC, to the second ("2026-12-01T09:30:00Z"), so that moments
+# compare as text and a file shows them the same way every time.
+MOMENT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
+
+
+class Owner(Strict):
+    """Who answers for a relationship: a department, and optionally a person to ask."""
+
+    department: Key = Field(description="The department that owns it (a key).")
+    contact: NameText | None = Field(default=None, description="A person to ask (a name or an address).")
+
+
+class Verification(Strict):
+    """Someone looked at a relationship and confirmed it still says how the two work together."""
+
+    at: Annotated[str, StringConstraints(pattern=MOMENT)] = Field(description="When (UTC, e.g. 2026-12-01T09:30:00Z).")
+    by: NameText = Field(description="Who (the name of the token that recorded it).")
 
 
 class Relationship(Strict):
@@ -305,12 +393,20 @@ class Relationship(Strict):
     activities: list[Activity] = Field(default=[], description="What they do together.")
     flows: list[Flow] = Field(default=[], description="What passes between them.")
     examples: list[Scenario] = Field(default=[], description="Examples, as steps.")
+    source: Citation | None = Field(default=None, description=CITATION_DOC + " Its summary's sentence.")
+    owner: Owner | None = Field(
+        default=None,
+        description="Who answers for it: a department, and optionally a person to ask. Through the API, an update "
+        "that leaves it out keeps the owner it has.",
+    )
+    verified: Verification | None = Field(default=None, description="When someone last confirmed it, and who.")
 
 
 class Principle(Strict):
     key: Key
     title: Line = Field(description="A short title, in both languages.")
     text: Text = Field(description="The text, in both languages.")
+    source: Citation | None = Field(default=None, description=CITATION_DOC)
 
 
 class Statement(Strict):
@@ -320,11 +416,13 @@ class Statement(Strict):
     section: Section = Field(description="Introduction or conclusion.")
     text: Text = Field(description="The text, in both languages.")
     about: KeyList = Field(default=[], description="Keys of the departments or parties it speaks of.")
+    source: Citation | None = Field(default=None, description=CITATION_DOC)
 
 
 class Knowledge(Strict):
     """A seed document. Every section is optional; files are merged section by section."""
 
+    sources: list[Source] = []
     departments: list[Department] = []
     parties: list[Party] = []
     topics: list[Topic] = []
@@ -350,6 +448,8 @@ Location = tuple[str | int, ...]  # a path into a document, as pydantic reports 
 
 def defined_keys(doc: Knowledge) -> Iterator[tuple[str, str, Location]]:
     """Every (kind, key, location) the document defines."""
+    for i, source in enumerate(doc.sources):
+        yield "source", source.key, ("sources", i, "key")
     for i, d in enumerate(doc.departments):
         yield "department", d.key, ("departments", i, "key")
     for i, p in enumerate(doc.parties):
@@ -377,11 +477,41 @@ def defined_keys(doc: Knowledge) -> Iterator[tuple[str, str, Location]]:
         yield "statement", statement.key, ("statements", i, "key")
 
 
+# Everything that can carry a citation, and the kind of thing it is.
+Cited = Goal | Duty | Activity | Flow | Scenario | Step | Relationship | Principle | Statement
+
+
+def cited_items(doc: Knowledge) -> Iterator[tuple[Location, Cited, str]]:
+    """Every item that can come from a document: (location, item, what it is, e.g. "flow 'x'"),
+    in the order the files hold them."""
+    for i, r in enumerate(doc.relationships):
+        at: Location = ("relationships", i)
+        yield at, r, f"relationship '{r.key}'"
+        for j, g in enumerate(r.goals):
+            yield (*at, "goals", j), g, f"goal '{g.key}'"
+        for j, role in enumerate(r.roles):
+            for n, duty in enumerate(role.duties):
+                yield (*at, "roles", j, "duties", n), duty, f"duty '{duty.key}'"
+        for j, a in enumerate(r.activities):
+            yield (*at, "activities", j), a, f"activity '{a.key}'"
+        for j, f in enumerate(r.flows):
+            yield (*at, "flows", j), f, f"flow '{f.key}'"
+        for j, s in enumerate(r.examples):
+            yield (*at, "examples", j), s, f"scenario '{s.key}'"
+            for n, step in enumerate(s.steps):
+                yield (*at, "examples", j, "steps", n), step, f"scenario '{s.key}' step {n + 1}"
+    for i, p in enumerate(doc.principles):
+        yield ("principles", i), p, f"principle '{p.key}'"
+    for i, st in enumerate(doc.statements):
+        yield ("statements", i), st, f"statement '{st.key}'"
+
+
 # Which kinds a reference may name.
 DEPARTMENT = ("department",)
 PARTICIPANT = ("department", "party")
 TOPIC = ("topic",)
 PARTY = ("party",)
+SOURCE = ("source",)
 
 
 def references(doc: Knowledge) -> Iterator[tuple[str, tuple[str, ...], Location, str]]:
@@ -425,6 +555,12 @@ def references(doc: Knowledge) -> Iterator[tuple[str, tuple[str, ...], Location,
     for i, st in enumerate(doc.statements):
         for n, key in enumerate(st.about):
             yield key, PARTICIPANT, ("statements", i, "about", n), f"statement '{st.key}'"
+    for loc, item, what in cited_items(doc):
+        if item.source is not None:
+            yield item.source.document, SOURCE, (*loc, "source", "document"), what
+    for i, r in enumerate(doc.relationships):
+        if r.owner is not None:
+            yield r.owner.department, DEPARTMENT, ("relationships", i, "owner", "department"), f"relationship '{r.key}'"
 
 
 def outsiders(relationship: Relationship) -> Iterator[tuple[Location, str, str]]:

@@ -4,7 +4,8 @@ The invariants come from the graph's shape (`graph.shape`: what each node owns a
 it, which labels each relationship joins) and from the model (a relationship joins two distinct
 departments, no other relationship joins the same two; a flow runs between its relationship's
 departments; departments and parties share one set of keys, and no two of them answer to the
-same name; every node can be exported, i.e. passes the seed files' own checks), plus the audit
+same name; every citation names a source document the graph holds; every node can be exported,
+i.e. passes the seed files' own checks), plus the audit
 trail: the last record of each node must describe the node as the graph holds it.
 
 Each problem says what is wrong, where, and whether `--fix` may repair it. Safe repairs only:
@@ -28,7 +29,21 @@ from graph.audit import Audit, write_audit
 from graph.database import Database, GraphLock
 from graph.model import Link, NodeRecord
 from graph.records import from_records
-from graph.shape import BETWEEN, EDGES, HAS_ROLE, INCLUDES, LABELS, OF, PROVIDES, TO, Label, Owner, is_part, types
+from graph.shape import (
+    BETWEEN,
+    CITED,
+    EDGES,
+    HAS_ROLE,
+    INCLUDES,
+    LABELS,
+    OF,
+    PROVIDES,
+    TO,
+    Label,
+    Owner,
+    is_part,
+    types,
+)
 from graph.store import normalized, read_records
 
 CHECK_ACTOR = "deptgraph check"
@@ -51,19 +66,22 @@ async def _counts(db: Database) -> list[Problem]:
     """Every node owns exactly as many relationships of each kind as the shape says."""
     problems = []
     for edge in EDGES:
-        if edge.exactly is None:
+        if edge.exactly is None and edge.at_most is None:
             continue
+        wrong = "c <> $exactly" if edge.exactly is not None else "c > $at_most"
         for label in sorted(edge.owner_labels()):
             pattern = f"(n)-[:{edge.type}]->()" if edge.owner is Owner.START else f"(n)<-[:{edge.type}]-()"
             rows = await db.read(
-                f"MATCH (n:{label}) WITH n, COUNT {{ {pattern} }} AS c WHERE c <> $exactly "
+                f"MATCH (n:{label}) WITH n, COUNT {{ {pattern} }} AS c WHERE {wrong} "
                 "RETURN coalesce(n.key, elementId(n)) AS key, c",
                 exactly=edge.exactly,
+                at_most=edge.at_most,
             )
             for row in rows:
                 orphan = edge.part and edge.owner is Owner.END and row["c"] == 0
                 verb = "is part of" if edge.part else "has"
-                what = f"{verb} {row['c']} `{edge.type}` relationship(s), not {edge.exactly}"
+                wanted = edge.exactly if edge.exactly is not None else f"at most {edge.at_most}"
+                what = f"{verb} {row['c']} `{edge.type}` relationship(s), not {wanted}"
                 if orphan:
                     what += ": its entity is gone, so nothing can show it"
                 problems.append(Problem(f"{edge.type.lower()}-count", label, row["key"], what, fixable=orphan))
@@ -131,6 +149,7 @@ async def _model(db: Database) -> list[Problem]:
         for row in roles
     ]  # fmt: skip
     problems += await _one_per_name(db)
+    problems += await _citations(db)
     shared = await db.read("MATCH (d:Department), (p:Party {key: d.key}) RETURN d.key AS key")
     problems += [Problem("participant-key", "Party", row["key"], "has the key of a department") for row in shared]
     unkeyed = await db.read(
@@ -147,6 +166,23 @@ async def _model(db: Database) -> list[Problem]:
     if states[0]["n"] > 1:
         problems.append(Problem("graph-state", "GraphState", "graph", f"exists {states[0]['n']} times, not once"))
     return problems
+
+
+async def _citations(db: Database) -> list[Problem]:
+    """Every citation names a source document the graph holds."""
+    rows = await db.read(
+        "MATCH (n) WHERE any(l IN labels(n) WHERE l IN $cited) AND n.source_document IS NOT NULL "
+        f"AND NOT EXISTS {{ MATCH (:{Label.SOURCE} {{key: n.source_document}}) }} "
+        "RETURN [l IN labels(n) WHERE l IN $cited][0] AS label, coalesce(n.key, elementId(n)) AS key, "
+        "n.source_document AS source ORDER BY label, key",
+        cited=list(CITED),
+    )
+    return [
+        Problem("citation-source", row["label"], row["key"],
+                f"cites the source document '{row['source']}', which the graph does not hold: seed the files that "
+                "define it (or the item's own files again)")
+        for row in rows
+    ]  # fmt: skip
 
 
 async def _one_per_name(db: Database) -> list[Problem]:

@@ -22,7 +22,7 @@ OWNED: dict[str, tuple[tuple[str, bool], ...]] = {
 SYSTEM_PROPERTIES = frozenset({"key", "version"})
 
 # Labels whose text the full-text search covers, and the properties it reads.
-SEARCHABLE_LABELS = tuple(label for label in LABELS if label is not Label.ROLE)
+SEARCHABLE_LABELS = tuple(label for label in LABELS if label not in (Label.ROLE, Label.SOURCE))
 SEARCHABLE_PROPERTIES = tuple(
     f"{name}_{lang}"
     for name in ("name", "aliases", "title", "summary", "text", "purpose", "statement", "action")

@@ -54,6 +54,7 @@ from graph.shape import (
     INCLUDES,
     MENTIONS,
     OF,
+    OWNED_BY,
     PROVIDES,
     RECIPIENT,
     TO,
@@ -148,6 +149,37 @@ TOPICS_EXAMPLES = Derived(
 TOPIC_EXAMPLES = Related(
     (into(ABOUT, Label.STEP), into(HAS_STEP, Label.SCENARIO)), order=(Order.POSITION,), distinct=True
 )
+
+# --- where things come from, and who answers for them -----------------------------------------
+
+# An item's citation is kept on the item itself (`source_*` properties, graph.shape): the
+# `Citation` object is the item, seen for those properties.
+CITATION = Derived("the item's citation", "UNWIND [{p}] AS {c}", single=True)
+CITED_DOCUMENT = Derived(
+    "the source document a citation names", "MATCH ({c}:Source {{key: {p}.source_document}})", single=True
+)
+
+
+def _creation(field: str) -> Computed:
+    """What the audit trail says about the item's creation (the newest, should its key have been
+    reused): who made it, or when. Seeded items have none (the first seed is the baseline)."""
+    return Computed(
+        lambda n, _: (
+            f"HEAD(COLLECT {{ MATCH ({n}_x:Change {{key: {n}.key}}) WHERE {n}_x.label IN labels({n}) "
+            f"AND {n}_x.before IS NULL RETURN {n}_x.{field} ORDER BY {n}_x.id DESC LIMIT 1 }})"
+        ),
+        description=f"the {field} of the audit record that created it",
+    )
+
+
+ADDED_BY = _creation("actor")
+ADDED_AT = _creation("at")
+# A relationship's owner, as an object of its own: the relationship, when it has one.
+OWNER = Derived(
+    "the relationship's owner", "UNWIND [{p}] AS {c} WITH {c} WHERE EXISTS {{ ({c})-[:" + OWNED_BY.type + "]->() }}",
+    single=True,
+)  # fmt: skip
+OWNER_DEPARTMENT = Related((out(OWNED_BY, Label.DEPARTMENT),), single=True)
 
 # --- derived relations (more than a path) -----------------------------------------------------
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from domain.knowledge import (
     Activity,
+    Citation,
     Department,
     Duty,
     Flow,
@@ -23,6 +24,7 @@ from domain.knowledge import (
     Relationship,
     Role,
     Scenario,
+    Source,
     Statement,
     Text,
     Topic,
@@ -45,6 +47,7 @@ from graph.shape import (
     INCLUDES,
     MENTIONS,
     OF,
+    OWNED_BY,
     PROVIDES,
     RECIPIENT,
     TO,
@@ -56,6 +59,44 @@ from graph.terms import forms
 
 def texts(name: str, text: Text | None) -> dict[str, str]:
     return {} if text is None else {f"{name}_vi": text.vi, f"{name}_en": text.en}
+
+
+def _present(props: dict[str, Any]) -> dict[str, Any]:
+    """Properties without the absent ones: Neo4j stores no nulls, and a stored record is compared
+    with a wanted one."""
+    return {name: value for name, value in props.items() if value is not None}
+
+
+def cited(citation: Citation | None) -> dict[str, Any]:
+    """A citation as node properties (`graph.shape.CITATION_PROPERTIES`); none without one."""
+    if citation is None:
+        return {}
+    return _present(
+        {
+            "source_document": citation.document,
+            "source_section": citation.section,
+            "source_quote": citation.quote,
+            "source_start": citation.start,
+            "source_end": citation.end,
+        }
+    )
+
+
+def source_record(source: Source, position: int) -> NodeRecord:
+    return NodeRecord(
+        L.SOURCE,
+        source.key,
+        _present(
+            {
+                "position": position,
+                **texts("title", source.title),
+                "language": source.language,
+                "document_version": source.version,  # (`version` is the node's own)
+                "date": source.date,
+                "file": source.file,
+            }
+        ),
+    )
 
 
 def _links(edge: Edge, label: str, keys: Iterable[str]) -> list[Link]:
@@ -88,12 +129,26 @@ def _tagged(item: Goal | Duty | Activity) -> list[Link]:
 
 def relationship_records(rel: Relationship, position: int, participants: Mapping[str, str]) -> list[NodeRecord]:
     """The relationship node and everything nested in it. `participants`: key → label."""
+    owner = rel.owner
     records = [
         NodeRecord(
             L.RELATIONSHIP,
             rel.key,
-            {"position": position, **texts("title", rel.title), **texts("summary", rel.summary)},
-            tuple(_links(BETWEEN, L.DEPARTMENT, rel.departments)),
+            _present(
+                {
+                    "position": position,
+                    **texts("title", rel.title),
+                    **texts("summary", rel.summary),
+                    **cited(rel.source),
+                    "owner_contact": owner.contact if owner else None,
+                    "verified_at": rel.verified.at if rel.verified else None,
+                    "verified_by": rel.verified.by if rel.verified else None,
+                }
+            ),
+            tuple(
+                _links(BETWEEN, L.DEPARTMENT, rel.departments)
+                + _links(OWNED_BY, L.DEPARTMENT, [owner.department] if owner else [])
+            ),
         )
     ]
     for i, goal in enumerate(rel.goals):
@@ -101,7 +156,7 @@ def relationship_records(rel: Relationship, position: int, participants: Mapping
             NodeRecord(
                 L.GOAL,
                 goal.key,
-                {"position": i, **texts("text", goal.text)},
+                {"position": i, **texts("text", goal.text), **cited(goal.source)},
                 (_parent(HAS_GOAL, L.RELATIONSHIP, rel.key), *_tagged(goal)),
             )
         )
@@ -112,7 +167,7 @@ def relationship_records(rel: Relationship, position: int, participants: Mapping
             NodeRecord(
                 L.ACTIVITY,
                 activity.key,
-                {"position": i, **texts("text", activity.text)},
+                {"position": i, **texts("text", activity.text), **cited(activity.source)},
                 (_parent(COOPERATES_ON, L.RELATIONSHIP, rel.key), *_tagged(activity)),
             )
         )
@@ -141,7 +196,7 @@ def role_records(relationship: str, role: Role, position: int) -> list[NodeRecor
             NodeRecord(
                 L.DUTY,
                 duty.key,
-                {"position": i, **texts("text", duty.text)},
+                {"position": i, **texts("text", duty.text), **cited(duty.source)},
                 (_parent(HAS_DUTY, L.ROLE, key), *_tagged(duty)),
             )
         )
@@ -158,6 +213,7 @@ def flow_record(relationship: str, flow: Flow, position: int) -> NodeRecord:
             **texts("text", flow.text),
             **texts("purpose", flow.purpose),
             **texts("statement", flow.statement),
+            **cited(flow.source),
         },
         (
             _parent(INCLUDES, L.RELATIONSHIP, relationship),
@@ -179,6 +235,7 @@ def scenario_records(
                 "position": position,
                 **texts("title", scenario.title),
                 **texts("text", scenario.text),
+                **cited(scenario.source),
             },
             (_parent(HAS_EXAMPLE, L.RELATIONSHIP, relationship),),
         )
@@ -195,7 +252,7 @@ def scenario_records(
             NodeRecord(
                 L.STEP,
                 step_key(scenario.key, i + 1),
-                {"position": i, **texts("action", step.action), **texts("purpose", step.purpose)},
+                {"position": i, **texts("action", step.action), **texts("purpose", step.purpose), **cited(step.source)},
                 tuple(links),
             )
         )
@@ -206,7 +263,12 @@ def principle_record(principle: Principle, position: int) -> NodeRecord:
     return NodeRecord(
         L.PRINCIPLE,
         principle.key,
-        {"position": position, **texts("title", principle.title), **texts("text", principle.text)},
+        {
+            "position": position,
+            **texts("title", principle.title),
+            **texts("text", principle.text),
+            **cited(principle.source),
+        },
     )
 
 
@@ -214,7 +276,12 @@ def statement_record(statement: Statement, position: int, participants: Mapping[
     return NodeRecord(
         L.STATEMENT,
         statement.key,
-        {"position": position, "section": statement.section.value, **texts("text", statement.text)},
+        {
+            "position": position,
+            "section": statement.section.value,
+            **texts("text", statement.text),
+            **cited(statement.source),
+        },
         tuple(Link(MENTIONS.type, True, participants[key], key, i) for i, key in enumerate(statement.about)),
     )
 
@@ -222,7 +289,7 @@ def statement_record(statement: Statement, position: int, participants: Mapping[
 def to_records(knowledge: Knowledge) -> list[NodeRecord]:
     """Every node record of a (validated) document."""
     participants = {d.key: L.DEPARTMENT for d in knowledge.departments} | {p.key: L.PARTY for p in knowledge.parties}
-    records: list[NodeRecord] = []
+    records: list[NodeRecord] = [source_record(s, i) for i, s in enumerate(knowledge.sources)]
     records += [named_record(L.DEPARTMENT, d, i) for i, d in enumerate(knowledge.departments)]
     records += [named_record(L.PARTY, p, i) for i, p in enumerate(knowledge.parties)]
     records += [named_record(L.TOPIC, t, i) for i, t in enumerate(knowledge.topics)]
@@ -260,6 +327,20 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None and v != []}
 
 
+def _citation(props: Mapping[str, Any]) -> dict[str, Any] | None:
+    if props.get("source_document") is None:
+        return None
+    return _clean(
+        {
+            "document": props.get("source_document"),
+            "section": props.get("source_section"),
+            "quote": props.get("source_quote"),
+            "start": props.get("source_start"),
+            "end": props.get("source_end"),
+        }
+    )
+
+
 def from_records(records: Iterable[NodeRecord]) -> Knowledge:
     """The document the records describe; validated, so a broken graph fails loudly here."""
     by_label: dict[str, list[NodeRecord]] = defaultdict(list)
@@ -289,6 +370,7 @@ def from_records(records: Iterable[NodeRecord]) -> Knowledge:
                 "text": _text(record.props, "text"),
                 "topics": _targets(record, ABOUT),
                 "concerns": _targets(record, CONCERNS),
+                "source": _citation(record.props),
             }
         )
 
@@ -311,12 +393,13 @@ def from_records(records: Iterable[NodeRecord]) -> Knowledge:
                     "purpose": _text(f.props, "purpose"),
                     "statement": _text(f.props, "statement"),
                     "topics": _targets(f, ABOUT),
+                    "source": _citation(f.props),
                 }
             )
             for f in children(L.FLOW, INCLUDES, r.key)
         ]
         examples = [
-            {
+            _clean({
                 "key": s.key,
                 "title": _text(s.props, "title"),
                 "text": _text(s.props, "text"),
@@ -328,13 +411,17 @@ def from_records(records: Iterable[NodeRecord]) -> Knowledge:
                             "recipient": _target(step, RECIPIENT),
                             "purpose": _text(step.props, "purpose"),
                             "topics": _targets(step, ABOUT),
+                            "source": _citation(step.props),
                         }
                     )
                     for step in children(L.STEP, HAS_STEP, s.key)
                 ],
-            }
+                "source": _citation(s.props),
+            })
             for s in children(L.SCENARIO, HAS_EXAMPLE, r.key)
-        ]
+        ]  # fmt: skip
+        owner = _target(r, OWNED_BY)
+        verified = _clean({"at": r.props.get("verified_at"), "by": r.props.get("verified_by")})
         return _clean(
             {
                 "key": r.key,
@@ -346,17 +433,40 @@ def from_records(records: Iterable[NodeRecord]) -> Knowledge:
                 "activities": [tagged(a) for a in children(L.ACTIVITY, COOPERATES_ON, r.key)],
                 "flows": flows,
                 "examples": examples,
+                "source": _citation(r.props),
+                "owner": _clean({"department": owner, "contact": r.props.get("owner_contact")}) or None,
+                "verified": verified or None,
             }
         )
 
     return Knowledge.model_validate(
         {
+            "sources": [
+                _clean(
+                    {
+                        "key": s.key,
+                        "title": _text(s.props, "title"),
+                        "language": s.props.get("language"),
+                        "version": s.props.get("document_version"),
+                        "date": s.props.get("date"),
+                        "file": s.props.get("file"),
+                    }
+                )
+                for s in by_label[L.SOURCE]
+            ],
             "departments": [named(d) for d in by_label[L.DEPARTMENT]],
             "parties": [named(p) for p in by_label[L.PARTY]],
             "topics": [named(t) for t in by_label[L.TOPIC]],
             "relationships": [relationship(r) for r in by_label[L.RELATIONSHIP]],
             "principles": [
-                {"key": p.key, "title": _text(p.props, "title"), "text": _text(p.props, "text")}
+                _clean(
+                    {
+                        "key": p.key,
+                        "title": _text(p.props, "title"),
+                        "text": _text(p.props, "text"),
+                        "source": _citation(p.props),
+                    }
+                )
                 for p in by_label[L.PRINCIPLE]
             ],
             "statements": [
@@ -366,6 +476,7 @@ def from_records(records: Iterable[NodeRecord]) -> Knowledge:
                         "section": s.props.get("section"),
                         "text": _text(s.props, "text"),
                         "about": _targets(s, MENTIONS),
+                        "source": _citation(s.props),
                     }
                 )
                 for s in by_label[L.STATEMENT]

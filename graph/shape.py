@@ -38,6 +38,7 @@ class Label(StrEnum):
     STEP = "Step"
     PRINCIPLE = "Principle"
     STATEMENT = "Statement"
+    SOURCE = "Source"  # a document knowledge comes from (items cite it by key)
 
 
 class OnDelete(Enum):
@@ -71,6 +72,8 @@ class Edge:
     # How many of these each owner has: exactly one (a flow's provider), two (a relationship's
     # departments), or any number (None: a flow's topics).
     exactly: int | None = None
+    # Or at most this many (a relationship's owner: none or one).
+    at_most: int | None = None
 
     def __str__(self) -> str:
         return self.type
@@ -115,16 +118,24 @@ CONCERNS = Edge(
     on_delete=OnDelete.UNLINK,
 )  # fmt: skip
 MENTIONS = Edge("MENTIONS", _labels(L.STATEMENT), PARTICIPANTS, Owner.START, ordered=True, on_delete=OnDelete.UNLINK)
+# Who answers for a relationship; a department that goes leaves the relationship without an owner.
+OWNED_BY = Edge(
+    "OWNED_BY", _labels(L.RELATIONSHIP), _labels(L.DEPARTMENT), Owner.START, on_delete=OnDelete.UNLINK, at_most=1
+)
 
 EDGES: tuple[Edge, ...] = (
     BETWEEN, HAS_GOAL, HAS_ROLE, OF, HAS_DUTY, COOPERATES_ON, INCLUDES, PROVIDES, TO,
-    HAS_EXAMPLE, HAS_STEP, ACTOR, RECIPIENT, ABOUT, CONCERNS, MENTIONS,
+    HAS_EXAMPLE, HAS_STEP, ACTOR, RECIPIENT, ABOUT, CONCERNS, MENTIONS, OWNED_BY,
 )  # fmt: skip
 EDGE_BY_TYPE = {edge.type: edge for edge in EDGES}
 LABELS: tuple[Label, ...] = tuple(Label)
 
 # Things people name and look up by name (keys, names and aliases in both languages).
 NAMED = (L.DEPARTMENT, L.PARTY, L.TOPIC)
+# Things that can come from a source document: their citation is kept in the properties named
+# `source_<field>` (`source_document` holds the source's key).
+CITED = (L.RELATIONSHIP, L.GOAL, L.DUTY, L.ACTIVITY, L.FLOW, L.SCENARIO, L.STEP, L.PRINCIPLE, L.STATEMENT)
+CITATION_PROPERTIES = ("source_document", "source_section", "source_quote", "source_start", "source_end")
 
 
 def owned(label: Label) -> tuple[tuple[Edge, bool], ...]:

@@ -39,8 +39,10 @@ from graph.model import OWNED, SYSTEM_PROPERTIES, Link, NodeRecord, identifier
 from graph.shape import (
     BETWEEN,
     CHILD_EDGES,
+    CITATION_PROPERTIES,
     INCLUDES,
     OF,
+    OWNED_BY,
     PART_EDGES,
     PROVIDES,
     REFERENCES,
@@ -503,7 +505,10 @@ def _with_position(record: NodeRecord, position: int) -> NodeRecord:
 
 def _without_links_to(node: StoredNode, doomed: set[tuple[str, str]]) -> NodeRecord:
     links = tuple(link for link in node.record.links if (link.target_label, link.target_key) not in doomed)
-    return normalized(NodeRecord(node.record.label, node.record.key, node.record.props, links))
+    props = dict(node.record.props)
+    if not any(link.type == OWNED_BY.type for link in links):
+        props.pop("owner_contact", None)  # the contact was the owner's: a relationship without one has neither
+    return normalized(NodeRecord(node.record.label, node.record.key, props, links))
 
 
 # --- the change -------------------------------------------------------------------------------
@@ -534,13 +539,39 @@ async def _deletion(tx: Tx, change: Change, before: list[StoredNode], plan: Plan
     return audit
 
 
+# What an edit through the API keeps as it was: where each item comes from (its citation: the
+# document says what it says, whoever rewords the item) and a relationship's last verification
+# (recorded by `verifyRelationship` only). A relationship's owner too, when the input leaves it out.
+KEPT = (*CITATION_PROPERTIES, "verified_at", "verified_by")
+
+
+def _keeping(before: list[StoredNode], after: list[NodeRecord]) -> list[NodeRecord]:
+    """`after`, with what an edit keeps copied from the nodes it had before (by label and key)."""
+    was = {(n.record.label, n.record.key): n.record for n in before}
+    kept = []
+    for record in after:
+        old = was.get((record.label, record.key))
+        if old is None:
+            kept.append(record)
+            continue
+        props = {**{k: v for k, v in record.props.items() if k not in KEPT},
+                 **{k: v for k, v in old.props.items() if k in KEPT}}  # fmt: skip
+        links = record.links
+        if record.label == Label.RELATIONSHIP and not any(link.type == OWNED_BY.type for link in links):
+            links += tuple(link for link in old.links if link.type == OWNED_BY.type)
+            if "owner_contact" in old.props:
+                props["owner_contact"] = old.props["owner_contact"]
+        kept.append(NodeRecord(record.label, record.key, props, links))
+    return kept
+
+
 async def _new_state(tx: Tx, change: Change, before: list[StoredNode]) -> list[NodeRecord]:
     if change.transform is not None:
         return change.transform(before)
     kind = change.kind
     container = change.container if change.creating else await container_key(tx, change.label, change.key)
     labels = await _participant_labels(tx, kind.participants(change.item))
-    return kind.records(change.item, container, labels)
+    return _keeping(before, kind.records(change.item, container, labels))
 
 
 async def _edit(tx: Tx, change: Change, before: list[StoredNode], plan: Plan) -> Audit | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -25,7 +25,16 @@ from yaml.constructor import SafeConstructor
 from yaml.cyaml import CParser  # type: ignore[attr-defined]
 from yaml.resolver import BaseResolver
 
-from domain.knowledge import Knowledge, Location, defined_keys, name_clashes, outsiders, references
+from domain.knowledge import (
+    Knowledge,
+    Location,
+    cited_items,
+    defined_keys,
+    name_clashes,
+    outsiders,
+    references,
+)
+from seed.citations import DOCUMENTS_DIR, DocumentError, SourceText, check_citation, read_document_text, recite
 
 DATA_DIR = Path(__file__).with_name("data")
 
@@ -42,6 +51,7 @@ KIND_OF_LIST = {
     "examples": "scenario",
     "principles": "principle",
     "statements": "statement",
+    "sources": "source",
 }
 SECTIONS = tuple(Knowledge.model_fields)
 
@@ -154,6 +164,16 @@ def _path(loc: Location) -> str:
 # --- reading ----------------------------------------------------------------------------------
 
 
+# What a value that does not match its field's pattern should look like (keys by default).
+PATTERN_MESSAGES = {
+    "file": "'{}' is not a document's file: give its path inside the documents folder (letters, digits, '.', '_', "
+    "'-' and '/'; no '..', not absolute), ending in .txt",
+    "date": "'{}' is not a date: write it YYYY-MM-DD",
+    "at": "'{}' is not a moment as deptgraph writes them: UTC to the second, e.g. 2026-12-01T09:30:00Z",
+    "language": "'{}' is not a language code: two or three lowercase letters, e.g. vi",
+}
+
+
 def friendly_message(error: Any) -> str:
     kind, loc = error["type"], error["loc"]
     field = str(loc[-1]) if loc else ""
@@ -165,7 +185,9 @@ def friendly_message(error: Any) -> str:
     if kind == "extra_forbidden":
         return "is not a known field"
     if kind == "string_pattern_mismatch":
-        return f"'{error['input']}' is not a valid key: use lowercase letters, digits and single hyphens"
+        return PATTERN_MESSAGES.get(
+            field, "'{}' is not a valid key: use lowercase letters, digits and single hyphens"
+        ).format(error["input"])
     if kind == "string_too_short" or (kind == "too_short" and isinstance(error.get("input"), str)):
         return "must not be empty"
     if kind in ("too_short", "too_long") and field == "departments":
@@ -247,11 +269,21 @@ class _Origin:
     index: int  # position in the file's own section list
 
 
-def _check_references(merged: Knowledge, origins: dict[tuple[str, int], _Origin]) -> list[SeedProblem]:
+Origins = dict[tuple[str, int], _Origin]
+
+
+def _placer(origins: Origins) -> Callable[[Location], tuple[_Source, Location]]:
+    """Where a location in the merged document is in its own file."""
+
     def place(loc: Location) -> tuple[_Source, Location]:
         origin = origins[(str(loc[0]), int(loc[1]))]
         return origin.source, (loc[0], origin.index, *loc[2:])
 
+    return place
+
+
+def _check_references(merged: Knowledge, origins: Origins) -> list[SeedProblem]:
+    place = _placer(origins)
     problems: list[SeedProblem] = []
     defined: dict[tuple[str, str], tuple[_Source, Location]] = {}
     for kind, key, loc in defined_keys(merged):
@@ -285,11 +317,56 @@ def _check_references(merged: Knowledge, origins: dict[tuple[str, int], _Origin]
                 continue  # already reported as unknown
             source, local = place(("relationships", i, *loc))
             problems.append(source.problem(local, message))
+    # Two documents (or two files) may not each describe the same pair: one relationship per pair.
+    pairs: dict[tuple[str, ...], tuple[str, _Source, Location]] = {}
+    for i, relationship in enumerate(merged.relationships):
+        pair = tuple(sorted(relationship.departments))
+        source, local = place(("relationships", i, "departments"))
+        if pair in pairs:
+            key, first, first_loc = pairs[pair]
+            problems.append(source.problem(local, (
+                f"relationship '{relationship.key}' joins {' and '.join(pair)}, as relationship '{key}' does "
+                f"({first.name}:{first.line_of(first_loc)}): one relationship per pair; describe both in one"
+            )))  # fmt: skip
+        else:
+            pairs[pair] = (relationship.key, source, local)
     return problems
 
 
-def read_texts(named_texts: Iterable[tuple[str, str]]) -> Knowledge:
-    """Validate and merge seed documents given as (name, YAML text); raise on any problem."""
+def _check_citations(merged: Knowledge, origins: Origins, documents: Path) -> list[SeedProblem]:
+    """Every source's document can be read (one source per document), and every citation still
+    matches its document: the quote at its span, in its section."""
+    place = _placer(origins)
+    problems: list[SeedProblem] = []
+    texts: dict[str, SourceText] = {}
+    files: dict[str, str] = {}
+    for i, document in enumerate(merged.sources):
+        source, local = place(("sources", i, "file"))
+        if document.file in files:
+            problems.append(source.problem(local, f"is also the file of source '{files[document.file]}': one source "
+                                                  "per document"))  # fmt: skip
+            continue
+        files[document.file] = document.key
+        try:
+            texts[document.key] = SourceText(read_document_text(documents, document.file))
+        except DocumentError as exc:
+            problems.append(source.problem(local, str(exc)))
+    for loc, item, what in cited_items(merged):
+        citation = item.source
+        doc = texts.get(citation.document) if citation is not None else None
+        if citation is None or doc is None:
+            continue  # not cited; or its source is unknown or unreadable, which is reported already
+        found = check_citation(doc, citation)
+        if found is not None:
+            field, why = found
+            source, local = place((*loc, "source", field))
+            problems.append(source.problem(local, f"{why} (source '{citation.document}')", subject=what))
+    return problems
+
+
+def _read_parts(named_texts: Iterable[tuple[str, str]]) -> tuple[Knowledge, list[tuple[_Source, Knowledge]], Origins]:
+    """Each document validated on its own, then merged and its references checked (citations
+    aside): the merged knowledge, each part, and where each merged item comes from."""
     problems: list[SeedProblem] = []
     parts: list[tuple[_Source, Knowledge]] = []
     for name, text in named_texts:
@@ -305,7 +382,7 @@ def read_texts(named_texts: Iterable[tuple[str, str]]) -> Knowledge:
         raise SeedValidationError(problems)
 
     sections: dict[str, list[Any]] = {section: [] for section in SECTIONS}
-    origins: dict[tuple[str, int], _Origin] = {}
+    origins: Origins = {}
     for source, doc in parts:
         for section in SECTIONS:
             for index, item in enumerate(getattr(doc, section)):
@@ -313,6 +390,16 @@ def read_texts(named_texts: Iterable[tuple[str, str]]) -> Knowledge:
                 sections[section].append(item)
     merged = Knowledge(**sections)
     problems = _check_references(merged, origins)
+    if problems:
+        raise SeedValidationError(problems)
+    return merged, parts, origins
+
+
+def read_texts(named_texts: Iterable[tuple[str, str]], documents: Path = DOCUMENTS_DIR) -> Knowledge:
+    """Validate and merge seed documents given as (name, YAML text); raise on any problem. The
+    source documents they cite are read from the folder `documents`."""
+    merged, _, origins = _read_parts(named_texts)
+    problems = _check_citations(merged, origins, documents)
     if problems:
         raise SeedValidationError(problems)
     return merged
@@ -341,8 +428,9 @@ def read_seed_file(path: Path) -> str:
         raise ValueError(f"cannot be read: {exc.strerror or exc}") from exc
 
 
-def read_files(paths: Iterable[Path]) -> Knowledge:
-    """Validate and merge seed files; raise SeedValidationError listing the problems."""
+def read_files(paths: Iterable[Path], documents: Path = DOCUMENTS_DIR) -> Knowledge:
+    """Validate and merge seed files, with the source documents they cite in the folder
+    `documents`; raise SeedValidationError listing the problems."""
     named: list[tuple[str, str]] = []
     problems: list[SeedProblem] = []
     for path in paths:
@@ -352,7 +440,7 @@ def read_files(paths: Iterable[Path]) -> Knowledge:
             problems.append(SeedProblem(str(path), None, "", None, str(exc)))
     if problems:
         raise SeedValidationError(problems)
-    return read_texts(named)
+    return read_texts(named, documents)
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -370,3 +458,44 @@ def dump(knowledge: Knowledge) -> str:
         width=4096,
         indent=2,
     )
+
+
+# --- citing -----------------------------------------------------------------------------------
+
+
+@dataclass
+class CiteReport:
+    """What `cite_files` did, or would do: per file, its new text (when it changes)."""
+
+    texts: dict[str, str]  # file → its text with the citations, for the files that change
+    cited: list[str]  # "file: flow 'x'" of the items given a citation
+    moved: list[str]  # … of the citations whose span was moved to where the quote now stands
+    problems: list[str]  # … of what a person must look at (words not found, a quote gone)
+
+
+def cite_files(paths: Iterable[Path], documents: Path = DOCUMENTS_DIR, source: str | None = None) -> CiteReport:
+    """Cite every item of the files that has no citation yet, from the document `source` (the key
+    of a source; by default the one source the files define), and move the spans of citations
+    whose quote now stands elsewhere. Quotes the document no longer holds are left for a person.
+    The files are checked first as `read_files` does, citations aside."""
+    paths = list(paths)
+    merged, parts, _ = _read_parts([(str(path), read_seed_file(path)) for path in paths])
+    keys = [s.key for s in merged.sources]
+    if source is None and len(keys) != 1:
+        raise ValueError(
+            "the files define no source document; add one under `sources:`" if not keys
+            else f"the files define {len(keys)} sources ({', '.join(keys)}): name the one to cite from with --source"
+        )  # fmt: skip
+    source = source or keys[0]
+    if source not in keys:
+        raise ValueError(f"no source has the key '{source}' (the files define: {', '.join(keys) or 'none'})")
+    texts = {s.key: SourceText(read_document_text(documents, s.file)) for s in merged.sources}
+    report = CiteReport({}, [], [], [])
+    for part, doc in parts:
+        found = recite(doc, texts, source)
+        report.cited += [f"{part.name}: {what}" for what in found.cited]
+        report.moved += [f"{part.name}: {what}" for what in found.moved]
+        report.problems += [f"{part.name}: {what}: {why}" for what, why in found.problems]
+        if found.knowledge != doc:
+            report.texts[part.name] = dump(found.knowledge)
+    return report

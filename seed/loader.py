@@ -22,6 +22,7 @@ from graph.audit import Audit, write_audit
 from graph.database import Database, GraphLock
 from graph.records import from_records, to_records
 from graph.schema import ensure_schema
+from graph.shape import BETWEEN
 from graph.store import BATCH_SIZE, Plan, StoredNode, count_by_label, plan_changes, read_records, write_plan
 from seed.files import dump
 
@@ -48,6 +49,7 @@ async def load(
         plan = plan_changes(stored, wanted, prune=prune)
         _one_key_per_participant(stored, plan, wanted)
         _one_participant_per_name(stored, plan, wanted)
+        _one_relationship_per_pair(stored, plan, wanted)
         if on_plan:
             on_plan(plan)
         return plan
@@ -58,6 +60,7 @@ async def load(
         plan = plan_changes(stored, wanted, prune=prune)
         _one_key_per_participant(stored, plan, wanted)
         _one_participant_per_name(stored, plan, wanted)
+        _one_relationship_per_pair(stored, plan, wanted)
         if on_plan:
             on_plan(plan)
         if plan.changes:
@@ -110,6 +113,25 @@ def _one_participant_per_name(stored: dict[tuple[str, str], StoredNode], plan: P
                     f"{other[0]} '{other[1]}' and {label.lower()} '{key}' would both answer to the name '{form}': "
                     "a department or party may not take another's name or alias. Nothing was written."
                 )
+
+
+def _one_relationship_per_pair(stored: dict[tuple[str, str], StoredNode], plan: Plan, wanted: list[Any]) -> None:
+    """One relationship per pair of departments, in the graph as it will be: a second document may
+    add to the graph, not describe a pair it already holds under another key (the files are checked
+    on their own by `seed.files`; this adds what the graph keeps beside them)."""
+    final = {ident: node.record for ident, node in stored.items() if ident not in set(plan.deletions)}
+    final |= {(r.label, r.key): r for r in wanted}
+    pairs: dict[tuple[str, ...], str] = {}
+    for (label, key), record in sorted(final.items()):
+        if label != "Relationship":
+            continue
+        pair = tuple(sorted(link.target_key for link in record.links if link.type == BETWEEN.type))
+        other = pairs.setdefault(pair, key)
+        if other != key:
+            raise LoadError(
+                f"Relationships '{other}' and '{key}' would both join {' and '.join(pair)}: one relationship per pair "
+                "(describe the pair in one of them). Nothing was written."
+            )
 
 
 def _audit_of(plan: Plan, stored: dict[tuple[str, str], StoredNode]) -> Audit:

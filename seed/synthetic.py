@@ -154,6 +154,7 @@ def synthetic_org(departments: int, flows: int, *, seed: int = 7, base: Knowledg
         )
     base = base or Knowledge()
     return Knowledge(
+        sources=base.sources,  # (what the base cites)
         departments=[*base.departments, *units],
         parties=base.parties,
         topics=[*base.topics, *topics],

@@ -38,6 +38,10 @@ PLANTED = [
     ("a role of a department outside its relationship", "MATCH (:Role {key: 'sales-accounting-sales-role'})-[o:OF]->() "
      "DELETE o WITH 1 AS x MATCH (r:Role {key: 'sales-accounting-sales-role'}), (m:Department {key: 'marketing'}) "
      "CREATE (r)-[:OF]->(m)", "role-department", "sales-accounting-sales-role", False),
+    ("a citation of a source document the graph lacks", "MATCH (f:Flow {key: 'sales-to-accounting-revenue'}) "
+     "SET f.source_document = 'lost-memo'", "citation-source", "sales-to-accounting-revenue", False),
+    ("a relationship with two owners", "MATCH (r:Relationship {key: 'sales-accounting'}), (a:Department "
+     "{key: 'accounting'}) CREATE (r)-[:OWNED_BY]->(a)", "owned_by-count", "sales-accounting", False),
     ("a department answering to another's name", "MATCH (m:Department {key: 'marketing'}) "
      "SET m.aliases_en = m.aliases_en + 'Sales', m.lookup = m.lookup + 'sales'", "participant-name", "marketing",
      False),
@@ -95,3 +99,14 @@ async def test_export_names_what_is_wrong_instead_of_crashing(seeded: Database, 
     assert "Traceback" not in result.stderr and "pydantic" not in result.stderr
     assert "cannot be exported" in result.stderr and "sales-accounting" in result.stderr
     assert "deptgraph check" in result.stderr
+
+
+async def test_a_citation_of_a_missing_source_is_named_with_the_source(seeded: Database) -> None:
+    await seeded.command("MATCH (s:Source) DETACH DELETE s")
+    found = [p for p in await check(seeded) if p.invariant == "citation-source"]
+    assert len(found) == 95  # every citation of the shipped seed names the document just removed
+    revenue = next(p for p in found if p.key == "sales-to-accounting-revenue")
+    assert str(revenue) == (
+        "Flow 'sales-to-accounting-revenue': cites the source document 'sales-and-other-departments', which the graph "
+        "does not hold: seed the files that define it (or the item's own files again) [citation-source]"
+    )

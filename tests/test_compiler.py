@@ -107,6 +107,9 @@ def relation_fields() -> list[tuple[str, str, str]]:
         "Goal": '{ relationship(between: "sales", and: "accounting") { sharedGoals { %s } } }',
         "Activity": '{ relationship(between: "sales", and: "accounting") { activities { %s } } }',
         "Duty": '{ relationship(between: "sales", and: "accounting") { roles { items { %s } } } }',
+        "Principle": "{ principles { %s } }",
+        "Citation": '{ needs(of: "sales") { source { %s } } }',
+        "Owner": '{ relationship(between: "sales", and: "accounting") { owner { %s } } }',
     }
     found = []
     for type_name, template in reach.items():
@@ -118,7 +121,9 @@ def relation_fields() -> list[tuple[str, str, str]]:
                     selection = f"{name} {{ totalCount pageInfo {{ hasNextPage endCursor }} edges {{ cursor node {{ key }} }} }}"
                 else:
                     named = get_named_type(field.type)
-                    selection = f"{name} {{ {'key' if 'key' in named.fields else 'department { key }'} }}"  # type: ignore[attr-defined]
+                    fields = named.fields  # type: ignore[attr-defined]
+                    inner = "key" if "key" in fields else "quote" if "quote" in fields else "department { key }"
+                    selection = f"{name} {{ {inner} }}"
                 found.append((type_name, name, template % selection))
     return found
 

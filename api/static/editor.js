@@ -28,11 +28,13 @@
       unanswered: "Câu hỏi chưa trả lời được", askAgain: "Hỏi lại", askedTimes: (n) => `${n} lần`,
       unsure: "trả lời chưa chắc", noUnanswered: "Chưa có câu hỏi nào bị bỏ qua.",
       unansweredHint: "Những câu hỏi mà “Hỏi” không trả lời được (hoặc trả lời chưa chắc), hỏi nhiều nhất trước: thêm tên gọi và bí danh người dùng vào dữ liệu gốc.",
+      verify: "Xác nhận còn đúng", verifiedNow: (n) => `Đã ghi nhận: ${n} vẫn đúng.`,
       fields: { key: "Khoá", name: "Tên", aliases: "Tên khác", kind: "Loại", provider: "Bên cung cấp", receiver: "Bên nhận",
         text: "Nội dung", purpose: "Mục đích", statement: "Câu gốc", topics: "Chủ đề", concerns: "Liên quan đến",
         department: "Phòng ban", duties: "Nhiệm vụ", actor: "Người thực hiện", action: "Hành động", recipient: "Người nhận",
         steps: "Các bước", title: "Tiêu đề", departments: "Hai phòng ban", summary: "Tóm tắt", goals: "Mục tiêu chung",
-        roles: "Vai trò", activities: "Hoạt động", section: "Phần", about: "Nói về" },
+        roles: "Vai trò", activities: "Hoạt động", section: "Phần", about: "Nói về", owner: "Phụ trách",
+        contact: "Người liên hệ" },
       items: { goals: "Mục tiêu", roles: "Vai trò", activities: "Hoạt động", duties: "Nhiệm vụ", steps: "Bước" },
     },
     en: {
@@ -52,11 +54,13 @@
       unanswered: "Questions nobody could answer", askAgain: "Ask again", askedTimes: (n) => (n === 1 ? "once" : `${n} times`),
       unsure: "answered unsurely", noUnanswered: "No question has been declined yet.",
       unansweredHint: "What Ask could not answer (or answered unsurely), the most asked first: add the names and aliases people use to the seed files.",
+      verify: "Verify", verifiedNow: (n) => `Recorded: ${n} still holds.`,
       fields: { key: "Key", name: "Name", aliases: "Aliases", kind: "Kind", provider: "Provider", receiver: "Receiver",
         text: "Text", purpose: "Purpose", statement: "Statement", topics: "Topics", concerns: "Concerns",
         department: "Department", duties: "Duties", actor: "Actor", action: "Action", recipient: "Recipient",
         steps: "Steps", title: "Title", departments: "Departments", summary: "Summary", goals: "Goals",
-        roles: "Roles", activities: "Activities", section: "Section", about: "About" },
+        roles: "Roles", activities: "Activities", section: "Section", about: "About", owner: "Owner",
+        contact: "Contact" },
       items: { goals: "Goal", roles: "Role", activities: "Activity", duties: "Duty", steps: "Step" },
     },
   };
@@ -75,7 +79,7 @@
     "PartyInput": {"key": "String!", "name": "TextInput!", "aliases": "AliasesInput!"},
     "TopicInput": {"key": "String!", "name": "TextInput!", "aliases": "AliasesInput!"},
     "RelationshipInput": {"key": "String!", "departments": "[String!]!", "title": "TextInput!", "summary": "TextInput!",
-      "goals": "[GoalInput!]!", "roles": "[RoleInput!]!", "activities": "[ActivityInput!]!"},
+      "goals": "[GoalInput!]!", "roles": "[RoleInput!]!", "activities": "[ActivityInput!]!", "owner": "OwnerInput"},
     "GoalInput": {"key": "String!", "text": "TextInput!", "topics": "[String!]!", "concerns": "[String!]!"},
     "RoleInput": {"department": "String!", "duties": "[DutyInput!]!"},
     "DutyInput": {"key": "String!", "text": "TextInput!", "topics": "[String!]!", "concerns": "[String!]!"},
@@ -87,6 +91,7 @@
       "topics": "[String!]!"},
     "PrincipleInput": {"key": "String!", "title": "TextInput!", "text": "TextInput!"},
     "StatementInput": {"key": "String!", "section": "Section!", "text": "TextInput!", "about": "[String!]!"},
+    "OwnerInput": {"department": "String!", "contact": "String"},
     "TextInput": {"vi": "String!", "en": "String!"},
     "AliasesInput": {"vi": "[String!]!", "en": "[String!]!"}
   };
@@ -191,6 +196,15 @@
     }
     if (base.startsWith("[") && INPUTS[base.slice(1, -1).replace(/!$/, "")]) {
       return list(name, base.slice(1, -1).replace(/!$/, ""), value || [], path, prefix, controls);
+    }
+    if (INPUTS[base]) { // one object inside (a relationship's owner): left empty, an optional one is null
+      const inner = object(base, value || emptyOf(`${base}!`), path, `${label}: `, controls, {});
+      const read = () => {
+        const got = inner.read();
+        const empty = Object.values(got).every((v) => v == null || v === "" || (Array.isArray(v) && !v.length));
+        return !required && empty ? null : got;
+      };
+      return { node: el("fieldset", { class: "object" }, el("legend", { text: label }), ...inner.nodes), read };
     }
     const id = uid(name);
     let input;
@@ -416,6 +430,18 @@
     showIn(section);
   }
 
+  // --- verifying a relationship: someone confirms it still says how the two work together -----------
+  const VERIFY = `mutation EditorVerify($key: String!, $version: Int!) {
+    verifyRelationship(key: $key, expectedVersion: $version) { key version verifiedAt verifiedBy } }`;
+
+  async function verify(key, label) {
+    const found = await record("Relationship", key);
+    const body = await call(VERIFY, { key, version: found.version });
+    if (body.errors) { announce(`${tr("notSaved")} ${body.errors.map((e) => e.message).join("; ")}`); return; }
+    announce(tr("verifiedNow", label || key));
+    await app.refresh();
+  }
+
   // --- history: who changed it, when, and what ------------------------------------------------------
   const CHANGES = `query EditorHistory($key: String!) { changes(target: $key, limit: 100) { id at actor operation label before after } }`;
   const when = (at) => new Date(at).toLocaleString(app.state.lang === "vi" ? "vi-VN" : "en-GB", { dateStyle: "medium", timeStyle: "short" });
@@ -529,7 +555,9 @@
           el("span", { class: "row-buttons" },
             button(tr("edit"), () => openEdit(item.kind, item.key, item.label).catch((e) => announce(e.message)), describe),
             button(tr("del"), () => openDelete(item.kind, item.key, item.label, item.leaves).catch((e) => announce(e.message)), describe),
-            button(tr("history"), () => openHistory(item.kind, item.key, item.label).catch((e) => announce(e.message)), describe)));
+            button(tr("history"), () => openHistory(item.kind, item.key, item.label).catch((e) => announce(e.message)), describe),
+            item.kind === "Relationship" ? button(tr("verify"), () => verify(item.key, item.label).catch((e) => announce(e.message)),
+              { ...describe, "data-verify": item.key }) : null));
       })),
       (group.create || []).length ? el("p", { class: "buttons" }, group.create.map((c) =>
         button(tr("create", kindName(c.kind)), () => openCreate(c.kind, c.relationship || null, c.preset)))) : null)));

@@ -39,6 +39,10 @@
       noPaths: (a, b) => `Không có chuỗi trao đổi nào từ ${a} đến ${b} trong vòng 6 bước.`,
       pathN: (i, hops) => `Đường ${i}: ${hops} bước`,
       allDepartments: (n) => `Tất cả phòng ban (${n})`, filterLabel: "Lọc theo tên", noMatch: "Không có phòng nào khớp.",
+      source: "Nguồn", openingParagraph: "đoạn mở đầu", addedBy: (who, when) => `Thêm qua API: ${who}, ${when}.`,
+      noSource: "Không rõ nguồn.", owner: "Phụ trách", contact: "liên hệ", noOwner: "Chưa có ai phụ trách.",
+      verified: (when, who) => `Xác nhận lần cuối: ${when}, bởi ${who}.`, neverVerified: "Chưa ai xác nhận kể từ khi có tài liệu.",
+      stale: "Cần xem lại", staleLegend: "Đường chấm màu cam: quan hệ đã quá hạn xem lại.",
     },
     en: {
       title: "How the departments work together", skip: "Skip to content", searchLabel: "Search",
@@ -75,6 +79,10 @@
       noPaths: (a, b) => `No chain of flows leads from ${a} to ${b} within 6 steps.`,
       pathN: (i, hops) => `Path ${i}: ${hops} steps`,
       allDepartments: (n) => `All departments (${n})`, filterLabel: "Filter by name", noMatch: "No department matches.",
+      source: "Source", openingParagraph: "opening paragraph", addedBy: (who, when) => `Added through the API: ${who}, ${when}.`,
+      noSource: "No known source.", owner: "Owner", contact: "contact", noOwner: "Nobody owns it yet.",
+      verified: (when, who) => `Last verified ${when} by ${who}.`, neverVerified: "Nobody has verified it since the document.",
+      stale: "Review overdue", staleLegend: "Dotted orange line: a relationship overdue for review.",
     },
   };
 
@@ -87,6 +95,7 @@
     // views, each a centre and the departments expanded around it, read per department (hoods).
     mode: "whole", total: 0, start: null, hoods: {}, names: {}, trail: [], parties: [],
     view: "graph", pathElements: [], pathFrom: null, allNames: null,
+    stale: new Map(), // relationship key → its two department keys, for what is overdue for review
   };
   const THRESHOLD = 30;
   const t = (name, ...args) => {
@@ -167,6 +176,18 @@
       for (const d of p.departments) state.edges.push({ id: `${p.key}--${d.key}`, from: p.key, to: d.key, count: 0, kind: "party" });
     }
   }
+
+  // What is overdue for review (never verified, or verified longer ago than the interval): the
+  // relationships `stale` lists, marked in the drawing and in the panels. It depends on the time,
+  // so it is read at start and after every change, never from a cache.
+  const STALE = `query ExplorerStale { stale(limit: 1000) { key departments { key } } }`;
+
+  async function loadStale() {
+    const data = await gql(STALE);
+    state.stale = new Map(data.stale.map((r) => [r.key, r.departments.map((d) => d.key)]));
+  }
+
+  const staleBetween = (a, b) => [...state.stale.values()].some(([x, y]) => (x === a && y === b) || (x === b && y === a));
 
   // --- a large organisation: one department and its partners at a time ---------------------
   const SIZE = `query ExplorerSize { departmentsConnection(first: 1) { totalCount nodes { key } }
@@ -324,7 +345,8 @@
     const nodes = Object.values(state.nodes).map((n) => ({ data: { id: n.key, label: n[state.lang], kind: n.kind },
       classes: n.key === center ? "center" : "" }));
     const edges = state.edges.map((e) => ({
-      data: { id: e.id, source: e.from, target: e.to, count: e.count, label: e.kind === "flows" ? String(e.count) : "", kind: e.kind },
+      data: { id: e.id, source: e.from, target: e.to, count: e.count, label: e.kind === "flows" ? String(e.count) : "", kind: e.kind,
+        stale: e.kind === "flows" && staleBetween(e.from, e.to) ? "yes" : "no" },
     }));
     return [...nodes, ...edges];
   }
@@ -348,6 +370,7 @@
           "text-background-opacity": 1, "text-background-padding": "2px", "text-border-width": 1, "text-border-opacity": 1,
           "text-border-color": "#55606e" } },
         { selector: "edge[kind = 'party']", style: { "line-style": "dashed", "target-arrow-shape": "none", width: 2 } },
+        { selector: "edge[stale = 'yes']", style: { "line-style": "dotted", "line-color": "#b35c00", "target-arrow-color": "#b35c00" } },
         { selector: "edge:selected", style: { width: 9, "line-color": "#000", "target-arrow-color": "#000" } },
         { selector: "node.center", style: { "border-width": 5, "font-weight": "bold", "background-color": "#fff" } },
         { selector: "edge[kind = 'path']", style: { width: 3, "font-size": "11px", "font-weight": "normal", "text-wrap": "wrap",
@@ -409,6 +432,7 @@
     } else {
       await loadGraph();
     }
+    await loadStale().catch(() => {}); // (a verification, or an edit, may change what is due)
     if (state.view === "paths") { // the path view is read again by route()
       await route();
       document.body.dataset.changes = String(Number(document.body.dataset.changes || 0) + 1);
@@ -478,7 +502,8 @@
     const edges = document.getElementById("edge-list");
     edges.innerHTML = state.edges
       .filter((e) => e.kind === "flows")
-      .map((e) => `<li><button type="button" data-hash="#/flows/${esc(e.from)}/${esc(e.to)}">${esc(nameOf(e.from))} → ${esc(nameOf(e.to))} (${e.count})</button></li>`)
+      .map((e) => `<li><button type="button" data-hash="#/flows/${esc(e.from)}/${esc(e.to)}">${esc(nameOf(e.from))} → ${esc(nameOf(e.to))} (${e.count})${
+        staleBetween(e.from, e.to) ? ` — ${esc(t("stale"))}` : ""}</button></li>`)
       .join("");
     const all = document.getElementById("all-departments");
     all.hidden = state.mode !== "focus";
@@ -531,6 +556,36 @@
   }
 
   const purpose = (f) => (f.purpose ? ` <span class="purpose">— ${esc(t("soThat"))} ${esc(f.purpose)}</span>` : "");
+
+  // Where an item comes from, on demand: the sentence of the document it rests on (in the
+  // document's language), with the document and its section; or who added it through the API.
+  const CITE = "source { document { title(lang: $lang) language } section quote addedBy addedAt }";
+  const day = (at) => new Date(at).toLocaleDateString(state.lang === "vi" ? "vi-VN" : "en-GB", { dateStyle: "medium" });
+
+  function quote(item) {
+    const c = item && item.source;
+    if (!c) return "";
+    let body;
+    if (c.quote) {
+      const where = [c.document ? c.document.title : "", c.section || t("openingParagraph")].filter(Boolean).join(" — ");
+      body = `<blockquote lang="${esc(c.document ? c.document.language : "vi")}">${esc(c.quote)}</blockquote><p class="cite">${esc(where)}</p>`;
+    } else if (c.addedBy) {
+      body = `<p class="cite">${esc(t("addedBy", c.addedBy, day(c.addedAt)))}</p>`;
+    } else {
+      body = `<p class="cite">${esc(t("noSource"))}</p>`;
+    }
+    return ` <details class="source"><summary>${esc(t("source"))}</summary>${body}</details>`;
+  }
+
+  // Who answers for a relationship, when it was last verified, and whether it is overdue.
+  function review(r) {
+    const owner = r.owner
+      ? `${esc(t("owner"))}: <a href="#/department/${esc(r.owner.department.key)}">${esc(r.owner.department.name)}</a>${r.owner.contact ? ` (${esc(t("contact"))}: ${esc(r.owner.contact)})` : ""}.`
+      : esc(t("noOwner"));
+    const verified = r.verifiedAt ? esc(t("verified", day(r.verifiedAt), r.verifiedBy)) : esc(t("neverVerified"));
+    const badge = state.stale.has(r.key) ? `<span class="badge stale">${esc(t("stale"))}</span> ` : "";
+    return `<p class="review" data-stale="${state.stale.has(r.key)}">${badge}${owner} ${verified}</p>`;
+  }
   const kind = (f) => `<span class="kind">${esc(f.kind === "NEED" ? t("need") : t("contribution"))}</span>`;
 
   function grouped(flows, side) {
@@ -544,25 +599,30 @@
   }
 
   function steps(example) {
-    return `<h4>${esc(t("example"))}: ${esc(example.title)}</h4><ol>${example.steps.map((s) => `<li>${esc(s.text)}</li>`).join("")}</ol>`;
+    return `<h4>${esc(t("example"))}: ${esc(example.title)}</h4><ol>${example.steps.map((s) => `<li>${esc(s.text)}${quote(s)}</li>`).join("")}</ol>`;
   }
+
+  const duties = (role) => `<ul>${role.items.map((d) => `<li>${esc(d.text)}${quote(d)}</li>`).join("")}</ul>`;
+  const flowItem = (f) => `<li data-key="${esc(f.key)}">${esc(f.text)}${kind(f)}${purpose(f)}${quote(f)}</li>`;
 
   function relationshipBlock(r, forKey) {
     const partner = r.departments.find((d) => d.key !== forKey) || r.departments[0];
-    const roles = r.roles.map((role) => `<h4>${esc(t("role"))} ${esc(role.department.name)}</h4><ul>${role.duties.map((d) => `<li>${esc(d)}</li>`).join("")}</ul>`).join("");
-    return `<section class="relationship"><h3>${esc(t("worksWith"))} ${esc(partner.name)}</h3>
-      <p>${esc(r.summary)}</p>
-      <h4>${esc(t("goals"))}</h4><ul>${r.sharedGoals.map((g) => `<li>${esc(g.text)}</li>`).join("")}</ul>
+    const roles = r.roles.map((role) => `<h4>${esc(t("role"))} ${esc(role.department.name)}</h4>${duties(role)}`).join("");
+    return `<section class="relationship" data-key="${esc(r.key)}"><h3>${esc(t("worksWith"))} ${esc(partner.name)}</h3>
+      ${review(r)}
+      <p>${esc(r.summary)}${quote(r)}</p>
+      <h4>${esc(t("goals"))}</h4><ul>${r.sharedGoals.map((g) => `<li>${esc(g.text)}${quote(g)}</li>`).join("")}</ul>
       ${roles}
       ${r.examples.map(steps).join("")}
       <p class="actions"><a href="#/relationship/${esc(r.departments[0].key)}/${esc(r.departments[1].key)}">${esc(r.title)}</a></p>
     </section>`;
   }
 
-  const FLOW = "kind text(lang: $lang) purpose(lang: $lang) provider { key name(lang: $lang) } receiver { key name(lang: $lang) }";
-  const RELATIONSHIP = `key title(lang: $lang) summary(lang: $lang) departments { key name(lang: $lang) }
-    sharedGoals { text(lang: $lang) } roles { department { key name(lang: $lang) } duties(lang: $lang) }
-    activities { text(lang: $lang) } examples { title(lang: $lang) steps { position text(lang: $lang) } }`;
+  const FLOW = `key kind text(lang: $lang) purpose(lang: $lang) provider { key name(lang: $lang) } receiver { key name(lang: $lang) } ${CITE}`;
+  const RELATIONSHIP = `key title(lang: $lang) summary(lang: $lang) departments { key name(lang: $lang) } ${CITE}
+    owner { department { key name(lang: $lang) } contact } verifiedAt verifiedBy
+    sharedGoals { text(lang: $lang) ${CITE} } roles { department { key name(lang: $lang) } items { text(lang: $lang) ${CITE} } }
+    activities { text(lang: $lang) ${CITE} } examples { title(lang: $lang) steps { position text(lang: $lang) ${CITE} } }`;
 
   async function showDepartment(key) {
     const data = await gql(`query ExplorerDepartment($key: String!, $lang: Lang) {
@@ -571,9 +631,9 @@
     const d = data.department;
     if (!d) throw new Error(key);
     const gets = [...grouped(d.needs, "provider")].map(([k, flows]) =>
-      `<h4>${esc(t("from"))} ${esc(flows[0].provider.name)}</h4><ul>${flows.map((f) => `<li>${esc(f.text)}${kind(f)}${purpose(f)}</li>`).join("")}</ul>`).join("");
+      `<h4>${esc(t("from"))} ${esc(flows[0].provider.name)}</h4><ul>${flows.map(flowItem).join("")}</ul>`).join("");
     const gives = [...grouped(d.contributions, "receiver")].map(([k, flows]) =>
-      `<h4>${esc(t("to"))} ${esc(flows[0].receiver.name)}</h4><ul>${flows.map((f) => `<li>${esc(f.text)}${kind(f)}${purpose(f)}</li>`).join("")}</ul>`).join("");
+      `<h4>${esc(t("to"))} ${esc(flows[0].receiver.name)}</h4><ul>${flows.map(flowItem).join("")}</ul>`).join("");
     panelBody().innerHTML = `<h2 id="panel-heading">${esc(d.name)}</h2>
       ${d.aliases.length ? `<p>${esc(t("aliases"))}: ${esc(d.aliases.join(", "))}</p>` : ""}
       ${graphiqlLink("WhoSalesWorksWith", { department: d.key })}
@@ -597,7 +657,7 @@
   // --- paths: how something gets from one department to another -----------------------------
   const PATHS = `query ExplorerPaths($from: String!, $to: String!, $about: String, $lang: Lang) {
     paths(from: $from, to: $to, about: $about, maxHops: 6, limit: 5) { hops departments { key name(lang: $lang) }
-      flows { key kind text(lang: $lang) purpose(lang: $lang) provider { key } receiver { key } } } }`;
+      flows { key kind text(lang: $lang) purpose(lang: $lang) provider { key } receiver { key } ${CITE} } } }`;
 
   function pathsForm(from, to, about) {
     const field = (id, label, value) => `<label for="${id}">${esc(t(label))}</label><input id="${id}" type="text" value="${esc(value || "")}" maxlength="200">`;
@@ -633,7 +693,7 @@
     ];
     const ends = found.length ? [found[0].departments[0].name, found[0].departments[found[0].departments.length - 1].name] : [from, to];
     const list = found.map((path, i) => `<section class="path"><h3>${esc(t("pathN", i + 1, path.hops))}</h3><ol>${path.flows.map((f, j) =>
-      `<li><span class="who">${who(path.departments[j])} → ${who(path.departments[j + 1])}</span><br>${esc(f.text)}${kind(f)}${purpose(f)}</li>`).join("")}</ol></section>`).join("");
+      `<li data-key="${esc(f.key)}"><span class="who">${who(path.departments[j])} → ${who(path.departments[j + 1])}</span><br>${esc(f.text)}${kind(f)}${purpose(f)}${quote(f)}</li>`).join("")}</ol></section>`).join("");
     panelBody().innerHTML = heading + pathsForm(from, to, about)
       + `<p class="paths-summary">${esc(found.length ? t("pathsFound", found.length, ...ends) : t("noPaths", ...ends))}</p>${list}`;
     return true;
@@ -646,7 +706,7 @@
     panelBody().innerHTML = `<h2 id="panel-heading">${esc(t("flowsFromTo", nameOf(from), nameOf(to)))}</h2>
       <p>${flows.length} ${esc(t("items"))}</p>
       ${graphiqlLink("WhatSalesNeedsFromAccounting", { of: to, from })}
-      <ul class="flows">${flows.map((f) => `<li>${esc(f.text)}${kind(f)}${purpose(f)}</li>`).join("")}</ul>`;
+      <ul class="flows">${flows.map(flowItem).join("")}</ul>`;
     select(`${from}->${to}`);
   }
 
@@ -656,13 +716,14 @@
     const r = data.relationship;
     if (!r) throw new Error(`${a} / ${b}`);
     const byDirection = [...grouped(r.flows, "provider")].map(([k, flows]) =>
-      `<h4>${esc(t("flowsFromTo", flows[0].provider.name, flows[0].receiver.name))}</h4><ul>${flows.map((f) => `<li>${esc(f.text)}${kind(f)}${purpose(f)}</li>`).join("")}</ul>`).join("");
+      `<h4>${esc(t("flowsFromTo", flows[0].provider.name, flows[0].receiver.name))}</h4><ul>${flows.map(flowItem).join("")}</ul>`).join("");
     panelBody().innerHTML = `<h2 id="panel-heading">${esc(r.title)}</h2>
       ${graphiqlLink("HowSalesAndCustomerCareCooperate", { between: a, and: b })}
-      <p>${esc(r.summary)}</p>
-      <h3>${esc(t("goals"))}</h3><ul>${r.sharedGoals.map((g) => `<li>${esc(g.text)}</li>`).join("")}</ul>
-      ${r.roles.map((role) => `<h3>${esc(t("role"))} ${esc(role.department.name)}</h3><ul>${role.duties.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>`).join("")}
-      <h3>${esc(t("cooperation"))}</h3><ul>${r.activities.map((x) => `<li>${esc(x.text)}</li>`).join("")}</ul>
+      ${review(r)}
+      <p>${esc(r.summary)}${quote(r)}</p>
+      <h3>${esc(t("goals"))}</h3><ul>${r.sharedGoals.map((g) => `<li>${esc(g.text)}${quote(g)}</li>`).join("")}</ul>
+      ${r.roles.map((role) => `<h3>${esc(t("role"))} ${esc(role.department.name)}</h3>${duties(role)}`).join("")}
+      <h3>${esc(t("cooperation"))}</h3><ul>${r.activities.map((x) => `<li>${esc(x.text)}${quote(x)}</li>`).join("")}</ul>
       <h3>${esc(t("betweenFlows"))}</h3>${byDirection}
       ${r.examples.map(steps).join("")}`;
     select(null, [a, b].map((k) => k));
@@ -673,11 +734,12 @@
     ask(question: $question, lang: $lang) {
       understood intent text query
       departments { key name(lang: $lang) } topics { key name(lang: $lang) }
-      flows { key text(lang: $lang) purpose(lang: $lang) kind provider { key name(lang: $lang) } receiver { key name(lang: $lang) } }
+      flows { key text(lang: $lang) purpose(lang: $lang) kind provider { key name(lang: $lang) } receiver { key name(lang: $lang) } ${CITE} }
       recipients { role how(lang: $lang) department { key name(lang: $lang) } }
-      goals { key text(lang: $lang) } roles { key department { key name(lang: $lang) } duties(lang: $lang) }
-      activities { key text(lang: $lang) } steps { key text(lang: $lang) } principles { key title(lang: $lang) text(lang: $lang) }
-      hits { key kind text(lang: $lang) context(lang: $lang) departments { key name(lang: $lang) } }
+      goals { key text(lang: $lang) ${CITE} } roles { key department { key name(lang: $lang) } items { text(lang: $lang) ${CITE} } }
+      activities { key text(lang: $lang) ${CITE} } steps { key text(lang: $lang) ${CITE} }
+      principles { key title(lang: $lang) text(lang: $lang) ${CITE} }
+      hits { key kind text(lang: $lang) context(lang: $lang) departments { key name(lang: $lang) } ${CITE} }
     } }`;
 
   const who = (d) => `<a href="#/department/${esc(d.key)}">${esc(d.name)}</a>`;
@@ -685,15 +747,15 @@
   function answerItems(a) {
     const roleText = { HANDLES: t("handles"), INFORMED: t("informed"), COOPERATES: t("cooperates") };
     const items = [
-      ...a.flows.map((f) => `<li>${esc(f.text)}${kind(f)}${purpose(f)} <span class="who">${who(f.provider)} → ${who(f.receiver)}</span></li>`),
+      ...a.flows.map((f) => `<li data-key="${esc(f.key)}">${esc(f.text)}${kind(f)}${purpose(f)} <span class="who">${who(f.provider)} → ${who(f.receiver)}</span>${quote(f)}</li>`),
       ...a.recipients.map((r) => `<li>${who(r.department)} — ${esc(roleText[r.role] || r.role)}: ${esc(r.how)}</li>`),
-      ...a.goals.map((g) => `<li>${esc(g.text)}</li>`),
-      ...a.roles.map((r) => `<li>${who(r.department)}<ul>${r.duties.map((d) => `<li>${esc(d)}</li>`).join("")}</ul></li>`),
-      ...a.activities.map((x) => `<li>${esc(x.text)}</li>`),
-      ...a.steps.map((x) => `<li>${esc(x.text)}</li>`),
-      ...a.principles.map((p) => `<li><strong>${esc(p.title)}</strong>: ${esc(p.text)}</li>`),
+      ...a.goals.map((g) => `<li>${esc(g.text)}${quote(g)}</li>`),
+      ...a.roles.map((r) => `<li>${who(r.department)}${duties(r)}</li>`),
+      ...a.activities.map((x) => `<li>${esc(x.text)}${quote(x)}</li>`),
+      ...a.steps.map((x) => `<li>${esc(x.text)}${quote(x)}</li>`),
+      ...a.principles.map((p) => `<li><strong>${esc(p.title)}</strong>: ${esc(p.text)}${quote(p)}</li>`),
       ...a.hits.map((h) => `<li>${esc(h.text)}<span class="kind">${esc(t("kinds")[h.kind] || h.kind)}</span>${h.context ? ` — ${esc(h.context)}` : ""}
-        ${h.departments.length ? `<span class="who">${h.departments.map(who).join(", ")}</span>` : ""}</li>`),
+        ${h.departments.length ? `<span class="who">${h.departments.map(who).join(", ")}</span>` : ""}${h.source && h.source.quote ? quote(h) : ""}</li>`),
     ];
     return items.length ? `<h3>${esc(t("answerItems"))}</h3><ul class="answer-items">${items.join("")}</ul>` : "";
   }
@@ -922,6 +984,7 @@
       } else {
         await loadGraph();
       }
+      await loadStale();
     } catch (error) {
       panelBody().innerHTML = `<h2 id="panel-heading">${esc(t("error"))}</h2><p class="error">${esc(error.message)}</p>`;
       return;

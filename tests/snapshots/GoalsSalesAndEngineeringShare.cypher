@@ -24,7 +24,10 @@ RETURN HEAD(COLLECT {
         MATCH (c1)-[c2_e:HAS_GOAL]->(c2:Goal)
         WITH c2, [c2.position, c2.key] AS c2_k
         ORDER BY c2_k
-        RETURN {`key`: c2.key, `text`: c2.text_en} AS item
+        RETURN {`key`: c2.key, `text`: c2.text_en, `source`: HEAD(COLLECT {
+            UNWIND [c2] AS c3
+            RETURN {`section`: c3.source_section, `quote`: c3.source_quote} AS item
+            LIMIT 1 })} AS item
         LIMIT 5001 }} AS item
     LIMIT 1 }) AS item
   LIMIT 1 }) AS result, {n0: size(n0) > 0, n1: size(n1) > 0} AS found

@@ -68,6 +68,9 @@ RETURN HEAD(COLLECT {
             LIMIT 1 }), `receiver`: HEAD(COLLECT {
             MATCH (c3)-[c5_e:TO]->(c5:Department)
             RETURN {`key`: c5.key} AS item
+            LIMIT 1 }), `source`: HEAD(COLLECT {
+            UNWIND [c3] AS c6
+            RETURN {`quote`: c6.source_quote} AS item
             LIMIT 1 })} AS item
         LIMIT 5001 }} AS item
     LIMIT 5001 } AS item

@@ -20,37 +20,57 @@ RETURN HEAD(COLLECT {
     WHERE EXISTS {
       MATCH (c1)-[:BETWEEN]->(c1_f2)
       WHERE c1_f2 IN n1 AND c1_f2 <> c0 }
-    RETURN {`title`: c1.title_en, `summary`: c1.summary_en, `activities`: COLLECT {
-        MATCH (c1)-[c2_e:COOPERATES_ON]->(c2:Activity)
-        WITH c2, [c2.position, c2.key] AS c2_k
-        ORDER BY c2_k
-        RETURN {`text`: c2.text_en} AS item
-        LIMIT 5001 }, `flows`: COLLECT {
-        MATCH (c1)-[c3_e:INCLUDES]->(c3:Flow)
-        WITH c3, [c3.position, c3.key] AS c3_k
-        ORDER BY c3_k
-        RETURN {`kind`: c3.kind, `text`: c3.text_en, `purpose`: c3.purpose_en, `provider`: HEAD(COLLECT {
-            MATCH (c3)<-[c4_e:PROVIDES]-(c4:Department)
-            RETURN {`key`: c4.key, `name`: c4.name_en} AS item
-            LIMIT 1 }), `receiver`: HEAD(COLLECT {
-            MATCH (c3)-[c5_e:TO]->(c5:Department)
+    RETURN {`title`: c1.title_en, `summary`: c1.summary_en, `source`: HEAD(COLLECT {
+        UNWIND [c1] AS c2
+        RETURN {`document`: HEAD(COLLECT {
+            MATCH (c3:Source {key: c2.source_document})
+            RETURN {`title`: c3.title_en} AS item
+            LIMIT 1 }), `section`: c2.source_section, `quote`: c2.source_quote} AS item
+        LIMIT 1 }), `owner`: HEAD(COLLECT {
+        UNWIND [c1] AS c4
+        WITH c4
+        WHERE EXISTS { (c4)-[:OWNED_BY]->() }
+        RETURN {`department`: HEAD(COLLECT {
+            MATCH (c4)-[c5_e:OWNED_BY]->(c5:Department)
             RETURN {`key`: c5.key, `name`: c5.name_en} AS item
-            LIMIT 1 })} AS item
-        LIMIT 5001 }, `examples`: COLLECT {
-        MATCH (c1)-[c6_e:HAS_EXAMPLE]->(c6:Scenario)
+            LIMIT 1 }), `contact`: c4.owner_contact} AS item
+        LIMIT 1 }), `verifiedAt`: c1.verified_at, `verifiedBy`: c1.verified_by, `activities`: COLLECT {
+        MATCH (c1)-[c6_e:COOPERATES_ON]->(c6:Activity)
         WITH c6, [c6.position, c6.key] AS c6_k
         ORDER BY c6_k
-        RETURN {`title`: c6.title_en, `text`: c6.text_en, `steps`: COLLECT {
-            MATCH (c6)-[c7_e:HAS_STEP]->(c7:Step)
-            WITH c7, [c7.position, c7.key] AS c7_k
-            ORDER BY c7_k
-            RETURN {`position`: c7.position + 1, `actor`: HEAD(COLLECT {
-                MATCH (c7)-[c8_e:ACTOR]->(c8)
-                RETURN {`key`: c8.key, `name`: c8.name_en} AS item
-                LIMIT 1 }), `action`: c7.action_en, `recipient`: HEAD(COLLECT {
-                MATCH (c7)-[c9_e:RECIPIENT]->(c9)
-                RETURN {`key`: c9.key, `name`: c9.name_en} AS item
-                LIMIT 1 }), `purpose`: c7.purpose_en} AS item
+        RETURN {`text`: c6.text_en} AS item
+        LIMIT 5001 }, `flows`: COLLECT {
+        MATCH (c1)-[c7_e:INCLUDES]->(c7:Flow)
+        WITH c7, [c7.position, c7.key] AS c7_k
+        ORDER BY c7_k
+        RETURN {`kind`: c7.kind, `text`: c7.text_en, `purpose`: c7.purpose_en, `provider`: HEAD(COLLECT {
+            MATCH (c7)<-[c8_e:PROVIDES]-(c8:Department)
+            RETURN {`key`: c8.key, `name`: c8.name_en} AS item
+            LIMIT 1 }), `receiver`: HEAD(COLLECT {
+            MATCH (c7)-[c9_e:TO]->(c9:Department)
+            RETURN {`key`: c9.key, `name`: c9.name_en} AS item
+            LIMIT 1 }), `source`: HEAD(COLLECT {
+            UNWIND [c7] AS c10
+            RETURN {`quote`: c10.source_quote} AS item
+            LIMIT 1 })} AS item
+        LIMIT 5001 }, `examples`: COLLECT {
+        MATCH (c1)-[c11_e:HAS_EXAMPLE]->(c11:Scenario)
+        WITH c11, [c11.position, c11.key] AS c11_k
+        ORDER BY c11_k
+        RETURN {`title`: c11.title_en, `text`: c11.text_en, `steps`: COLLECT {
+            MATCH (c11)-[c12_e:HAS_STEP]->(c12:Step)
+            WITH c12, [c12.position, c12.key] AS c12_k
+            ORDER BY c12_k
+            RETURN {`position`: c12.position + 1, `actor`: HEAD(COLLECT {
+                MATCH (c12)-[c13_e:ACTOR]->(c13)
+                RETURN {`key`: c13.key, `name`: c13.name_en} AS item
+                LIMIT 1 }), `action`: c12.action_en, `recipient`: HEAD(COLLECT {
+                MATCH (c12)-[c14_e:RECIPIENT]->(c14)
+                RETURN {`key`: c14.key, `name`: c14.name_en} AS item
+                LIMIT 1 }), `purpose`: c12.purpose_en, `source`: HEAD(COLLECT {
+                UNWIND [c12] AS c15
+                RETURN {`quote`: c15.source_quote} AS item
+                LIMIT 1 })} AS item
             LIMIT 5001 }} AS item
         LIMIT 5001 }} AS item
     LIMIT 1 }) AS item

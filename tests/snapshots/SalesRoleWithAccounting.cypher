@@ -30,7 +30,15 @@ RETURN HEAD(COLLECT {
             LIMIT 1 }), `duties`: COLLECT {
             MATCH (c2)-[:HAS_DUTY]->(c2_d)
             RETURN c2_d.text_en
-            ORDER BY c2_d.position }} AS item
+            ORDER BY c2_d.position }, `items`: COLLECT {
+            MATCH (c2)-[c4_e:HAS_DUTY]->(c4:Duty)
+            WITH c4, [c4.position, c4.key] AS c4_k
+            ORDER BY c4_k
+            RETURN {`key`: c4.key, `source`: HEAD(COLLECT {
+                UNWIND [c4] AS c5
+                RETURN {`section`: c5.source_section, `quote`: c5.source_quote} AS item
+                LIMIT 1 })} AS item
+            LIMIT 5001 }} AS item
         LIMIT 5001 }} AS item
     LIMIT 1 }) AS item
   LIMIT 1 }) AS result, {n0: size(n0) > 0, n1: size(n1) > 0} AS found

@@ -25,7 +25,10 @@ RETURN COLLECT {
       MATCH (c0_r:Relationship)-[:HAS_ROLE]->()-[:HAS_DUTY]->(c0)
       RETURN c0_r.title_en }) WHEN c0:Goal OR c0:Activity OR c0:Scenario THEN HEAD(COLLECT {
       MATCH (c0_r:Relationship)-->(c0)
-      RETURN c0_r.title_en }) END, `score`: c0_score} AS item
+      RETURN c0_r.title_en }) END, `score`: c0_score, `source`: HEAD(COLLECT {
+      UNWIND [c0] AS c1
+      RETURN {`quote`: c1.source_quote} AS item
+      LIMIT 1 })} AS item
   LIMIT $p2 } AS result, {} AS found
 # parameters
 {

@@ -27,6 +27,9 @@ RETURN HEAD(COLLECT {
     RETURN {`key`: c1.key, `text`: c1.text_en, `purpose`: c1.purpose_en, `receiver`: HEAD(COLLECT {
         MATCH (c1)-[c2_e:TO]->(c2:Department)
         RETURN {`name`: c2.name_en} AS item
+        LIMIT 1 }), `source`: HEAD(COLLECT {
+        UNWIND [c1] AS c3
+        RETURN {`section`: c3.source_section, `quote`: c3.source_quote} AS item
         LIMIT 1 })} AS item
     LIMIT 5001 } AS item
   LIMIT 1 }) AS result, {n0: size(n0) > 0, n1: size(n1) > 0} AS found
@@ -65,6 +68,9 @@ RETURN HEAD(COLLECT {
     RETURN {`key`: c1.key, `kind`: c1.kind, `text`: c1.text_en, `purpose`: c1.purpose_en, `provider`: HEAD(COLLECT {
         MATCH (c1)<-[c2_e:PROVIDES]-(c2:Department)
         RETURN {`name`: c2.name_en} AS item
+        LIMIT 1 }), `source`: HEAD(COLLECT {
+        UNWIND [c1] AS c3
+        RETURN {`section`: c3.source_section, `quote`: c3.source_quote} AS item
         LIMIT 1 })} AS item
     LIMIT 5001 } AS item
   LIMIT 1 }) AS result, {n0: size(n0) > 0, n1: size(n1) > 0} AS found

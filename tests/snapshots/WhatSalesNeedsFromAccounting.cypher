@@ -30,6 +30,12 @@ RETURN HEAD(COLLECT {
         LIMIT 1 }), `receiver`: HEAD(COLLECT {
         MATCH (c1)-[c3_e:TO]->(c3:Department)
         RETURN {`key`: c3.key, `name`: c3.name_en} AS item
+        LIMIT 1 }), `source`: HEAD(COLLECT {
+        UNWIND [c1] AS c4
+        RETURN {`document`: HEAD(COLLECT {
+            MATCH (c5:Source {key: c4.source_document})
+            RETURN {`title`: c5.title_en} AS item
+            LIMIT 1 }), `section`: c4.source_section, `quote`: c4.source_quote} AS item
         LIMIT 1 })} AS item
     LIMIT 5001 } AS item
   LIMIT 1 }) AS result, {n0: size(n0) > 0, n1: size(n1) > 0} AS found

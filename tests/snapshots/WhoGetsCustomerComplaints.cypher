@@ -80,6 +80,9 @@ RETURN HEAD(COLLECT {
               LIMIT 1 }), `recipient`: HEAD(COLLECT {
               MATCH (c2)-[c4_e:RECIPIENT]->(c4)
               RETURN {`key`: c4.key, `name`: c4.name_en} AS item
+              LIMIT 1 }), `source`: HEAD(COLLECT {
+              UNWIND [c2] AS c5
+              RETURN {`quote`: c5.source_quote} AS item
               LIMIT 1 })} AS item
           LIMIT 5001 }} AS item
       LIMIT 5001 }} AS item

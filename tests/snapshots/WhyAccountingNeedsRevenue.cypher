@@ -27,6 +27,12 @@ RETURN HEAD(COLLECT {
       RETURN {`text`: c1.text_en, `purpose`: c1.purpose_en, `statement`: c1.statement_en, `provider`: HEAD(COLLECT {
           MATCH (c1)<-[c2_e:PROVIDES]-(c2:Department)
           RETURN {`key`: c2.key, `name`: c2.name_en} AS item
+          LIMIT 1 }), `source`: HEAD(COLLECT {
+          UNWIND [c1] AS c3
+          RETURN {`document`: HEAD(COLLECT {
+              MATCH (c4:Source {key: c3.source_document})
+              RETURN {`title`: c4.title_en} AS item
+              LIMIT 1 }), `section`: c3.source_section, `quote`: c3.source_quote} AS item
           LIMIT 1 })} AS item
       LIMIT 5001 }} AS item
   LIMIT 1 }) AS result, {n0: size(n0) > 0, n1: size(n1) > 0} AS found

@@ -1,0 +1,43 @@
+# relationship
+CALL () {
+  CALL db.index.fulltext.queryNodes('knowledge_names', $n0) YIELD node
+  WHERE node:Department
+  WITH node
+  ORDER BY node.position, node.key
+  LIMIT 1
+  RETURN collect(node) AS n0 }
+CALL () {
+  CALL db.index.fulltext.queryNodes('knowledge_names', $n1) YIELD node
+  WHERE node:Department
+  WITH node
+  ORDER BY node.position, node.key
+  LIMIT 1
+  RETURN collect(node) AS n1 }
+RETURN HEAD(COLLECT {
+  UNWIND n0 AS c0
+  RETURN HEAD(COLLECT {
+    MATCH (c0)<-[c1_e:BETWEEN]-(c1:Relationship)
+    WHERE EXISTS {
+      MATCH (c1)-[:BETWEEN]->(c1_f2)
+      WHERE c1_f2 IN n1 AND c1_f2 <> c0 }
+    RETURN {`roles`: COLLECT {
+        MATCH (c1)-[c2_e:HAS_ROLE]->(c2:Role)
+        WITH c2, [c2.position, c2.key] AS c2_k
+        ORDER BY c2_k
+        RETURN {`items`: COLLECT {
+            MATCH (c2)-[c3_e:HAS_DUTY]->(c3:Duty)
+            WITH c3, [c3.position, c3.key] AS c3_k
+            ORDER BY c3_k
+            RETURN {`source`: HEAD(COLLECT {
+                UNWIND [c3] AS c4
+                RETURN {`quote`: c4.source_quote} AS item
+                LIMIT 1 })} AS item
+            LIMIT 5001 }} AS item
+        LIMIT 5001 }} AS item
+    LIMIT 1 }) AS item
+  LIMIT 1 }) AS result, {n0: size(n0) > 0, n1: size(n1) > 0} AS found
+# parameters
+{
+  "n0": "\"sales\" OR \"sale\"",
+  "n1": "\"accounting\" OR \"account\""
+}
