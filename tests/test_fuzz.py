@@ -145,7 +145,8 @@ async def test_fuzzed_mutations_leave_a_graph_that_exports_to_valid_seed_files(
 # empty, whitespace or exotic, references that sometimes point nowhere.
 FRESH_KEYS = st.from_regex(r"\Afz-[a-z0-9]{1,3}\Z")
 WORDS = st.sampled_from(["Khiếu nại mới", "Báo giá", "Hợp đồng", "Complaint", "Quote", "Ｆｕｌｌ", "e\u0301", "  "])
-TEXT = st.one_of(WORDS, st.text(max_size=30))
+# Mostly words a person would type, sometimes any text at all (which is mostly refused).
+TEXT = st.integers(0, 3).flatmap(lambda n: st.text(max_size=30) if n == 0 else WORDS)
 TEXTS = st.fixed_dictionaries({"vi": TEXT, "en": TEXT})
 ALIASES = st.fixed_dictionaries({"vi": st.lists(TEXT, max_size=2), "en": st.lists(TEXT, max_size=2)})
 KINDS = ("Department", "Topic", "Relationship", "Flow", "Principle", "Scenario")
