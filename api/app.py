@@ -34,6 +34,7 @@ from api.observability import AccessLog, Metrics, configure_logging
 from api.queries import load_queries
 from api.schema import build_schema, measured_relations
 from api.services import Services
+from api.warmup import explorer_operations, warm
 from deptgraph.settings import Settings, settings_from_environment
 from graph.compiler import Limits
 from graph.connection import resolve_target
@@ -63,7 +64,9 @@ def create_app(settings: Settings, database: Database | None = None, clock: Cloc
     if database is not None:  # usable without the lifespan (e.g. under httpx's ASGITransport in tests)
         services.open(database)
     page = graphiql_page((STATIC / "graphiql.html").read_text(encoding="utf-8"), queries)
-    graphql = GraphQLEndpoint(build_schema(settings), services, queries, page)
+    schema = build_schema(settings)
+    graphql = GraphQLEndpoint(schema, services, queries, page)
+    warm_up_documents = [q.text for q in queries] + explorer_operations(STATIC)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -77,13 +80,19 @@ def create_app(settings: Settings, database: Database | None = None, clock: Cloc
             )
             log.info("connected to Neo4j at %s", target.describe())
         try:
-            await asyncio.wait_for(reading.stats.measure(services.database), settings.request_timeout)
+            await asyncio.wait_for(reading.stats.measure(services.database), settings.warm_up_seconds)
         except (DatabaseUnavailable, QueryTimeout, TimeoutError) as exc:
             log.warning("could not measure the graph's list sizes yet (%s); estimating costs with defaults", exc)
         try:
             await asyncio.wait_for(services.bookmarks.ready(), settings.request_timeout)
         except (DatabaseUnavailable, QueryTimeout, TimeoutError) as exc:
             log.warning("could not read the bookmark key yet (%s); it is read when first needed", exc)
+        if settings.warm_up:
+            try:
+                ran, took = await warm(schema, services, warm_up_documents, settings.warm_up_seconds)
+                log.info("warmed up: %d operations in %.1fs", ran, took)
+            except (DatabaseUnavailable, QueryTimeout) as exc:
+                log.warning("could not warm up (%s): the first requests compile what they need", exc)
         # Everything made so far (modules, the schema, compiled plans) lives as long as the process:
         # keep it out of the garbage collector's sweeps, which otherwise walk it on every pause.
         gc.collect()

@@ -241,6 +241,8 @@ async def _run(info: Info[Context, None], plan: Plan, caller: CallerSelection, l
 
 async def _count(info: Info[Context, None], question: str, understood: Understanding, answered: bool) -> None:
     """Count a question declined or answered unsurely; never fail the answer for it."""
+    if not info.context.counts_questions:  # the app warming up, not a person asking
+        return
     reading = understood.best or (understood.alternatives[0] if understood.alternatives else None)
     try:
         await unanswered.record(

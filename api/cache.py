@@ -31,20 +31,19 @@ def request_key(query: str, operation: str | None, variables: dict[str, Any] | N
 
 
 def etag(stamp: Stamp, key: str) -> str:
-    """A weak validator for an answer: the graph's state and the request."""
-    return f'W/"{stamp.epoch[:12]}-{stamp.version}-{key[:20]}"'
+    """A weak validator for an answer: a digest of the graph's state and the request, which tells
+    a client nothing but whether the answer changed (not how many writes the graph has seen)."""
+    digest = hashlib.blake2b(f"{stamp.epoch}|{stamp.version}|{key}".encode(), digest_size=15).hexdigest()
+    return f'W/"{digest}"'
 
 
 def etag_matches(header: str | None, tag: str) -> bool:
-    """Whether an If-None-Match header names `tag` (weak comparison, lists and `*` included)."""
+    """Whether an If-None-Match header names `tag` (weak comparison, lists included). `*` matches
+    nothing: whether an answer exists for this caller is known only once the request ran."""
     if not header:
         return False
     opaque = tag.removeprefix("W/")
-    for candidate in header.split(","):
-        candidate = candidate.strip()
-        if candidate == "*" or candidate.removeprefix("W/") == opaque:
-            return True
-    return False
+    return any(candidate.strip().removeprefix("W/") == opaque for candidate in header.split(","))
 
 
 class ResponseCache:

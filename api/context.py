@@ -83,3 +83,5 @@ class Context:
     # False when a resolver's answer must not be served again from the response cache (ask
     # counts every asking of a question it declines).
     cacheable: bool = True
+    # False for the app's own requests (warming up): `ask` counts only the questions people ask.
+    counts_questions: bool = True

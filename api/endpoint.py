@@ -27,6 +27,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -44,21 +45,23 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import MissingQueryError
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.types import HTTPMethod
+from strawberry.http.websocket_origin import is_same_origin
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
-from api.auth import Auth
+from api.auth import Auth, Role
 from api.bookmarks import HEADER as BOOKMARK_HEADER
 from api.bookmarks import BadBookmark, WaitLimits
 from api.cache import ResponseCache, etag, etag_matches, request_key
 from api.context import Context, preferred_lang
 from api.errors import codes_of, error_body
+from api.feed import authorization
 from api.middleware import RequestRecord
 from api.persisted import PersistedQueries, sha256
 from api.queries import NamedQuery
@@ -133,7 +136,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             allow_queries_via_get=True,
             # Only the current protocol: the legacy `graphql-ws` one would be one more way in.
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            # A socket that does not say who it is within a few seconds is closed (4408).
+            connection_init_wait_timeout=timedelta(seconds=settings.socket_init_timeout),
+            max_subscriptions_per_connection=settings.max_subscriptions,
         )
+        self.sockets = 0  # open WebSockets of this process
         self.services = services
         self.settings = settings
         self.max_tokens = schema.max_tokens
@@ -149,7 +156,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         if isinstance(request, WebSocket):  # the change feed: graphql-transport-ws, bounded by its own rules
-            return await super().run(request, context, root_value)
+            if self.sockets >= self.settings.max_subscriptions:  # every socket needs an editor: as many as feeds
+                await request.close(code=1013, reason="too many connections; try again later")
+                return request
+            self.sockets += 1
+            try:
+                return await super().run(request, context, root_value)
+            finally:
+                self.sockets -= 1
         timeout = self.settings.request_timeout
         started = time.perf_counter()
         deadline = asyncio.get_running_loop().time() + timeout  # bookmark wait included
@@ -249,6 +263,33 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             clock=services.clock,
             review_interval_days=self.settings.review_interval_days,
         )
+
+    def _check_websocket_origin(self, request: Any) -> bool:
+        """A browser's socket must come from this very origin — scheme, host and port: a page served
+        over plain http may not open the socket of the https site on the same host (Strawberry's
+        own check compares host and port only). Clients that send no Origin are not browsers."""
+        origin = request.headers.get("origin")
+        if origin is None:
+            return True
+        scheme = {"ws": "http", "wss": "https"}.get(request.url.scheme, request.url.scheme)
+        forwarded = request.headers.get("x-forwarded-proto")
+        if forwarded and self.settings.trust_forwarded_proto:
+            scheme = forwarded.split(",", 1)[0].strip().lower()
+        same = is_same_origin(origin, request.headers.get("host")) and origin.lower().startswith(f"{scheme}://")
+        if not same:
+            log.warning("refused a WebSocket from origin %r to %s://%s", origin[:100], scheme,
+                        (request.headers.get("host") or "")[:100])  # fmt: skip
+        return same
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        """A socket is for editors and admins (the change feed): the token in `connection_init`'s
+        payload must be one, or the socket is closed with 4403."""
+        header = authorization(context.connection_params)
+        try:
+            await Auth(header, self.services.database).require(Role.EDITOR, "Following the changes")
+        except GraphQLError as exc:
+            raise ConnectionRejectionError from exc
+        return UNSET
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         params = request.query_params

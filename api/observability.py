@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -44,10 +45,33 @@ MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 ROUTES = ("/", "/graphql", "/healthz", "/readyz", "/metrics", "/queries")
 
 
+class WithoutQueryStrings(logging.Filter):
+    """Query strings never reach the log: a client may put a token in a URL (a WebSocket's, which
+    uvicorn logs as it accepts it), and the log is read by more people than the token's owner."""
+
+    _QUERY = re.compile(r"\?[^\s\"'\]]*")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and "?" in record.msg:
+            record.msg = self._QUERY.sub("?…", record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._QUERY.sub("?…", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def log_format(setting: str) -> str:
+    """`auto`: plain lines at a terminal (as uvicorn prints them), JSON lines otherwise."""
+    if setting == "auto":
+        return "text" if sys.stderr.isatty() else "json"
+    return setting
+
+
 def configure_logging(level: str, fmt: str) -> None:
-    """Logs to stderr: one JSON object per line (`json`), or plain lines for people (`text`)."""
+    """Logs to stderr: one JSON object per line (`json`), or plain lines for people (`text`);
+    `auto` chooses by whether stderr is a terminal."""
     handler = logging.StreamHandler(sys.stderr)
-    if fmt == "json":
+    handler.addFilter(WithoutQueryStrings())
+    if log_format(fmt) == "json":
         renamed = {"asctime": "time", "levelname": "level", "name": "logger"}
         handler.setFormatter(JsonFormatter("{asctime}{levelname}{name}{message}", style="{", rename_fields=renamed))
     else:

@@ -1,4 +1,10 @@
-"""The WebSocket on /graphql: the change feed (graphql-transport-ws), and nothing else."""
+"""The WebSocket on /graphql: the change feed (graphql-transport-ws), and nothing else.
+
+Only editors and admins follow the changes, so a socket is for them alone: `connection_init` must
+carry an editor's token (else it is closed with 4403 at once) and must come within a few seconds
+(4408). Every message must be one the protocol knows, in its shape: anything else closes the
+socket with 4400 and the reason, as the protocol has it — no traceback, no message left unanswered.
+"""
 
 from __future__ import annotations
 
@@ -29,12 +35,39 @@ class FeedSocket(ASGIWebSocketAdapter):
 
     async def iter_json(self, *, ignore_parsing_errors: bool = False) -> AsyncGenerator[object, None]:
         async for message in super().iter_json(ignore_parsing_errors=ignore_parsing_errors):
-            if isinstance(message, dict) and message.get("type") == "subscribe":
-                refusal = _not_a_subscription(message.get("payload"), self.view.max_tokens)  # type: ignore[attr-defined]
-                if refusal is not None:
-                    await self.ws.close(code=4400, reason=refusal)
-                    return
+            refusal = _malformed(message)
+            if refusal is None and isinstance(message, dict) and message["type"] == "subscribe":
+                refusal = _not_a_subscription(message["payload"], self.view.max_tokens)  # type: ignore[attr-defined]
+            if refusal is not None:
+                await self.ws.close(code=4400, reason=refusal)
+                return
             yield message
+
+
+# The messages a client may send, and what each must hold besides its type.
+_CLIENT_MESSAGES = {"connection_init", "ping", "pong", "subscribe", "complete"}
+
+
+def _malformed(message: object) -> str | None:
+    """Why a client's message is not one of graphql-transport-ws's, or None."""
+    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        return "a message is a JSON object with a type"
+    kind = message["type"]
+    if kind not in _CLIENT_MESSAGES:
+        return f"unknown message type {kind[:40]!r}"
+    wants_id = kind in ("subscribe", "complete")
+    if wants_id and (not isinstance(message.get("id"), str) or not 0 < len(message["id"]) <= 100):
+        return f"{kind} needs an id: a string of at most 100 characters"
+    if kind in ("connection_init", "ping", "pong") and not isinstance(message.get("payload", {}), dict | None):
+        return f"the payload of {kind} is an object"
+    if kind == "subscribe":
+        payload = message.get("payload")
+        if not isinstance(payload, dict):
+            return "subscribe needs a payload with a query"
+        for name, kinds in (("variables", dict), ("extensions", dict), ("operationName", str)):
+            if payload.get(name) is not None and not isinstance(payload[name], kinds):
+                return f"{name} must be {'a string' if kinds is str else 'an object'}"
+    return None
 
 
 def _not_a_subscription(payload: object, max_tokens: int) -> str | None:

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from api.observability import configure_logging
+from api.observability import configure_logging, log_format
 from deptgraph import __version__
 from deptgraph.settings import Settings, settings_from_environment
 from domain.knowledge import Knowledge, cited_items
@@ -693,7 +693,7 @@ def serve(
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
         atexit.register(shutil.rmtree, metrics_dir, ignore_errors=True)
     configure_logging(settings.log_level, settings.log_format)
-    with _console_as_log(settings.log_format == "json"):
+    with _console_as_log(log_format(settings.log_format) == "json"):
         if settings.uses_local_neo4j and start_neo4j:
             neo4j_start(port=None)
         if seed_if_empty:
@@ -715,6 +715,7 @@ def serve(
         log_config=None,  # keep the logging configured above (JSON by default)
         access_log=False,  # the app logs each request itself, with its request id
         workers=workers,
+        timeout_worker_healthcheck=settings.worker_healthcheck_timeout,
     )
 
 

@@ -53,8 +53,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
-    # One JSON object per line (for log collectors), or plain text for people.
-    log_format: Literal["json", "text"] = "json"
+    # One JSON object per line (for log collectors), plain text for people, or `auto`: plain at a
+    # terminal, JSON otherwise.
+    log_format: Literal["auto", "json", "text"] = "auto"
     # Seconds a request may take, Neo4j transaction included.
     request_timeout: float = Field(default=10.0, gt=0)
     # Seconds to wait for a Neo4j connection before a request fails.
@@ -92,12 +93,24 @@ class Settings(BaseSettings):
     change_feed_poll: float = Field(default=0.5, gt=0, le=60)
     max_subscriptions: int = Field(default=100, ge=1)
     max_subscriptions_per_token: int = Field(default=5, ge=1)
+    # Seconds a WebSocket has to send connection_init (with an editor's token) before it is closed.
+    socket_init_timeout: float = Field(default=5.0, gt=0, le=60)
     # How long a request that sends a Deptgraph-Bookmark may wait for Neo4j to reach its state
     # (checked before the request runs; beyond it BOOKMARK_NOT_REACHED, 503).
     bookmark_wait: float = Field(default=2.0, gt=0, le=30)
     # The key bookmarks are signed with (at least 32 characters), the same for every process of a
     # deployment. Unset: one is drawn once and kept in Neo4j, where every process finds it.
     bookmark_key: SecretStr | None = Field(default=None, min_length=32)
+    # Behind a proxy that ends TLS: take the scheme a browser used from X-Forwarded-Proto (for the
+    # WebSocket's same-origin check). Only set it when that proxy sets the header.
+    trust_forwarded_proto: bool = False
+    # Before it lets requests in, the app runs the named queries and the explorer's own once (its
+    # Cypher compiled and planned, the graph measured), for at most this many seconds.
+    warm_up: bool = True
+    warm_up_seconds: float = Field(default=60.0, gt=0, le=600)
+    # Seconds uvicorn's supervisor waits for a worker to answer its health check before it kills it
+    # (uvicorn's own default, 5, kills workers that start on a busy machine).
+    worker_healthcheck_timeout: int = Field(default=60, ge=5, le=600)
     # /metrics needs `Authorization: Bearer <this>` when set; in production it is served only then.
     metrics_token: SecretStr | None = None
     # Reads are open to anyone who can reach the service unless this is set.

@@ -2,9 +2,20 @@
 list sizes (graphql-armor's cost limit, with the sizes @neo4j/graphql's `@limit` would state).
 
 The cost of a selection is the number of values its answer may hold: each scalar counts once per
-object that carries it, each list multiplies by the largest number of items such a list has in
-the graph now. `GraphStats` keeps those numbers — nodes per label, the largest fan-out of every
-declared relation — measured in one query and refreshed as the graph changes.
+object that carries it. How many objects a list brings is bounded two ways, and the smaller wins:
+
+* by its parents: each parent brings at most the largest fan-out the relation has in the graph;
+* by the relation itself: all the parents together bring at most as many items as the relation
+  has in the whole graph, times how often one parent can appear among them (`repeat`: a node met
+  again through another path counts again). A node is met through a relation at most as often as
+  the relation's largest in-degree.
+
+So one hub (a department with 130 relationships, a relationship with 400 goals) bounds the lists
+under it, not every list of its kind everywhere: a department page costs what the graph could
+give it, not 130 × 400. The bound stays sound: nested lists that do multiply (needs › provider ›
+needs …) still multiply, through `repeat`. `GraphStats` keeps the numbers — nodes per label; for
+every declared relation its largest fan-out, its size and its largest in-degree — measured in one
+query and refreshed as the graph changes.
 """
 
 from __future__ import annotations
@@ -14,8 +25,9 @@ import contextvars
 import logging
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from graph.compiler import DEFAULT_FIRST, SEARCH_WINDOW, Select
+from graph.compiler import DEFAULT_FIRST, MAX_NAMED, SEARCH_WINDOW, Select
 from graph.database import Database, DatabaseUnavailable, QueryTimeout
 from graph.mapping import AllOf, ByKey, ByKeys, Derived, FullText, Named, Page, PagePart, Related, Root
 from graph.shape import LABELS, Label
@@ -29,13 +41,25 @@ UNKNOWN = 100
 RETRY_SECONDS = 5.0
 
 
+@dataclass(frozen=True)
+class Level:
+    """The objects at one level of an answer: how many (`items`), and how often one node may be
+    among them (`repeat`)."""
+
+    items: int
+    repeat: int
+
+
 class GraphStats:
-    """Nodes per label and the largest fan-out of each relation, as last measured."""
+    """Nodes per label; per relation the largest fan-out, the size (all its items from all its
+    parents) and the largest in-degree — as last measured."""
 
     def __init__(self, relations: Iterable[Related] = ()) -> None:
         self.relations = tuple(dict.fromkeys(relations))
         self.counts: dict[Label, int] = {}
         self.fanouts: dict[Related, int] = {}
+        self.sizes: dict[Related, int] = {}
+        self.indegrees: dict[Related, int] = {}
         self.measured_at: float | None = None
         self._refreshing: asyncio.Task[None] | None = None
         self._attempted_at = -RETRY_SECONDS
@@ -63,18 +87,33 @@ class GraphStats:
         found = self.fanouts.get(relation)
         return found if found is not None else UNKNOWN
 
+    def size(self, relation: Related) -> int:
+        found = self.sizes.get(relation)
+        return found if found is not None else UNKNOWN * UNKNOWN
+
+    def indegree(self, relation: Related) -> int:
+        found = self.indegrees.get(relation)
+        return found if found is not None else UNKNOWN
+
     def query(self) -> str:
         """One statement that measures everything: a subquery per label and per relation."""
         parts = [f"CALL () {{ MATCH (x:{label}) RETURN count(x) AS l{i} }}" for i, label in enumerate(LABELS)]
         for i, relation in enumerate(self.relations):
             near = " OR ".join(f"p:{label}" for label in sorted(relation.via[0].near_labels))
+            far = " OR ".join(f"q:{label}" for label in sorted(relation.via[-1].far_labels))
             pattern, near_var = "", "p"
             for j, hop in enumerate(relation.via):
-                pattern += hop.pattern(near_var, f"x{j}")[len(f"({near_var})") if j else 0 :]
+                last = j == len(relation.via) - 1
+                pattern += hop.pattern(near_var, "q" if last else f"x{j}")[len(f"({near_var})") if j else 0 :]
                 near_var = f"x{j}"
-            counted = f"COUNT {{ MATCH {pattern} RETURN DISTINCT {near_var} }}"
-            parts.append(f"CALL () {{ MATCH (p) WHERE {near} RETURN coalesce(max({counted}), 0) AS r{i} }}")
-        columns = [f"l{i}" for i in range(len(LABELS))] + [f"r{i}" for i in range(len(self.relations))]
+            out = f"COUNT {{ MATCH {pattern} RETURN DISTINCT q }}"
+            into = f"COUNT {{ MATCH {pattern} RETURN DISTINCT p }}"
+            parts.append(
+                f"CALL () {{ MATCH (p) WHERE {near} WITH {out} AS n "
+                f"RETURN coalesce(max(n), 0) AS r{i}, coalesce(sum(n), 0) AS s{i} }}"
+            )
+            parts.append(f"CALL () {{ MATCH (q) WHERE {far} RETURN coalesce(max({into}), 0) AS d{i} }}")
+        columns = [f"l{i}" for i in range(len(LABELS))] + [f"[r{i}, s{i}, d{i}]" for i in range(len(self.relations))]
         return " ".join(parts) + f" RETURN [{', '.join(columns)}] AS figures"
 
     async def measure(self, db: Database) -> None:
@@ -82,7 +121,10 @@ class GraphStats:
         rows = await db.read(self.query())
         figures = rows[0]["figures"]
         self.counts = dict(zip(LABELS, figures[: len(LABELS)], strict=True))
-        self.fanouts = dict(zip(self.relations, figures[len(LABELS) :], strict=True))
+        measured = figures[len(LABELS) :]
+        self.fanouts = {relation: m[0] for relation, m in zip(self.relations, measured, strict=True)}
+        self.sizes = {relation: m[1] for relation, m in zip(self.relations, measured, strict=True)}
+        self.indegrees = {relation: m[2] for relation, m in zip(self.relations, measured, strict=True)}
         self.measured_at = time.monotonic()
         self._stale = False
         self._measured_stamp = stamp
@@ -118,9 +160,9 @@ def estimate(root: Root, select: Select, stats: GraphStats) -> int:
     """How many values the answer to `select` under `root` may hold, at most."""
     start = root.start
     if isinstance(start, AllOf) and isinstance(root.then, Page):
-        return _page_cost(select, 1, stats.count(start.label), stats)
+        return _page_cost(select, Level(1, 1), stats.count(start.label), None, stats)
     if isinstance(start, FullText) and isinstance(root.then, Page):
-        return _page_cost(select, 1, SEARCH_WINDOW, stats)
+        return _page_cost(select, Level(1, 1), SEARCH_WINDOW, None, stats)
     if isinstance(start, AllOf):
         many = stats.count(start.label)
     elif isinstance(start, FullText):
@@ -129,33 +171,54 @@ def estimate(root: Root, select: Select, stats: GraphStats) -> int:
         many = len(select.arg("keys") or [])
     else:
         assert isinstance(start, (Named, ByKey))
-        many = 1
+        # A name may name several things, which a relation reads one by one, or as one list.
+        as_list = isinstance(root.then, Derived) and root.then.parent_list
+        many = MAX_NAMED if isinstance(start, Named) and start.many and not as_list else 1
+    level = Level(many, many if isinstance(start, ByKeys) else 1)
     if root.then is not None:
-        return _relation_cost(root.then, select, many, stats)
-    return many + _cost(select.children, many, stats)
+        return _relation_cost(root.then, select, level, stats)
+    return many + _cost(select.children, level, stats)
 
 
-def _relation_cost(relation: Related | Derived | Page, select: Select, parents: int, stats: GraphStats) -> int:
+def _through(relation: Related, parents: Level, stats: GraphStats) -> Level:
+    """The objects a relation brings from `parents`: the smaller of the two bounds (see above)."""
+    if relation.single:
+        items = parents.items
+    else:
+        items = min(parents.items * stats.fanout(relation), parents.repeat * stats.size(relation))
+    return Level(items, max(1, min(items, parents.repeat * min(stats.indegree(relation), parents.items))))
+
+
+def _relation_cost(relation: Related | Derived | Page, select: Select, parents: Level, stats: GraphStats) -> int:
     if isinstance(relation, Page):
-        return _page_cost(select, parents, stats.fanout(relation.of), stats)
-    items = parents if relation.single else parents * stats.fanout(relation)
-    searching = parents * relation.search if isinstance(relation, Derived) else 0
-    return searching + items + _cost(select.children, items, stats)
+        return _page_cost(select, parents, stats.fanout(relation.of), relation.of, stats)
+    if isinstance(relation, Related):
+        level = _through(relation, parents, stats)
+    else:  # a template: only its bound is known, and how often a thing may come back
+        items = parents.items if relation.single else parents.items * stats.fanout(relation)
+        level = Level(items, max(1, min(items, parents.items)) if relation.distinct else items)
+    searching = parents.items * relation.search if isinstance(relation, Derived) else 0
+    return searching + level.items + _cost(select.children, level, stats)
 
 
-def _page_cost(select: Select, parents: int, fanout: int, stats: GraphStats) -> int:
+def _page_cost(select: Select, parents: Level, fanout: int, relation: Related | None, stats: GraphStats) -> int:
     first = int(select.arg("first") or DEFAULT_FIRST)
-    items = parents * min(first, fanout)
-    total = parents
+    items = parents.items * min(first, fanout)
+    if relation is not None and relation.via:
+        items = min(items, _through(relation, parents, stats).items)
+        level = Level(items, max(1, min(items, parents.repeat * min(stats.indegree(relation), parents.items))))
+    else:
+        level = Level(items, parents.repeat)
+    total = parents.items
     for part in select.children:
         if part.mapping in (PagePart.NODES, PagePart.EDGES):
-            total += items + _cost(part.children, items, stats)
+            total += level.items + _cost(part.children, level, stats)
         else:
-            total += parents * max(1, len(part.children))
+            total += parents.items * max(1, len(part.children))
     return total
 
 
-def _cost(selects: Iterable[Select], parents: int, stats: GraphStats) -> int:
+def _cost(selects: Iterable[Select], parents: Level, stats: GraphStats) -> int:
     total = 0
     for select in selects:
         mapping = select.mapping
@@ -164,5 +227,5 @@ def _cost(selects: Iterable[Select], parents: int, stats: GraphStats) -> int:
         elif mapping is PagePart.NODE:
             total += _cost(select.children, parents, stats)
         else:
-            total += parents
+            total += parents.items
     return total

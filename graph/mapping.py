@@ -187,6 +187,8 @@ class Derived:
     # A search whose work does not show in the size of its answer (a shortest-path search): what
     # one costs, in values, for the cost limit; and such searches run a few at a time per process.
     search: int = 0
+    # Each parent brings a thing at most once (for cost estimates: how often a thing can come back).
+    distinct: bool = False
 
 
 @dataclass(frozen=True)

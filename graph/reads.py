@@ -138,6 +138,7 @@ TOPICS_FLOWS = Derived(
     order="{c}_o, {c}.position, {c}.key",
     bound=Related((into(ABOUT, Label.FLOW),)),
     parent_list=True,
+    distinct=True,
 )
 TOPICS_EXAMPLES = Derived(
     "examples about topics",
@@ -145,6 +146,7 @@ TOPICS_EXAMPLES = Derived(
     order="{c}.position, {c}.key",
     bound=Label.SCENARIO,
     parent_list=True,
+    distinct=True,
 )
 TOPIC_EXAMPLES = Related(
     (into(ABOUT, Label.STEP), into(HAS_STEP, Label.SCENARIO)), order=(Order.POSITION,), distinct=True
@@ -362,6 +364,7 @@ PATHS = Derived(
         ValueArg("maxHops", _bounded("maxHops", DEFAULT_HOPS, MAX_HOPS)),
         ValueArg("limit", _bounded("limit", DEFAULT_PATHS, MAX_PATHS)),
     ),
+    distinct=True,
 )
 PATH_HOPS = Computed(lambda n, _: f"{n}.hops", description="the number of flows on the path")
 PATH_DEPARTMENTS = Derived(
@@ -369,12 +372,14 @@ PATH_DEPARTMENTS = Derived(
     "UNWIND range(0, size({p}.departments) - 1) AS {c}_i WITH {p}.departments[{c}_i] AS {c}, {c}_i",
     order="{c}_i",
     bound=MAX_HOPS + 1,
+    distinct=True,
 )
 PATH_FLOWS = Derived(
     "the flows of a path, in order",
     "UNWIND range(0, size({p}.flows) - 1) AS {c}_i WITH {p}.flows[{c}_i] AS {c}, {c}_i",
     order="{c}_i",
     bound=MAX_HOPS,
+    distinct=True,
 )
 
 # --- search -----------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ NAMED_LABELS = ("Department", "Party", "Topic")
 # the questions `ask` could not answer).
 OTHER_UNIQUE = {
     "ApiToken": "name", "Change": "id", "GraphState": "id", "DeploymentKey": "name", "UnansweredQuestion": "key",
+    "FeedLease": "id",
 }  # fmt: skip
 OTHER_INDEXES = (
     "CREATE CONSTRAINT apitoken_hash_unique IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.hash IS UNIQUE",

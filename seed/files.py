@@ -65,9 +65,16 @@ class SeedProblem:
     message: str
 
     def __str__(self) -> str:
-        place = f"{self.file}:{self.line}" if self.line else self.file
-        what = self.where + (f" ({self.subject})" if self.subject else "")
-        return f"{place}: {what}: {self.message}" if what else f"{place}: {self.message}"
+        place = f"{_capped(self.file)}:{self.line}" if self.line else _capped(self.file)
+        what = _capped(self.where) + (f" ({_capped(self.subject)})" if self.subject else "")
+        message = _capped(self.message, 400)
+        return f"{place}: {what}: {message}" if what else f"{place}: {message}"
+
+
+def _capped(text: str, most: int = 200) -> str:
+    """A part of a problem as it is shown: a value a file holds may be megabytes long, and a
+    problem quotes it only as far as a person reads."""
+    return text if len(text) <= most else f"{text[: most - 40]}… ({len(text):,} characters)"
 
 
 # What a seed file may be: a regular file of at most this size, holding at most this many YAML
@@ -187,7 +194,7 @@ def friendly_message(error: Any) -> str:
     if kind == "string_pattern_mismatch":
         return PATTERN_MESSAGES.get(
             field, "'{}' is not a valid key: use lowercase letters, digits and single hyphens"
-        ).format(error["input"])
+        ).format(_capped(str(error["input"]), 100))
     if kind == "string_too_short" or (kind == "too_short" and isinstance(error.get("input"), str)):
         return "must not be empty"
     if kind in ("too_short", "too_long") and field == "departments":

@@ -93,13 +93,13 @@ async def database(neo4j_target: Neo4jTarget) -> AsyncIterator[Database]:
 
 # What a wipe between tests leaves: the deployment's keys, which the processes started for earlier
 # tests have read and keep (a real deployment never wipes them under running servers).
-WIPE = "MATCH (n) WHERE NOT n:DeploymentKey DETACH DELETE n"
+WIPE = "MATCH (n) WHERE NOT n:DeploymentKey CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 
 
 @pytest_asyncio.fixture
 async def db(database: Database) -> Database:
     """The test database, emptied before the test."""
-    await database.driver.execute_query(WIPE)
+    await database.command(WIPE)
     return database
 
 
@@ -115,7 +115,12 @@ async def seeded(database: Database, seed_knowledge: Knowledge) -> Database:
     no tokens and no audit trail. Reloads only when an earlier test changed something."""
     others = await database.read(
         "RETURN COUNT { MATCH (n) WHERE NOT any(label IN labels(n) WHERE label IN $labels) } AS n",
-        labels=[*LABELS, "DeploymentKey", "UnansweredQuestion"],  # questions ask could not answer: not knowledge
+        labels=[
+            *LABELS,
+            "DeploymentKey",
+            "UnansweredQuestion",
+            "FeedLease",
+        ],  # questions ask could not answer: not knowledge
     )
     plan = await load(database, seed_knowledge, dry_run=True, prune=True)
     if others[0]["n"] or plan.changes or any(s.unchanged == 0 and s.created for s in plan.summary.values()):
@@ -135,6 +140,7 @@ def cli_env(neo4j_target: Neo4jTarget) -> dict[str, str]:
         "NEO4J_DATABASE": neo4j_target.database,
         "COLUMNS": "200",
         "DEPTGRAPH_WORKERS": "1",  # one process per app unless a test asks for more
+        "DEPTGRAPH_WARM_UP": "false",  # tests start many apps; tests/test_warmup.py starts one warmed up
     }
 
 
@@ -145,7 +151,7 @@ def start_app(env: dict[str, str], **popen: Any) -> tuple[subprocess.Popen[bytes
         [DEPTGRAPH, "serve", "--no-start-neo4j", "--no-seed", "--port", str(port)], env=env, **popen
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # generous: a busy machine starts slowly
     while True:
         try:
             if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:

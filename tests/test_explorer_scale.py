@@ -36,6 +36,24 @@ async def large(database: Database, seed_knowledge: Knowledge) -> Database:
     return database
 
 
+async def test_the_department_page_and_every_named_query_answer_at_this_size(live_server: str, large: Database) -> None:
+    """Issue 23: the cost estimate bounds each list by what the graph holds, so the largest
+    organisation's pages and the named queries answer (none is QUERY_TOO_COSTLY)."""
+    from api.warmup import explorer_operations
+
+    from .conftest import PROJECT
+    from .test_queries import QUERIES
+
+    [page] = [q for q in explorer_operations(PROJECT / "api" / "static") if q.startswith("query ExplorerDepartment(")]
+    async with httpx.AsyncClient(base_url=live_server, timeout=60) as http:
+        for key in ("sales", "unit-0001", "unit-0500"):
+            body = (await http.post("/graphql", json={"query": page, "variables": {"key": key}})).json()
+            assert "errors" not in body and body["data"]["department"]["key"] == key, body.get("errors")
+        for query in QUERIES:
+            body = (await http.post("/graphql", json={"query": query.text})).json()
+            assert "errors" not in body, (query.name, body.get("errors"))
+
+
 class Watched(Visit):
     """A visit that also notes the name of every GraphQL operation the page sends."""
 

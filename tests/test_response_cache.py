@@ -215,6 +215,26 @@ async def test_etag_changes_when_the_graph_does(
     assert "qa" in {d["key"] for d in changed.json()["data"]["departments"]}
 
 
+async def test_the_etag_tells_nothing_of_the_graph_and_star_does_not_answer_304(
+    settings: Settings, seeded: Database, writer: httpx.AsyncClient, editor: str
+) -> None:
+    """Hostile review: the ETag showed anonymous callers the graph's write counter, and
+    `If-None-Match: *` answered 304 before the request ran (for a would-be NOT_FOUND, or an
+    UNAUTHENTICATED where reads need a token)."""
+    stamp = (await seeded.read("MATCH (g:GraphState) RETURN g.epoch AS e, g.version AS v"))[0]
+    async with app_client(settings, seeded) as reader:
+        tag = (await reader.get("/graphql", params={"query": DEPARTMENTS})).headers["etag"]
+        assert str(stamp["v"]) not in tag.split("-") and stamp["e"][:8] not in tag
+        missing = await reader.get("/graphql", params={"query": '{ needs(of: "nobody") { key } }'},
+                                   headers={"if-none-match": "*"})  # fmt: skip
+        assert missing.status_code == 200 and missing.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    closed = settings.model_copy(update={"reads_need_token": True})
+    async with app_client(closed, seeded) as reader:
+        refused = await reader.get("/graphql", params={"query": DEPARTMENTS}, headers={"if-none-match": "*"})
+        assert refused.status_code == 200
+        assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
 async def test_cache_control_is_what_the_deployment_sets(settings: Settings, seeded: Database) -> None:
     custom = settings.model_copy(update={"cache_control": "public, max-age=30"})
     async with app_client(custom, seeded) as http:

@@ -41,7 +41,10 @@ DEPTH = 4
 REQUIRED = {"key": "sales", "between": "sales", "and": "accounting", "of": "sales", "topic": "complaints",
             "name": "complaints", "text": "ke toan", "term": "thanh toán", "question": "Kinh doanh cần gì từ Kế toán?",
             "from": "customer-care", "to": "engineering"}  # fmt: skip
-DOCUMENTED = {"NOT_FOUND", "BAD_USER_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "QUERY_TOO_COSTLY"}
+# The errors a walk may meet: arguments it makes up, fields that need a token. Not QUERY_TOO_COSTLY:
+# on the shipped graph every path to depth four is within the cost limit (issue 23: a hub in one
+# place no longer makes every list of its kind look as long as the hub's).
+DOCUMENTED = {"NOT_FOUND", "BAD_USER_INPUT", "UNAUTHENTICATED", "FORBIDDEN"}
 # Not graph reads: tested with tokens elsewhere.
 SKIPPED_ROOTS = {"changes", "about", "changesConnection", "me", "record"}
 

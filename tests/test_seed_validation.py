@@ -7,6 +7,7 @@ graph is exactly as it was.
 
 from __future__ import annotations
 
+import re
 import shutil
 import unicodedata
 from collections.abc import Callable
@@ -185,3 +186,16 @@ def test_a_party_may_not_share_a_department_key(tmp_path: Path) -> None:
     with pytest.raises(SeedValidationError) as error:
         read_files([path])
     assert f"{path}:5: parties[0].key (party 'sales'): party key 'sales' is also a department's key" in str(error.value)
+
+
+def test_a_huge_value_is_quoted_only_as_far_as_a_person_reads(cli_env: dict[str, str], tmp_path: Path) -> None:
+    """Hostile review: `deptgraph validate` printed a 5 MB key back whole (5,000,194 bytes)."""
+    huge = "X" * 5_000_000
+    path = tmp_path / "huge.yaml"
+    path.write_text(
+        f"departments:\n  - key: {huge}\n    name: {{vi: A, en: A}}\n  - key: {huge}\n    name: {{vi: B, en: B}}\n"
+    )
+    result = run_cli("validate", str(path), env=cli_env)
+    assert result.returncode == 1
+    assert len(result.stdout) + len(result.stderr) < 5_000
+    assert re.search(r"… \(5,000,\d{3} characters\)", result.stderr), result.stderr
