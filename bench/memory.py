@@ -68,11 +68,11 @@ async def main() -> None:
             process = psutil.Process(server.pid)
             print(f"{args.queries} distinct queries of {args.size:,} bytes, {args.workers} workers")
             print(f"{'sent':>6}  {'RSS per worker, MB':<24} statuses")
-            print(f"{0:>6}  {str(rss(process)):<24}")
+            print(f"{0:>6}  {rss(process)!s:<24}")
             started = time.monotonic()
             for sent in range(0, args.queries, args.batch):
                 statuses = await send(base, sent, min(args.batch, args.queries - sent), args.size)
-                print(f"{sent + args.batch:>6}  {str(rss(process)):<24} {statuses}", flush=True)
+                print(f"{sent + args.batch:>6}  {rss(process)!s:<24} {statuses}", flush=True)
             print(f"{time.monotonic() - started:.0f} s")
         finally:
             server.terminate()
