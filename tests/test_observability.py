@@ -6,9 +6,12 @@ The log test runs the real `deptgraph serve` and reads what it writes to stderr.
 from __future__ import annotations
 
 import json
+import os
+import select
 from pathlib import Path
 
 import httpx
+import websockets.sync.client
 from prometheus_client.parser import text_string_to_metric_families
 
 from deptgraph.settings import Settings
@@ -101,3 +104,57 @@ async def test_operation_labels_stay_bounded_whatever_clients_send(settings: Set
     operations = {dict(labels)["operation"] for name, labels in found if name == "deptgraph_graphql_requests_total"}
     assert len(operations) <= 101  # the known operations and at most 100 in all, then "other"
     assert "other" in operations and "x" * 500 not in operations
+
+
+def test_logs_are_plain_lines_at_a_terminal_and_json_lines_otherwise(
+    cli_env: dict[str, str], seeded: Database, tmp_path: Path
+) -> None:
+    """Issue 21: `make run` at a terminal printed JSON lines; uvicorn prints plain ones."""
+    env = {k: v for k, v in cli_env.items() if k != "DEPTGRAPH_LOG_FORMAT"}  # the default: auto
+    primary, secondary = os.openpty()
+    process, base = start_app(env, stderr=secondary)
+    try:
+        httpx.get(f"{base}/healthz", timeout=10)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        os.close(secondary)
+    seen = b""
+    while select.select([primary], [], [], 1.0)[0]:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(primary)
+    lines = [line for line in seen.decode(errors="replace").splitlines() if line.strip()]
+    assert any("GET /healthz 200" in line for line in lines), lines[-5:]
+    assert not any(line.lstrip().startswith("{") for line in lines), lines[-5:]
+    piped = tmp_path / "stderr.log"
+    with piped.open("w") as stderr:
+        process, base = start_app(env, stderr=stderr)
+        httpx.get(f"{base}/healthz", timeout=10)
+        process.terminate()
+        process.wait(timeout=20)
+    assert all(json.loads(line) for line in piped.read_text().splitlines() if line.strip())
+
+
+def test_a_token_in_a_url_never_reaches_the_log(cli_env: dict[str, str], seeded: Database, tmp_path: Path) -> None:
+    """Hostile review: uvicorn's line for an accepted WebSocket would log a token put in its URL."""
+    log_file = tmp_path / "stderr.log"
+    secret = "dgt_" + "s" * 43
+    with log_file.open("w") as stderr:
+        process, base = start_app(cli_env | {"DEPTGRAPH_LOG_LEVEL": "info"}, stderr=stderr)
+        try:
+            url = base.replace("http://", "ws://") + f"/graphql?token={secret}"
+            with websockets.sync.client.connect(url, subprotocols=[websockets.Subprotocol("graphql-transport-ws")]):
+                pass
+            httpx.get(f"{base}/graphql", params={"query": "{ principles { key } }", "token": secret}, timeout=10)
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+    text = log_file.read_text()
+    assert "WebSocket /graphql" in text  # the line is there, its query string is not
+    assert secret not in text
