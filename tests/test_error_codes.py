@@ -24,7 +24,7 @@ from graph.errors import ErrorCode
 from graph.local_neo4j import free_port
 from graph.tokens import create_token
 
-from .conftest import app_client, start_app
+from .conftest import PROJECT, app_client, start_app
 from .test_bookmarks import signed_with
 from .test_scale import CREATE_TOPIC, Feed
 
@@ -224,3 +224,10 @@ def test_the_error_policy_keeps_every_code_of_ours() -> None:
     for code in ErrorCode:
         located = GraphQLError("words", path=["x"], original_error=api_error("words", code))
         assert classify(located, "id", None).extensions == {"code": code.value, "requestId": "id"}
+
+
+def test_the_readme_lists_every_code_with_its_meaning() -> None:
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| `") and line.endswith(" |")]
+    listed = {row.split("`")[1]: row.split(" | ", 1)[1].removesuffix(" |") for row in rows}
+    assert {code.value: code.meaning for code in ErrorCode}.items() <= listed.items()
