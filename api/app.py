@@ -34,7 +34,7 @@ from api.observability import AccessLog, Metrics, configure_logging
 from api.queries import load_queries
 from api.schema import build_schema, measured_relations
 from api.services import Services
-from api.warmup import explorer_operations, warm
+from api.warmup import explorer_operations, warm_up
 from deptgraph.settings import Settings, settings_from_environment
 from graph.compiler import Limits
 from graph.connection import resolve_target
@@ -87,12 +87,9 @@ def create_app(settings: Settings, database: Database | None = None, clock: Cloc
             await asyncio.wait_for(services.bookmarks.ready(), settings.request_timeout)
         except (DatabaseUnavailable, QueryTimeout, TimeoutError) as exc:
             log.warning("could not read the bookmark key yet (%s); it is read when first needed", exc)
-        if settings.warm_up:
-            try:
-                ran, took = await warm(schema, services, warm_up_documents, settings.warm_up_seconds)
-                log.info("warmed up: %d operations in %.1fs", ran, took)
-            except (DatabaseUnavailable, QueryTimeout) as exc:
-                log.warning("could not warm up (%s): the first requests compile what they need", exc)
+        warming = None
+        if settings.warm_up:  # requests are served meanwhile; /readyz says "warming up" until it is done
+            warming = asyncio.get_running_loop().create_task(warm_up(schema, services, warm_up_documents, settings))
         # Everything made so far (modules, the schema, compiled plans) lives as long as the process:
         # keep it out of the garbage collector's sweeps, which otherwise walk it on every pause.
         gc.collect()
@@ -100,6 +97,8 @@ def create_app(settings: Settings, database: Database | None = None, clock: Cloc
         try:
             yield {}
         finally:
+            if warming is not None:
+                warming.cancel()
             if owned:
                 await services.database.close()
 

@@ -25,6 +25,8 @@ def readiness(services: Any) -> Callable[[Request], Awaitable[JSONResponse]]:
     """The /readyz endpoint of an app whose `services` hold its database."""
 
     async def readyz(request: Request) -> JSONResponse:
+        if services.warming:
+            return _unavailable("warming up: running the first queries once (see DEPTGRAPH_WARM_UP)")
         return await ready(services.database)
 
     return readyz

@@ -32,6 +32,7 @@ class Services:
     database: Database = None  # type: ignore[assignment]  # set by `open`, before any request
     versions: VersionWatch | None = None
     feed: ChangeFeed | None = None
+    warming: bool = False  # the process runs its first operations (api.warmup): not ready yet
 
     @classmethod
     def create(cls, settings: Settings, reading: Reading, metrics: Metrics, clock: Clock = system_clock) -> Services:

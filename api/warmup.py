@@ -1,13 +1,15 @@
-"""Warming up before the app says it is ready: the first real request as fast as any later one.
+"""Warming up a starting process: the first real request as fast as any later one.
 
 A process that has just started has compiled nothing and measured nothing; on a large graph the
 first visitor's requests paid for it (1.8 s of API time for the explorer's first screen at 1,000
-departments). So before the lifespan lets requests in, the app runs, through its own schema and
-executor, every operation a first visitor or an internal tool asks first: the named operations of
-`queries/` with their defaults, and the explorer's own (read from its scripts, so that they cannot
-drift apart), with the first department's key where a name is wanted. That compiles their Cypher,
-plans it in Neo4j, measures the graph for the cost estimates and builds `ask`'s index. It is
-bounded in time: a Neo4j that does not answer delays readiness, never starts it.
+departments). So as soon as it starts, the app runs, through its own schema and executor, every
+operation a first visitor or an internal tool asks first — the named operations of `queries/` with
+their defaults, and the explorer's own (read from its scripts, so that they cannot drift apart),
+with the first department's key where a name is wanted — and /readyz answers 503 "warming up"
+until it is done, so a load balancer sends it nobody before (requests that come anyway are
+served). That compiles their Cypher, plans it in Neo4j, measures the graph for the cost estimates
+and builds `ask`'s index. It is bounded in time: a Neo4j that does not answer delays readiness,
+never prevents it.
 """
 
 from __future__ import annotations
@@ -22,13 +24,12 @@ from graphql import (
     GraphQLError,
     NonNullTypeNode,
     OperationDefinitionNode,
-    VariableDefinitionNode,
     parse,
 )
 
 from api.auth import Auth
 from api.context import Context, Lang
-from graph.database import request_scope
+from graph.database import DatabaseUnavailable, QueryTimeout, request_scope
 
 log = logging.getLogger("deptgraph.api")
 
@@ -63,11 +64,22 @@ def _variables(document: str, key: str) -> dict[str, Any]:
         if not isinstance(definition, OperationDefinitionNode):
             continue
         for variable in definition.variable_definitions or ():
-            required = isinstance(variable.type, NonNullTypeNode) and variable.default_value is None
-            if isinstance(variable, VariableDefinitionNode) and required:
+            if isinstance(variable.type, NonNullTypeNode) and variable.default_value is None:
                 kind = getattr(variable.type.type, "name", None)
                 values[variable.variable.name.value] = 1 if kind and kind.value == "Int" else key
     return values
+
+
+async def warm_up(schema: Any, services: Any, documents: list[str], settings: Any) -> None:
+    """Warm up in the background of a starting process; the process is ready when it is done."""
+    services.warming = True
+    try:
+        ran, took = await warm(schema, services, documents, settings.warm_up_seconds)
+        log.info("warmed up: %d operations in %.1fs", ran, took)
+    except (DatabaseUnavailable, QueryTimeout) as exc:
+        log.warning("could not warm up (%s): the first requests compile what they need", exc)
+    finally:
+        services.warming = False
 
 
 async def warm(schema: Any, services: Any, documents: list[str], seconds: float) -> tuple[int, float]:

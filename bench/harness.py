@@ -66,7 +66,7 @@ def serve_app(
     return subprocess.Popen([*command, "--port", str(port)], env=clean, stderr=stderr)
 
 
-async def wait_until_ready(http: httpx.AsyncClient, seconds: float = 30) -> None:
+async def wait_until_ready(http: httpx.AsyncClient, seconds: float = 180) -> None:
     """Until the app's /readyz answers 200."""
     deadline = asyncio.get_running_loop().time() + seconds
     while asyncio.get_running_loop().time() < deadline:

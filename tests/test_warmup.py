@@ -22,7 +22,7 @@ def test_the_explorers_operations_are_read_from_its_scripts_with_their_parts_fil
     assert all("${" not in operation for operation in operations)
 
 
-async def test_the_app_warms_up_before_it_is_ready_and_writes_nothing(
+async def test_the_app_is_ready_once_warm_and_the_warm_up_writes_nothing(
     cli_env: dict[str, str], seeded: Database
 ) -> None:
     count = "MATCH (n) WHERE NOT n:DeploymentKey RETURN count(n) AS n"  # the app reads (or draws) its key
@@ -39,6 +39,8 @@ async def test_the_app_warms_up_before_it_is_ready_and_writes_nothing(
     [warmed] = [line["message"] for line in lines if line["message"].startswith("warmed up:")]
     ran = int(warmed.split()[2])
     assert ran == 2 * (len(QUERIES) + len(explorer_operations(PROJECT / "api" / "static")))
-    startup = next(i for i, line in enumerate(lines) if line["message"] == "Application startup complete.")
-    assert lines.index(next(line for line in lines if line["message"].startswith("warmed up:"))) < startup
+    readiness = [line for line in lines if line.get("path") == "/readyz"]
+    assert readiness[-1]["status"] == 200  # ready once warm (start_app waited for it)
+    warmed_at = lines.index(next(line for line in lines if line["message"].startswith("warmed up:")))
+    assert all(lines.index(line) < warmed_at for line in readiness if line["status"] == 503)
     assert (await seeded.read(count))[0]["n"] == before  # nothing written: no question counted
