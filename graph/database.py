@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,6 +36,9 @@ T = TypeVar("T")
 
 # The longest a query may run when no request deadline is set (CLI, seeding).
 DEFAULT_TX_TIMEOUT = 600.0
+# Query texts Neo4j may be planning for one process at once, and how many planned ones it remembers.
+PLANS_AT_ONCE = 2
+PLANNED_KEPT = 4096
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -246,6 +250,16 @@ class Database:
         # Bookmarks a caller sent, reached before its request (outside the bulkhead: waiting for
         # one must not hold a slot); the ones reached are remembered.
         self._reached: dict[tuple[str, ...], None] = {}
+        # Query texts Neo4j has planned for this process (since it last failed to answer). A text
+        # it has not costs a plan, up to a second or two of Neo4j's CPU: the first request with it
+        # plans it while the others with the same text wait for that one (not a plan each), and at
+        # most a few different texts are planned at once — after a restart of Neo4j, when every
+        # query is new again, and when a client sends shapes nobody sent before.
+        self._planned: OrderedDict[str, None] = OrderedDict()
+        self._planning: dict[str, asyncio.Future[None]] = {}
+        self._plans = asyncio.Semaphore(PLANS_AT_ONCE)
+        self.planning_now = 0
+        self.peak_planning = 0  # most new texts at Neo4j at once (for tests and metrics)
 
     @property
     def degraded(self) -> bool:
@@ -261,6 +275,7 @@ class Database:
     def _open(self) -> None:
         if not self._degraded and self.on_open is not None:
             self.on_open()
+        self._planned.clear()  # Neo4j may come back with none of its plans
         self._degraded = True
         self._open_until = time.monotonic() + BREAKER_SECONDS
 
@@ -340,7 +355,37 @@ class Database:
         Values are taken as the driver decoded them (maps and lists stay dicts and lists);
         queries return maps, not nodes, so the driver's slow deep conversion is not needed."""
         _count(cypher)
-        return await self._guarded(lambda: self._read_retrying(cypher, params), probe=_probe)
+        if _probe:
+            return await self._guarded(lambda: self._read_retrying(cypher, params), probe=True)
+        return await self._planned_once(cypher, lambda: self._guarded(lambda: self._read_retrying(cypher, params)))
+
+    async def _planned_once(self, cypher: str, run: Callable[[], Awaitable[T]]) -> T:
+        """Run a query whose text Neo4j may not have planned yet without a crowd planning it (see
+        `_planned`): outside the bulkhead, so that waiting for a plan holds no slot."""
+        if cypher in self._planned:
+            self._planned.move_to_end(cypher)
+            return await run()
+        pending = self._planning.get(cypher)
+        if pending is not None:
+            await asyncio.shield(pending)  # planned now (or failed: then this one tries)
+            return await run()
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._planning[cypher] = done
+        try:
+            async with self._plans:
+                self.planning_now += 1
+                self.peak_planning = max(self.peak_planning, self.planning_now)
+                try:
+                    result = await run()
+                finally:
+                    self.planning_now -= 1
+            self._planned[cypher] = None
+            if len(self._planned) > PLANNED_KEPT:
+                self._planned.popitem(last=False)
+            return result
+        finally:
+            del self._planning[cypher]
+            done.set_result(None)
 
     async def _read_retrying(self, cypher: LiteralString, params: dict[str, Any]) -> list[dict[str, Any]]:
         started = time.monotonic()

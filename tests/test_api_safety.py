@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import uuid
 
 import httpx
 import pytest
@@ -168,3 +170,18 @@ async def test_search_limit_out_of_range_is_bad_user_input(api: httpx.AsyncClien
 def test_settings_reject_nonsense_limits() -> None:
     with pytest.raises(ValueError, match="max_depth"):
         Settings(max_depth=0, neo4j_password=SecretStr("x"))
+
+
+async def test_new_query_texts_are_planned_a_few_at_a_time_and_each_once(database: Database) -> None:
+    """Every query text Neo4j has not planned costs a plan (up to a second or two of its CPU):
+    after a restart of Neo4j every text is new, and a client can send shapes nobody sent before.
+    A crowd with one new text plans it once; at most PLANS_AT_ONCE new texts are planned at once."""
+    from graph.database import PLANS_AT_ONCE
+
+    tag = uuid.uuid4().hex
+    database.peak_planning = 0
+    crowd = [database.read(f"RETURN $n AS n, '{tag}' AS same", n=None) for _ in range(12)]  # type: ignore[arg-type]
+    fresh = [database.read(f"RETURN $n AS n, '{tag}-{i}' AS new", n=i) for i in range(12)]  # type: ignore[arg-type]
+    answers = await asyncio.gather(*(read for read in crowd), *(read for read in fresh))
+    assert all(rows == [{"n": None, "same": tag}] for rows in answers[:12])
+    assert 1 <= database.peak_planning <= PLANS_AT_ONCE
