@@ -15,6 +15,7 @@ guess. A question declined, or answered unsurely, is counted for the editors
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -186,12 +187,12 @@ async def _ask(info: Info[Context, None], question: str, lang: Lang | None) -> A
         if not ok:
             best, lists = None, {}
     if best is None:
-        text = _declined(understood)
+        text = _declined(understood, index)
         query = ""
     if best is None or understood.confidence < UNSURE:
         await _count(info, question, understood, answered=best is not None)
         context.cacheable = False  # asked again, it is counted again
-    answer: dict[str, Any] = {"@text": {**_declined(understood), **text}, "@lang": answer_lang}
+    answer: dict[str, Any] = {"@text": {**_declined(understood, index), **text}, "@lang": answer_lang}
     for key, name in caller.keys.items():
         if name in LISTS:
             answer[key] = lists.get(name, [])
@@ -308,17 +309,42 @@ def rephrase(reading: Reading, index: AskIndex, lang: str) -> str:
     )
 
 
-COVERS = _say(
-    "Tài liệu nói về cách Phòng Kinh doanh phối hợp với Marketing, Kỹ thuật (Sản xuất), Kế toán và Chăm sóc khách "
-    "hàng: ai cần gì từ ai, ai nhận hay xử lý việc gì (ví dụ khiếu nại), mục tiêu chung, vai trò, cách phối hợp, ví dụ "
-    "và các nguyên tắc phối hợp.",
-    "The document covers how Sales works with Marketing, Engineering/Production, Accounting and Customer Care: who "
-    "needs what from whom, who gets or handles what (e.g. complaints), shared goals, roles, how they cooperate, "
-    "examples and the principles of cooperation.",
-)
+COVERED_PAIRS = 6  # the pairs of departments a decline names, at most
 
 
-def _declined(understood: Understanding) -> Texts:
+_COVERS: weakref.WeakKeyDictionary[AskIndex, Texts] = weakref.WeakKeyDictionary()
+
+
+def _covers(index: AskIndex) -> Texts:
+    """What the documents cover, from the graph itself: the pairs of departments they describe
+    (once per state of the graph)."""
+    found = _COVERS.get(index)
+    if found is None:
+        found = _COVERS[index] = _covered(index)
+    return found
+
+
+def _covered(index: AskIndex) -> Texts:
+    pairs = sorted(tuple(sorted(pair)) for pair in index.relationships if len(pair) == 2)
+    more = len(pairs) - COVERED_PAIRS
+    texts: Texts = {}
+    for lang in ("vi", "en"):
+        named = [f"{index.name('Department', a, lang)} – {index.name('Department', b, lang)}"
+                 for a, b in pairs[:COVERED_PAIRS]]  # fmt: skip
+        if more > 0:
+            named.append(f"và {more} cặp khác" if lang == "vi" else f"and {more} more pairs")
+        texts[lang] = (
+            f"Tài liệu nói về cách các phòng ban phối hợp ({'; '.join(named)}): ai cần gì từ ai, ai nhận hay xử lý "
+            "việc gì (ví dụ khiếu nại), mục tiêu chung, vai trò, cách phối hợp, ví dụ và các nguyên tắc phối hợp."
+            if lang == "vi"
+            else f"The documents cover how departments work together ({'; '.join(named)}): who needs what from "
+            "whom, who gets or handles what (e.g. complaints), shared goals, roles, how they cooperate, examples and "
+            "the principles of cooperation."
+        )
+    return texts
+
+
+def _declined(understood: Understanding, index: AskIndex) -> Texts:
     """Why a question is declined, and what the document does cover."""
     missing = understood.missing
     if missing == "known department":
@@ -345,7 +371,8 @@ def _declined(understood: Understanding) -> Texts:
     else:
         why = _say("Không hiểu câu hỏi, hoặc tài liệu không nói về điều này.",
                    "Not understood, or the document does not cover it.")  # fmt: skip
-    return {lang: f"{why[lang]} {COVERS[lang]}" for lang in ("vi", "en")}
+    covers = _covers(index)
+    return {lang: f"{why[lang]} {covers[lang]}" for lang in ("vi", "en")}
 
 
 # --- plans: the query for a reading, and the answer phrased from its result ---------------------

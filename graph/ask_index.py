@@ -127,7 +127,7 @@ def tokens(text: str) -> tuple[str, ...]:
     return (*words, *(f"{a}_{b}" for a, b in pairwise(words)))
 
 
-@dataclass
+@dataclass(eq=False)  # one per state of the graph: compared (and hashed) by identity
 class AskIndex:
     lexicon: Lexicon
     items: list[Item]

@@ -103,6 +103,22 @@ async def test_ask_answers_about_the_second_document_with_its_quotes(settings: S
     ]
 
 
+async def test_a_declined_question_says_what_both_documents_cover(settings: Settings, both: Database) -> None:
+    """What the document covers was written out for the first document only: with a second one
+    seeded, a declined question left its departments out."""
+    async with app_client(settings, both) as api:
+        vi = (await data_of(api, '{ ask(question: "Lương thưởng của nhân viên kho là bao nhiêu?") { understood text } }',
+                            lang="vi"))["ask"]  # fmt: skip
+        en = (await data_of(api, '{ ask(question: "What is the salary of a warehouse clerk?") { understood text } }',
+                            lang="en"))["ask"]  # fmt: skip
+    assert not vi["understood"] and not en["understood"]
+    assert (
+        "Phòng Nhân sự – Phòng Công nghệ thông tin" in vi["text"]
+        or "Phòng Công nghệ thông tin – Phòng Nhân sự" in vi["text"]
+    )
+    assert "Phòng Kinh doanh" in vi["text"] and "Human Resources" in en["text"] and "Sales" in en["text"]
+
+
 async def test_seeded_alone_the_second_document_adds_to_the_graph(
     seeded: Database, cli_env: dict[str, str], tmp_path: Path
 ) -> None:
