@@ -14,19 +14,11 @@ import weakref
 from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
 
-from graph.compiler import (
-    Compiled,
-    Finishing,
-    Limits,
-    Select,
-    compile_root,
-    finish,
-    keys_query,
-    merged,
-)
+from graph.compiler import Compiled, Limits, Select, compile_root, keys_query, merged
 from graph.cost import GraphStats, estimate
 from graph.database import Database, request_stats
 from graph.errors import TooCostly
+from graph.finishing import Finishing, finish
 from graph.mapping import Derived, Root
 from graph.names import NameNotFound, closest_names, resolve
 
