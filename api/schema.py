@@ -58,7 +58,7 @@ from api.types import (
 from api.unanswered import UnansweredQuestion, unanswered_questions
 from deptgraph import __version__
 from deptgraph.settings import Settings, settings_from_environment
-from graph import audit, review, vocabulary, writes
+from graph import audit, entities, review, vocabulary
 from graph.errors import ErrorCode
 from graph.mapping import EVERY, AllOf, Derived, Named, Page, Related, Root
 from graph.search import SEARCH
@@ -454,7 +454,7 @@ class Query:
     ) -> EditableRecord | None:
         assert info.context.auth is not None
         await info.context.auth.require(Role.EDITOR, "Reading a record to edit")
-        found = await writes.current_record(info.context.database, Label(kind.value), key)
+        found = await entities.current_record(info.context.database, Label(kind.value), key)
         if found is None:
             return None
         version, relationship, item = found
