@@ -42,7 +42,7 @@ from api.types import (
     Step,
     Topic,
 )
-from graph import questions, unanswered
+from graph import cues, unanswered
 from graph.ask_index import AskIndex
 from graph.database import DatabaseUnavailable, QueryTimeout
 from graph.errors import ErrorCode
@@ -54,8 +54,8 @@ MAX_QUESTION = 500
 # Answered, but less surely than this: counted among the questions nobody could answer well.
 UNSURE = 0.6
 
-strawberry.enum(questions.Intent, name="Intent", description="What a question asks.")  # the one Intent
-Intent = questions.Intent
+strawberry.enum(cues.Intent, name="Intent", description="What a question asks.")  # the one Intent
+Intent = cues.Intent
 
 
 def _pick(root: Any, info: Info) -> Any:
@@ -272,7 +272,7 @@ def rephrase(reading: Reading, index: AskIndex, lang: str) -> str:
     topics = ", ".join(index.name("Topic", t, lang) for t in reading.topics)
     vi = lang == "vi"
     intent, deps = reading.intent, reading.departments
-    Q = questions.Intent
+    Q = cues.Intent
     if intent in (Q.NEEDS, Q.CONTRIBUTIONS):
         giver, getter = dept(reading.provider), dept(reading.receiver)
         about = (f" về {topics}" if vi else f" about {topics}") if topics else ""
@@ -572,7 +572,7 @@ class TopicFlowsPlan(Plan):
         if self.reading.only:
             flows = [f for f in flows if get(f, p["key"]) in self.reading.only]
         vi = lang == "vi"
-        if self.reading.intent is questions.Intent.PURPOSE:
+        if self.reading.intent is cues.Intent.PURPOSE:
             flows = [f for f in flows if get(f, p["purpose"])]
             sentences = [f"{get(f, p['provider.name'])} → {get(f, p['receiver.name'])}: {get(f, p['text'])}, "
                          f"{'để' if vi else 'so that'} {get(f, p['purpose'])}." for f in flows]  # fmt: skip
@@ -593,7 +593,7 @@ class PairPlan(Plan):
     def roots(self, level: Level, caller: CallerSelection, lang: str) -> None:
         first, second = self.reading.departments[:2]
         intent = self.reading.intent
-        Q = questions.Intent
+        Q = cues.Intent
 
         def fill(rel: Level) -> Paths:
             paths = {"title": rel.leaf("title", _arg(lang)), "summary": rel.leaf("summary", _arg(lang))}
@@ -630,14 +630,14 @@ class PairPlan(Plan):
 
         intent = self.reading.intent
         title = get(rel, p["title"][1:])
-        if intent is questions.Intent.SHARED_GOALS:
+        if intent is cues.Intent.SHARED_GOALS:
             gp = sub("sharedGoals")
             goals = get(rel, p["sharedGoals"][1:]) or []
             lists["goals"] = goals
             text = f"{title}: " + ("mục tiêu chung là " if vi else "shared goals: ") + "; ".join(
                 str(get(g, gp["text"])) for g in goals) + "."  # fmt: skip
             return lists, text, bool(goals)
-        if intent is questions.Intent.ROLE:
+        if intent is cues.Intent.ROLE:
             rp = sub("roles")
             roles = [
                 x for x in get(rel, p["roles"][1:]) or [] if get(x, rp["department.key"]) == self.reading.departments[0]
@@ -763,8 +763,8 @@ class SearchPlan(Plan):
         return lists, text, bool(hits)
 
 
-Q = questions.Intent
-PLANS: dict[questions.Intent, Callable[[Reading, AskIndex], Plan]] = {
+Q = cues.Intent
+PLANS: dict[cues.Intent, Callable[[Reading, AskIndex], Plan]] = {
     Q.NEEDS: FlowsPlan, Q.CONTRIBUTIONS: FlowsPlan, Q.RECIPIENTS: RecipientsPlan, Q.PROVIDERS: TopicFlowsPlan,
     Q.PURPOSE: TopicFlowsPlan, Q.SHARED_GOALS: PairPlan, Q.ROLE: PairPlan, Q.COOPERATION: PairPlan,
     Q.EXAMPLE: ExamplePlan, Q.PRINCIPLES: PrinciplesPlan, Q.SEARCH: SearchPlan,
