@@ -24,7 +24,8 @@ from rich.table import Table
 from api.observability import configure_logging
 from deptgraph import __version__
 from deptgraph.settings import Settings, settings_from_environment
-from domain.knowledge import Knowledge, cited_items
+from domain.knowledge import Knowledge
+from domain.references import cited_items
 from graph.connection import local_neo4j, resolve_target
 from graph.database import Database, DatabaseUnavailable
 from graph.local_neo4j import Neo4jProvisioningError, State, Status

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from domain import knowledge as k
+from domain import references
 from domain.names import fold
 from graph import records
 from graph.entities import Tx
@@ -41,10 +42,10 @@ async def _participant_key_is_free(tx: Tx, change: Change, after: list[NodeRecor
 
 
 async def _names_are_free(tx: Tx, change: Change, after: list[NodeRecord]) -> None:
-    """No other department or party answers to any of this one's names (`k.name_clashes`)."""
+    """No other department or party answers to any of this one's names (`references.name_clashes`)."""
     if not isinstance(change.item, k.Department | k.Party):
         return
-    forms = sorted({form for _, _, form in k.name_forms(change.item) if form})
+    forms = sorted({form for _, _, form in references.name_forms(change.item) if form})
     result = await tx.run(
         f"MATCH (n) WHERE (n:{Label.DEPARTMENT} OR n:{Label.PARTY}) AND NOT (n:{identifier(change.label)} AND "
         "n.key = $key) AND any(form IN n.lookup WHERE form IN $forms) "
@@ -59,10 +60,10 @@ async def _names_are_free(tx: Tx, change: Change, after: list[NodeRecord]) -> No
     if row is None:
         return
     theirs = {fold(name): name for name in reversed(row["names"]) if isinstance(name, str)}
-    for loc, text, form in k.name_forms(change.item):
+    for loc, text, form in references.name_forms(change.item):
         if form in theirs:
             where = "input" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
-            message = k.clash_message(text, row["label"].lower(), row["key"], theirs[form])
+            message = references.clash_message(text, row["label"].lower(), row["key"], theirs[form])
             raise BadInput(f"{where}: {message}.", field=where, clash=f"{row['label']}:{row['key']}")
 
 
@@ -85,9 +86,9 @@ async def _one_relationship_per_pair(tx: Tx, change: Change, after: list[NodeRec
 
 
 async def _roles_are_of_its_pair(tx: Tx, change: Change, after: list[NodeRecord]) -> None:
-    """A relationship's roles are roles of its two departments (the seed files' rule, `k.outsiders`)."""
+    """A relationship's roles are roles of its two departments (the seed files' rule, `references.outsiders`)."""
     if isinstance(change.item, k.Relationship):
-        for loc, key, _ in k.outsiders(change.item):
+        for loc, key, _ in references.outsiders(change.item):
             where = "input" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
             between = " and ".join(change.item.departments)
             raise BadInput(f"{where}: '{key}' is not one of the two departments of relationship "

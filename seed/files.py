@@ -25,15 +25,8 @@ from yaml.constructor import SafeConstructor
 from yaml.cyaml import CParser  # type: ignore[attr-defined]
 from yaml.resolver import BaseResolver
 
-from domain.knowledge import (
-    Knowledge,
-    Location,
-    cited_items,
-    defined_keys,
-    name_clashes,
-    outsiders,
-    references,
-)
+from domain.knowledge import Knowledge
+from domain.references import Location, cited_items, defined_keys, name_clashes, outsiders, references
 from seed.citations import DOCUMENTS_DIR, DocumentError, SourceText, check_citation, read_document_text, recite
 
 DATA_DIR = Path(__file__).with_name("data")
