@@ -30,7 +30,8 @@ from graph.connection import local_neo4j, resolve_target
 from graph.database import Database, DatabaseUnavailable
 from graph.local_neo4j import Neo4jProvisioningError, State, Status
 from graph.store import Plan
-from seed.files import SeedValidationError, default_files, read_files
+from seed.files import default_files, read_files
+from seed.problems import SeedValidationError
 
 T = TypeVar("T")
 

@@ -32,7 +32,8 @@ from seed.citations import (
     read_document_text,
     recite,
 )
-from seed.files import SeedValidationError, default_files, read_files
+from seed.files import default_files, read_files
+from seed.problems import SeedValidationError
 
 from .conftest import PROJECT, run_cli
 from .document import SOURCE, read_document
