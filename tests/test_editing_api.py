@@ -132,6 +132,23 @@ def test_the_editors_form_description_is_the_schemas_input_types() -> None:
     assert set(inputs) == reachable
 
 
+def test_the_editors_cascading_deletes_and_creates_inside_a_relationship_are_the_schemas() -> None:
+    """editor.js passes `cascade: true` to the deletes of the kinds in CASCADES and a relationship
+    to the creates of those in INSIDE: they must be exactly the schema's delete mutations that take
+    `cascade` and its create mutations that take `relationship`."""
+    script = (PROJECT / "api" / "static" / "editor.js").read_text(encoding="utf-8")
+    block = script.split("// INPUT TYPES BEGIN", 1)[1].split("// INPUT TYPES END", 1)[0]
+    cascades = json.loads(block.split("const CASCADES = new Set(", 1)[1].split(");\n", 1)[0])
+    inside = json.loads(block.split("const INSIDE = new Set(", 1)[1].split(");\n", 1)[0])
+    mutation = build_schema(Settings())._schema.mutation_type
+    assert mutation is not None
+    fields = mutation.fields
+    assert set(cascades) == {name.removeprefix("delete") for name, f in fields.items()
+                             if name.startswith("delete") and "cascade" in f.args}  # fmt: skip
+    assert set(inside) == {name.removeprefix("create") for name, f in fields.items()
+                           if name.startswith("create") and "relationship" in f.args}  # fmt: skip
+
+
 async def test_no_log_line_holds_the_token(
     api: httpx.AsyncClient, seeded: Database, editor: str, caplog: pytest.LogCaptureFixture
 ) -> None:
