@@ -39,7 +39,7 @@ def vendor_endpoint(assets_dir: Path):  # type: ignore[no-untyped-def]
 
 
 # Files of the explorer page, served from api/static under /static/. The explorer is ES modules
-# (explorer.js starts it and imports the others; editor.js beside it), loaded by name.
+# (explorer.js starts it and imports the others; editor.js beside it, with its own), loaded by name.
 STATIC_FILES = {
     "explorer.js": "application/javascript",
     "state.js": "application/javascript",
@@ -52,6 +52,9 @@ STATIC_FILES = {
     "live.js": "application/javascript",
     "explorer.css": "text/css",
     "editor.js": "application/javascript",
+    "editor-i18n.js": "application/javascript",
+    "inputs.js": "application/javascript",
+    "forms.js": "application/javascript",
     "editor.css": "text/css",
     "graphiql.js": "application/javascript",
 }

@@ -6,106 +6,16 @@
 // The token lives only in sessionStorage under "deptgraph.token" (as GraphiQL and the change feed
 // keep it) and travels only in the Authorization header: never in a URL, a cookie or a log.
 import { withBookmark } from "./api.js";
+import { kindName, tr } from "./editor-i18n.js";
+import { button, el, emptyOf, object, uid } from "./forms.js";
 import { t } from "./i18n.js";
+import { CASCADES, INSIDE } from "./inputs.js";
 import { follow, refresh } from "./live.js";
 import { state } from "./state.js";
 
 const TOKEN_KEY = "deptgraph.token";
 
-const TEXT = {
-  vi: {
-    signIn: "Đăng nhập", token: "Mã truy cập (token)", signOut: "Đăng xuất", signedInAs: (n, r) => `Đã đăng nhập: ${n} (${r})`,
-    signedOut: "Đã đăng xuất.", badToken: (m) => `Không đăng nhập được: ${m}`, editing: "Chỉnh sửa",
-    edit: "Sửa", save: "Lưu", del: "Xoá", cancel: "Huỷ", history: "Lịch sử", close: "Đóng", add: "Thêm",
-    remove: "Bỏ", create: (k) => `Thêm ${k.toLowerCase()}`, editTitle: (k, n) => `Sửa ${k.toLowerCase()}: ${n}`,
-    newTitle: (k) => `${k} mới`, vi: "Tiếng Việt", en: "Tiếng Anh", keysHint: "khoá, cách nhau bằng dấu phẩy",
-    linesHint: "mỗi dòng một tên", saved: (k, n) => `Đã lưu ${k.toLowerCase()} ${n}.`, deleted: (n) => `Đã xoá ${n}.`,
-    notSaved: "Chưa lưu:", confirmDelete: "Xác nhận xoá", deleteTitle: (n) => `Xoá ${n}?`,
-    willRemove: "Sẽ bị xoá", willUnlink: "Chỉ mất liên kết", conflictTitle: "Đã có người sửa trong lúc bạn sửa",
-    conflictText: (v) => `Bản hiện tại là phiên bản ${v}. Dưới đây là những chỗ khác nhau: giá trị hiện tại bên cạnh giá trị của bạn.`,
-    field: "Trường", theirs: "Hiện tại", yours: "Của bạn", reapply: "Áp dụng lại thay đổi của tôi", discard: "Bỏ thay đổi của tôi",
-    lastChanged: (who, when) => `Sửa lần cuối: ${who}, ${when}`, noChanges: "Chưa có thay đổi nào được ghi lại.",
-    historyTitle: (n) => `Lịch sử: ${n}`, before: "Trước", after: "Sau", links: "Liên kết", working: "Đang xử lý…",
-    other: "Các nội dung khác", conflictOther: "Xung đột:",
-    unanswered: "Câu hỏi chưa trả lời được", askAgain: "Hỏi lại", askedTimes: (n) => `${n} lần`,
-    unsure: "trả lời chưa chắc", noUnanswered: "Chưa có câu hỏi nào bị bỏ qua.",
-    unansweredHint: "Những câu hỏi mà “Hỏi” không trả lời được (hoặc trả lời chưa chắc), hỏi nhiều nhất trước: thêm tên gọi và bí danh người dùng vào dữ liệu gốc.",
-    verify: "Xác nhận còn đúng", verifiedNow: (n) => `Đã ghi nhận: ${n} vẫn đúng.`,
-    fields: { key: "Khoá", name: "Tên", aliases: "Tên khác", kind: "Loại", provider: "Bên cung cấp", receiver: "Bên nhận",
-      text: "Nội dung", purpose: "Mục đích", statement: "Câu gốc", topics: "Chủ đề", concerns: "Liên quan đến",
-      department: "Phòng ban", duties: "Nhiệm vụ", actor: "Người thực hiện", action: "Hành động", recipient: "Người nhận",
-      steps: "Các bước", title: "Tiêu đề", departments: "Hai phòng ban", summary: "Tóm tắt", goals: "Mục tiêu chung",
-      roles: "Vai trò", activities: "Hoạt động", section: "Phần", about: "Nói về", owner: "Phụ trách",
-      contact: "Người liên hệ" },
-    items: { goals: "Mục tiêu", roles: "Vai trò", activities: "Hoạt động", duties: "Nhiệm vụ", steps: "Bước" },
-  },
-  en: {
-    signIn: "Sign in", token: "Token", signOut: "Sign out", signedInAs: (n, r) => `Signed in as ${n} (${r})`,
-    signedOut: "Signed out.", badToken: (m) => `Could not sign in: ${m}`, editing: "Editing",
-    edit: "Edit", save: "Save", del: "Delete", cancel: "Cancel", history: "History", close: "Close", add: "Add",
-    remove: "Remove", create: (k) => `New ${k.toLowerCase()}`, editTitle: (k, n) => `Edit ${k.toLowerCase()}: ${n}`,
-    newTitle: (k) => `New ${k.toLowerCase()}`, vi: "Vietnamese", en: "English", keysHint: "keys, comma-separated",
-    linesHint: "one name a line", saved: (k, n) => `Saved ${k.toLowerCase()} ${n}.`, deleted: (n) => `Deleted ${n}.`,
-    notSaved: "Not saved:", confirmDelete: "Confirm delete", deleteTitle: (n) => `Delete ${n}?`,
-    willRemove: "Will be removed", willUnlink: "Will only lose a link", conflictTitle: "Someone changed it while you were editing",
-    conflictText: (v) => `It is now at version ${v}. Below is what differs: the current values beside yours.`,
-    field: "Field", theirs: "Now", yours: "Yours", reapply: "Reapply my changes", discard: "Discard my changes",
-    lastChanged: (who, when) => `Last changed by ${who}, ${when}`, noChanges: "No changes recorded.",
-    historyTitle: (n) => `History: ${n}`, before: "Before", after: "After", links: "Links", working: "Working…",
-    other: "Other knowledge", conflictOther: "Conflict:",
-    unanswered: "Questions nobody could answer", askAgain: "Ask again", askedTimes: (n) => (n === 1 ? "once" : `${n} times`),
-    unsure: "answered unsurely", noUnanswered: "No question has been declined yet.",
-    unansweredHint: "What Ask could not answer (or answered unsurely), the most asked first: add the names and aliases people use to the seed files.",
-    verify: "Verify", verifiedNow: (n) => `Recorded: ${n} still holds.`,
-    fields: { key: "Key", name: "Name", aliases: "Aliases", kind: "Kind", provider: "Provider", receiver: "Receiver",
-      text: "Text", purpose: "Purpose", statement: "Statement", topics: "Topics", concerns: "Concerns",
-      department: "Department", duties: "Duties", actor: "Actor", action: "Action", recipient: "Recipient",
-      steps: "Steps", title: "Title", departments: "Departments", summary: "Summary", goals: "Goals",
-      roles: "Roles", activities: "Activities", section: "Section", about: "About", owner: "Owner",
-      contact: "Contact" },
-    items: { goals: "Goal", roles: "Role", activities: "Activity", duties: "Duty", steps: "Step" },
-  },
-};
-const tr = (name, ...args) => {
-  const value = TEXT[state.lang][name];
-  return typeof value === "function" ? value(...args) : value;
-};
-const kindName = (kind) => (t("kinds") || {})[kind] || kind;
-
-// The input types of the mutations, field by field, as the schema declares them (GraphQL type
-// strings). One generic form is built from this; tests/test_editing_api.py checks it
-// against api/schema.graphql, so a field added to an input type cannot be missed here.
-// INPUT TYPES BEGIN
-const INPUTS = {
-  "DepartmentInput": {"key": "String!", "name": "TextInput!", "aliases": "AliasesInput!"},
-  "PartyInput": {"key": "String!", "name": "TextInput!", "aliases": "AliasesInput!"},
-  "TopicInput": {"key": "String!", "name": "TextInput!", "aliases": "AliasesInput!"},
-  "RelationshipInput": {"key": "String!", "departments": "[String!]!", "title": "TextInput!", "summary": "TextInput!",
-    "goals": "[GoalInput!]!", "roles": "[RoleInput!]!", "activities": "[ActivityInput!]!", "owner": "OwnerInput"},
-  "GoalInput": {"key": "String!", "text": "TextInput!", "topics": "[String!]!", "concerns": "[String!]!"},
-  "RoleInput": {"department": "String!", "duties": "[DutyInput!]!"},
-  "DutyInput": {"key": "String!", "text": "TextInput!", "topics": "[String!]!", "concerns": "[String!]!"},
-  "ActivityInput": {"key": "String!", "text": "TextInput!", "topics": "[String!]!", "concerns": "[String!]!"},
-  "FlowInput": {"key": "String!", "kind": "FlowKind!", "provider": "String!", "receiver": "String!",
-    "text": "TextInput!", "purpose": "TextInput", "statement": "TextInput", "topics": "[String!]!"},
-  "ScenarioInput": {"key": "String!", "title": "TextInput!", "text": "TextInput!", "steps": "[StepInput!]!"},
-  "StepInput": {"actor": "String!", "action": "TextInput!", "recipient": "String", "purpose": "TextInput",
-    "topics": "[String!]!"},
-  "PrincipleInput": {"key": "String!", "title": "TextInput!", "text": "TextInput!"},
-  "StatementInput": {"key": "String!", "section": "Section!", "text": "TextInput!", "about": "[String!]!"},
-  "OwnerInput": {"department": "String!", "contact": "String"},
-  "TextInput": {"vi": "String!", "en": "String!"},
-  "AliasesInput": {"vi": "[String!]!", "en": "[String!]!"}
-};
-const ENUMS = {"FlowKind": ["NEED", "CONTRIBUTION"], "Section": ["INTRODUCTION", "CONCLUSION"]};
-// The kinds whose delete takes `cascade`, and those created inside a relationship (their create
-// takes `relationship`): checked against the schema's mutations by the same test.
-const CASCADES = new Set(["Department", "Party", "Topic", "Relationship"]);
-const INSIDE = new Set(["Flow", "Scenario"]);
-// INPUT TYPES END
-const LONG = new Set(["text", "summary", "purpose", "statement", "action"]); // texts, not names
-
-const ed = { me: null, detail: null, open: null, seq: 0 };
+const ed = { me: null, detail: null, open: null };
 
 // --- talking to the API ----------------------------------------------------------------------
 async function call(query, variables) {
@@ -133,129 +43,11 @@ async function record(kind, key) {
   return found;
 }
 
-// --- small DOM helpers (no inline styles or scripts: the page runs under a strict CSP) -------
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs || {})) {
-    if (value === false || value == null) continue;
-    if (name === "text") node.textContent = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? "" : value);
-  }
-  for (const child of children.flat()) if (child != null) node.append(child);
-  return node;
-}
-const uid = (stem) => `ed-${stem}-${++ed.seq}`;
-const button = (label, onclick, attrs) => el("button", { type: "button", onclick, ...(attrs || {}) }, label);
-
 function announce(message) {
   const status = document.getElementById("editor-status");
   status.textContent = "";
   // A fresh text node so that the same message said twice is announced twice.
   setTimeout(() => { status.textContent = message; }, 30);
-}
-
-// --- the generic form -------------------------------------------------------------------------
-// A field of type `type` (a GraphQL type string) at `path` ("input.text.en"): its element, a
-// read() that gives its value in the input's shape, and the controls by path (for errors).
-function emptyOf(type) {
-  const required = type.endsWith("!");
-  const base = type.replace(/!$/, "");
-  if (base.startsWith("[")) return [];
-  if (!required) return null;
-  if (ENUMS[base]) return ENUMS[base][0];
-  if (INPUTS[base]) return Object.fromEntries(Object.entries(INPUTS[base]).map(([n, t]) => [n, emptyOf(t)]));
-  return "";
-}
-
-function field(name, type, value, path, prefix, controls, options) {
-  const required = type.endsWith("!");
-  const base = type.replace(/!$/, "");
-  const label = `${prefix}${tr("fields")[name] || name}`;
-  const control = (tag, id, attrs) => {
-    const node = el(tag, { id, "data-path": attrs.path, ...attrs.extra });
-    controls[attrs.path] = node;
-    return node;
-  };
-  if (base === "TextInput" || base === "AliasesInput") {
-    const lists = base === "AliasesInput";
-    const pair = el("div", { class: "pair" });
-    const inputs = {};
-    for (const lang of ["vi", "en"]) {
-      const id = uid(name);
-      const current = value && value[lang] != null ? value[lang] : lists ? [] : "";
-      const tag = lists || LONG.has(name) ? "textarea" : "input";
-      const input = control(tag, id, { path: `${path}.${lang}`, extra: tag === "textarea" ? { lang, rows: 3 } : { lang, type: "text" } });
-      input.value = lists ? current.join("\n") : current;
-      inputs[lang] = input;
-      const hint = lists ? ` — ${tr("linesHint")}` : "";
-      pair.append(el("div", { class: "lang-field" }, el("label", { for: id, text: `${label} (${tr(lang)})${hint}` }), input));
-    }
-    const read = () => {
-      if (lists) return Object.fromEntries(["vi", "en"].map((l) => [l, inputs[l].value.split("\n").map((s) => s.trim()).filter(Boolean)]));
-      const text = { vi: inputs.vi.value.trim(), en: inputs.en.value.trim() };
-      return !required && !text.vi && !text.en ? null : text;
-    };
-    return { node: pair, read };
-  }
-  if (base.startsWith("[") && INPUTS[base.slice(1, -1).replace(/!$/, "")]) {
-    return list(name, base.slice(1, -1).replace(/!$/, ""), value || [], path, prefix, controls);
-  }
-  if (INPUTS[base]) { // one object inside (a relationship's owner): left empty, an optional one is null
-    const inner = object(base, value || emptyOf(`${base}!`), path, `${label}: `, controls, {});
-    const read = () => {
-      const got = inner.read();
-      const empty = Object.values(got).every((v) => v == null || v === "" || (Array.isArray(v) && !v.length));
-      return !required && empty ? null : got;
-    };
-    return { node: el("fieldset", { class: "object" }, el("legend", { text: label }), ...inner.nodes), read };
-  }
-  const id = uid(name);
-  let input;
-  if (ENUMS[base]) {
-    input = control("select", id, { path });
-    for (const option of ENUMS[base]) input.append(el("option", { value: option, text: option }));
-    input.value = value || ENUMS[base][0];
-  } else {
-    input = control("input", id, { path, extra: { type: "text", autocomplete: "off", readonly: options.keyFixed && name === "key" && path.split(".").length === 2 } });
-    input.value = base.startsWith("[") ? (value || []).join(", ") : value || "";
-  }
-  const hint = base.startsWith("[") ? ` (${tr("keysHint")})` : "";
-  const read = () => {
-    if (base.startsWith("[")) return input.value.split(",").map((s) => s.trim()).filter(Boolean);
-    const text = input.value.trim();
-    return !required && !text ? null : text;
-  };
-  return { node: el("div", { class: "field" }, el("label", { for: id, text: label + hint }), input), read };
-}
-
-function object(type, value, path, prefix, controls, options) {
-  const parts = Object.entries(INPUTS[type]).map(([name, fieldType]) =>
-    [name, field(name, fieldType, value ? value[name] : emptyOf(fieldType), `${path}.${name}`, prefix, controls, options)]);
-  return {
-    nodes: parts.map(([, part]) => part.node),
-    read: () => Object.fromEntries(parts.map(([name, part]) => [name, part.read()])),
-  };
-}
-
-function list(name, type, values, path, prefix, controls) {
-  const box = el("fieldset", { class: "list" }, el("legend", { text: `${prefix}${tr("fields")[name] || name}` }));
-  const itemName = tr("items")[name] || name;
-  let items = [];
-  const render = (current) => {
-    for (const key of Object.keys(controls)) if (key.startsWith(`${path}[`)) delete controls[key];
-    box.querySelectorAll(":scope > .item, :scope > .add").forEach((node) => node.remove());
-    items = current.map((value, i) => {
-      const inner = `${prefix}${itemName} ${i + 1}: `;
-      const part = object(type, value, `${path}[${i}]`, inner, controls, {});
-      const removeButton = button(`${tr("remove")} ${itemName.toLowerCase()} ${i + 1}`, () => render(items.filter((_, j) => j !== i).map((it) => it.read())));
-      box.append(el("fieldset", { class: "item" }, el("legend", { text: `${itemName} ${i + 1}` }), ...part.nodes, removeButton));
-      return part;
-    });
-    box.append(el("p", { class: "add" }, button(`${tr("add")} ${itemName.toLowerCase()}`, () => render([...items.map((it) => it.read()), emptyOf(`${type}!`)]))));
-  };
-  render(values);
-  return { node: box, read: () => items.map((it) => it.read()) };
 }
 
 // --- forms: create, edit, conflicts ---------------------------------------------------------------
