@@ -38,11 +38,23 @@ def vendor_endpoint(assets_dir: Path):  # type: ignore[no-untyped-def]
     return vendor
 
 
-# Files of the explorer page, served from api/static under /static/.
+# Files of the explorer page, served from api/static under /static/. The explorer is ES modules
+# (explorer.js starts it and imports the others; editor.js beside it, with its own), loaded by name.
 STATIC_FILES = {
     "explorer.js": "application/javascript",
+    "state.js": "application/javascript",
+    "i18n.js": "application/javascript",
+    "api.js": "application/javascript",
+    "layout.js": "application/javascript",
+    "panels.js": "application/javascript",
+    "router.js": "application/javascript",
+    "search.js": "application/javascript",
+    "live.js": "application/javascript",
     "explorer.css": "text/css",
     "editor.js": "application/javascript",
+    "editor-i18n.js": "application/javascript",
+    "inputs.js": "application/javascript",
+    "forms.js": "application/javascript",
     "editor.css": "text/css",
     "graphiql.js": "application/javascript",
 }

@@ -21,7 +21,7 @@ from strawberry.extensions import SchemaExtension
 from graph.compiler import ReadError
 from graph.database import CommitOutcomeUnknown, DatabaseUnavailable, QueryTimeout, QueryTooLarge
 from graph.errors import ErrorCode
-from graph.reads import NameNotFound
+from graph.names import NameNotFound
 
 log = logging.getLogger("deptgraph.api")
 

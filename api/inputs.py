@@ -18,7 +18,7 @@ import api.types  # noqa: F401  (registers the enums the inputs use)
 from api.errors import api_error
 from domain import knowledge as k
 from graph.errors import ErrorCode
-from seed.files import friendly_message
+from seed.problems import friendly_message
 
 M = TypeVar("M", bound=BaseModel)
 

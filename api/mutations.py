@@ -38,13 +38,13 @@ from api.inputs import (
     validated,
 )
 from api.types import Department, Flow, Participant, Principle, Relationship, Scenario, Statement, Topic
-from graph import review, writes
+from graph import entities, review, writes
 from graph.audit import ChangeRecord
 from graph.errors import ErrorCode
+from graph.kinds import KINDS, Change
 from graph.model import Link, NodeRecord
 from graph.shape import ABOUT, Label
 from graph.store import StoredNode
-from graph.writes import KINDS, Change
 
 KeyArg = Annotated[str, strawberry.argument(description="The key of the thing to change.")]
 VersionArg = Annotated[
@@ -325,7 +325,7 @@ def _relinked(
 async def _link(info: Info[Context, None], operation: str, topic: str, kind: TopicOwner, key: str, add: bool) -> Any:
     actor = await _editor(info, operation)
     label = Label(kind.value)
-    found = (label, key) if label is Label.FLOW else await writes.owner(info.context.database, label, key)
+    found = (label, key) if label is Label.FLOW else await entities.owner(info.context.database, label, key)
     if found is None:
         raise api_error(f"No {kind.value.lower()} has the key '{key}'.", ErrorCode.NOT_FOUND, field="key")
     root_label, root_key = found

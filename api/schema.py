@@ -58,9 +58,10 @@ from api.types import (
 from api.unanswered import UnansweredQuestion, unanswered_questions
 from deptgraph import __version__
 from deptgraph.settings import Settings, settings_from_environment
-from graph import audit, reads, review, writes
+from graph import audit, entities, review, vocabulary
 from graph.errors import ErrorCode
 from graph.mapping import EVERY, AllOf, Derived, Named, Page, Related, Root
+from graph.search import SEARCH
 from graph.shape import Label
 
 MAX_CHANGES = 1000
@@ -184,7 +185,7 @@ class Query:
         return await answer(info)  # type: ignore[no-any-return]
 
     @root_field(
-        Root(Named("between", Label.DEPARTMENT), reads.RELATIONSHIP_BETWEEN),
+        Root(Named("between", Label.DEPARTMENT), vocabulary.RELATIONSHIP_BETWEEN),
         "How two departments work together (in either order); null when they have no relationship. An "
         "unknown department is a NOT_FOUND error with suggestions.",
     )
@@ -197,7 +198,7 @@ class Query:
         return await answer(info)  # type: ignore[no-any-return]
 
     @root_field(
-        Root(Named("of", Label.DEPARTMENT), reads.NEEDS),
+        Root(Named("of", Label.DEPARTMENT), vocabulary.NEEDS),
         "What flows INTO a department (`of`): what it needs or gets — from one department (`from`) or "
         'from all. E.g. needs(of: "sales", from: "Kế toán").',
     )
@@ -212,7 +213,7 @@ class Query:
         return await answer(info)  # type: ignore[no-any-return]
 
     @root_field(
-        Root(Named("of", Label.DEPARTMENT), reads.CONTRIBUTIONS),
+        Root(Named("of", Label.DEPARTMENT), vocabulary.CONTRIBUTIONS),
         "What flows OUT of a department (`of`): what it contributes or provides — to one department (`to`) or to all.",
     )
     async def contributions(
@@ -224,7 +225,7 @@ class Query:
         return await answer(info)  # type: ignore[no-any-return]
 
     @root_field(
-        Root(Named("from", Label.DEPARTMENT), reads.PATHS),
+        Root(Named("from", Label.DEPARTMENT), vocabulary.PATHS),
         "How something gets from one department to another: the chains of flows from `from` to `to`, the shortest "
         "first (at most `maxHops` flows long, no department twice), each hop about the topic `about` when one is "
         'given. E.g. paths(from: "CSKH", to: "Kỹ thuật", about: "phản hồi"): customer feedback reaches Engineering '
@@ -244,16 +245,16 @@ class Query:
             ),
         ] = None,
         max_hops: Annotated[
-            int | None, strawberry.argument(description=f"At most this many flows per path (1–{reads.MAX_HOPS}).")
-        ] = reads.DEFAULT_HOPS,
+            int | None, strawberry.argument(description=f"At most this many flows per path (1–{vocabulary.MAX_HOPS}).")
+        ] = vocabulary.DEFAULT_HOPS,
         limit: Annotated[
-            int | None, strawberry.argument(description=f"At most this many paths (1–{reads.MAX_PATHS}).")
-        ] = reads.DEFAULT_PATHS,
+            int | None, strawberry.argument(description=f"At most this many paths (1–{vocabulary.MAX_PATHS}).")
+        ] = vocabulary.DEFAULT_PATHS,
     ) -> list[Path]:
         return await answer(info)  # type: ignore[no-any-return]
 
     @root_field(
-        Root(Named("topic", Label.TOPIC, many=True), reads.TOPIC_RECIPIENTS),
+        Root(Named("topic", Label.TOPIC, many=True), vocabulary.TOPIC_RECIPIENTS),
         "Who gets things about a topic (e.g. 'khiếu nại', 'complaints', 'pricing'): the department that "
         "handles it first, then those informed, then those who cooperate on it.",
     )
@@ -261,7 +262,7 @@ class Query:
         return await answer(info)  # type: ignore[no-any-return]
 
     @root_field(
-        Root(reads.SEARCH),
+        Root(SEARCH),
         "Full-text search over every name and text, in both languages, with or without diacritics "
         "('ke toan' finds 'Kế toán'). Best matches first.",
     )
@@ -274,7 +275,7 @@ class Query:
         return await answer(info)  # type: ignore[no-any-return]
 
     @root_field(
-        Root(reads.SEARCH, Page(EVERY)),
+        Root(SEARCH, Page(EVERY)),
         "`search`, a page at a time: the best 1,000 hits at most, with their count.",
     )
     async def search_connection(
@@ -453,7 +454,7 @@ class Query:
     ) -> EditableRecord | None:
         assert info.context.auth is not None
         await info.context.auth.require(Role.EDITOR, "Reading a record to edit")
-        found = await writes.current_record(info.context.database, Label(kind.value), key)
+        found = await entities.current_record(info.context.database, Label(kind.value), key)
         if found is None:
             return None
         version, relationship, item = found

@@ -1,7 +1,7 @@
 """The GraphQL types onboarding staff and internal tools see, each field declared once.
 
 Every field says, beside its name, type and documentation, what it reads from the graph (a
-`graph.mapping` declaration, e.g. `Text("name")` or the `NEEDS` relation of `graph.reads`).
+`graph.mapping` declaration, e.g. `Text("name")` or the `NEEDS` relation of `graph.vocabulary`).
 `graph.compiler` turns any selection of these fields into one Cypher query whose answer already
 has the response's shape; the resolvers here only pick a value by its response key.
 
@@ -18,7 +18,8 @@ import strawberry
 
 from api.fields import graph_field
 from domain import knowledge as k
-from graph import reads as r
+from graph import search
+from graph import vocabulary as v
 from graph.mapping import Page, PagePart, Prop, Text, Texts
 
 # The seed models' enums, so that output types and the inputs generated from those models agree.
@@ -99,7 +100,7 @@ class Source:
 )
 class Citation:
     document: Source | None = graph_field(
-        r.CITED_DOCUMENT, "The source document it is taken from; null when it comes from none (added through the API)."
+        v.CITED_DOCUMENT, "The source document it is taken from; null when it comes from none (added through the API)."
     )
     section: str | None = graph_field(
         Prop("source_section"),
@@ -115,10 +116,10 @@ class Citation:
     )
     end: int | None = graph_field(Prop("source_end"), "Where the quote ends in the file (characters, exclusive).")
     added_by: str | None = graph_field(
-        r.ADDED_BY,
+        v.ADDED_BY,
         "Who added it through the API (the token's name, from the audit trail); null for what the first seed loaded.",
     )
-    added_at: str | None = graph_field(r.ADDED_AT, "When it was added (UTC, ISO 8601), from the audit trail.")
+    added_at: str | None = graph_field(v.ADDED_AT, "When it was added (UTC, ISO 8601), from the audit trail.")
 
 
 SOURCE_DOC = (
@@ -129,58 +130,58 @@ SOURCE_DOC = (
 
 @strawberry.type(description="Who answers for a relationship: a department, and optionally a person to ask.")
 class Owner:
-    department: Department = graph_field(r.OWNER_DEPARTMENT, "The department that owns it.")
+    department: Department = graph_field(v.OWNER_DEPARTMENT, "The department that owns it.")
     contact: str | None = graph_field(Prop("owner_contact"), "A person to ask, when one is named.")
 
 
 @strawberry.type(description="A department of the company, such as Sales (Phòng Kinh doanh) or Accounting.")
 class Department:
-    version: int = graph_field(r.VERSION, VERSION_DOC)
+    version: int = graph_field(v.VERSION, VERSION_DOC)
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `accounting`. Use it in links and tools.")
     name: str = graph_field(Text("name"), "The department's name, e.g. 'Phòng Kế toán' / 'Accounting'.")
     aliases: list[str] = graph_field(
         Texts("aliases"), "Other names people use for it, e.g. 'CSKH' or 'Customer Service'."
     )
     relationships: list[Relationship] = graph_field(
-        r.RELATIONSHIPS_OF, "The departments it works with, each as a relationship."
+        v.RELATIONSHIPS_OF, "The departments it works with, each as a relationship."
     )
     needs: list[Flow] = graph_field(
-        r.NEEDS,
+        v.NEEDS,
         "What flows INTO this department: what it needs or gets, from one department (`from`: key or any name) "
         "or from all. Answers from both sides: what Sales contributes to Accounting is also what Accounting "
         "gets from Sales.",
     )
-    needs_connection: Connection[Flow] = graph_field(Page(r.NEEDS), "`needs`, a page at a time, with the total count.")
+    needs_connection: Connection[Flow] = graph_field(Page(v.NEEDS), "`needs`, a page at a time, with the total count.")
     contributions: list[Flow] = graph_field(
-        r.CONTRIBUTIONS,
+        v.CONTRIBUTIONS,
         "What flows OUT of this department: what it provides or contributes, to one department (`to`) or to all.",
     )
     contributions_connection: Connection[Flow] = graph_field(
-        Page(r.CONTRIBUTIONS), "`contributions`, a page at a time, with the total count."
+        Page(v.CONTRIBUTIONS), "`contributions`, a page at a time, with the total count."
     )
     relationships_connection: Connection[Relationship] = graph_field(
-        Page(r.RELATIONSHIPS_OF), "`relationships`, a page at a time, with the total count."
+        Page(v.RELATIONSHIPS_OF), "`relationships`, a page at a time, with the total count."
     )
 
 
 @strawberry.type(description="How two departments work together: shared goals, roles, cooperation, flows, examples.")
 class Relationship:
-    version: int = graph_field(r.VERSION, VERSION_DOC)
+    version: int = graph_field(v.VERSION, VERSION_DOC)
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `sales-accounting`.")
-    departments: list[Department] = graph_field(r.PAIR, "The two departments.")
+    departments: list[Department] = graph_field(v.PAIR, "The two departments.")
     title: str = graph_field(Text("title"), "The document's heading, e.g. 'Phòng Kinh doanh và Phòng Kế toán'.")
     summary: str = graph_field(Text("summary"), "How they cooperate, in one sentence (the document's 'Mối quan hệ').")
-    shared_goals: list[Goal] = graph_field(r.GOALS, "The goals the two departments share (Mục tiêu chung).")
-    roles: list[Role] = graph_field(r.ROLES, "Each department's role in this relationship, as its duties (Vai trò).")
+    shared_goals: list[Goal] = graph_field(v.GOALS, "The goals the two departments share (Mục tiêu chung).")
+    roles: list[Role] = graph_field(v.ROLES, "Each department's role in this relationship, as its duties (Vai trò).")
     activities: list[Activity] = graph_field(
-        r.ACTIVITIES, "What the two departments do together (from 'Phối hợp trong việc …')."
+        v.ACTIVITIES, "What the two departments do together (from 'Phối hợp trong việc …')."
     )
-    flows: list[Flow] = graph_field(r.FLOWS, "Everything that passes between the two, in both directions.")
-    flows_connection: Connection[Flow] = graph_field(Page(r.FLOWS), "`flows`, a page at a time, with the total count.")
-    examples: list[Scenario] = graph_field(r.EXAMPLES, "The document's example (Ví dụ), told as steps.")
-    source: Citation = graph_field(r.CITATION, SOURCE_DOC + " For a relationship: its summary's sentence.")
+    flows: list[Flow] = graph_field(v.FLOWS, "Everything that passes between the two, in both directions.")
+    flows_connection: Connection[Flow] = graph_field(Page(v.FLOWS), "`flows`, a page at a time, with the total count.")
+    examples: list[Scenario] = graph_field(v.EXAMPLES, "The document's example (Ví dụ), told as steps.")
+    source: Citation = graph_field(v.CITATION, SOURCE_DOC + " For a relationship: its summary's sentence.")
     owner: Owner | None = graph_field(
-        r.OWNER, "Who answers for it (keeps it true, and verifies it): null while nobody does."
+        v.OWNER, "Who answers for it (keeps it true, and verifies it): null while nobody does."
     )
     verified_at: str | None = graph_field(
         Prop("verified_at"),
@@ -195,7 +196,7 @@ class Relationship:
     "'Thông tin về chính sách giá' from Accounting to Sales."
 )
 class Flow:
-    version: int = graph_field(r.VERSION, VERSION_DOC)
+    version: int = graph_field(v.VERSION, VERSION_DOC)
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `accounting-to-sales-pricing-policy`.")
     kind: FlowKind = graph_field(
         Prop("kind"), "How the document lists it: a NEED of the receiver or a CONTRIBUTION of the provider."
@@ -206,11 +207,11 @@ class Flow:
         Text("statement"),
         "The document's whole sentence, for flows taken from its cooperation text ('Mối quan hệ').",
     )
-    provider: Department = graph_field(r.PROVIDER, "The department it comes from.")
-    receiver: Department = graph_field(r.RECEIVER, "The department it goes to.")
-    topics: list[Topic] = graph_field(r.TOPICS, "What it is about (pricing, complaints, …).")
-    relationship: Relationship = graph_field(r.RELATIONSHIP_OF_FLOW, "The relationship it belongs to.")
-    source: Citation = graph_field(r.CITATION, SOURCE_DOC)
+    provider: Department = graph_field(v.PROVIDER, "The department it comes from.")
+    receiver: Department = graph_field(v.RECEIVER, "The department it goes to.")
+    topics: list[Topic] = graph_field(v.TOPICS, "What it is about (pricing, complaints, …).")
+    relationship: Relationship = graph_field(v.RELATIONSHIP_OF_FLOW, "The relationship it belongs to.")
+    source: Citation = graph_field(v.CITATION, SOURCE_DOC)
 
 
 @strawberry.type(
@@ -218,12 +219,12 @@ class Flow:
     "`departments[i]` to `departments[i + 1]`."
 )
 class Path:
-    hops: int = graph_field(r.PATH_HOPS, "How many flows the chain has (one fewer than its departments).")
+    hops: int = graph_field(v.PATH_HOPS, "How many flows the chain has (one fewer than its departments).")
     departments: list[Department] = graph_field(
-        r.PATH_DEPARTMENTS, "The departments along the way, from the first to the last."
+        v.PATH_DEPARTMENTS, "The departments along the way, from the first to the last."
     )
     flows: list[Flow] = graph_field(
-        r.PATH_FLOWS,
+        v.PATH_FLOWS,
         "One flow per hop, in order: what passes from each department to the next (about the topic asked, when one "
         "is).",
     )
@@ -233,88 +234,88 @@ class Path:
 class Goal:
     key: str = graph_field(Prop("key"), "Stable identifier.")
     text: str = graph_field(Text("text"), "The goal, in the document's words.")
-    topics: list[Topic] = graph_field(r.TOPICS, "What the goal is about.")
-    source: Citation = graph_field(r.CITATION, SOURCE_DOC)
+    topics: list[Topic] = graph_field(v.TOPICS, "What the goal is about.")
+    source: Citation = graph_field(v.CITATION, SOURCE_DOC)
 
 
 @strawberry.type(description="Something two departments do together.")
 class Activity:
     key: str = graph_field(Prop("key"), "Stable identifier.")
     text: str = graph_field(Text("text"), "The activity, in the document's words.")
-    topics: list[Topic] = graph_field(r.TOPICS, "What it is about.")
-    source: Citation = graph_field(r.CITATION, SOURCE_DOC)
+    topics: list[Topic] = graph_field(v.TOPICS, "What it is about.")
+    source: Citation = graph_field(v.CITATION, SOURCE_DOC)
 
 
 @strawberry.type(description="One duty of a department's role.")
 class Duty:
     key: str = graph_field(Prop("key"), "Stable identifier.")
     text: str = graph_field(Text("text"), "The duty, in the document's words.")
-    topics: list[Topic] = graph_field(r.TOPICS, "What it is about.")
-    source: Citation = graph_field(r.CITATION, SOURCE_DOC)
+    topics: list[Topic] = graph_field(v.TOPICS, "What it is about.")
+    source: Citation = graph_field(v.CITATION, SOURCE_DOC)
 
 
 @strawberry.type(description="A department's role within one relationship (Vai trò).")
 class Role:
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `sales-accounting-sales-role`.")
-    department: Department = graph_field(r.ROLE_DEPARTMENT, "Whose role it is.")
-    duties: list[str] = graph_field(r.ROLE_DUTY_TEXTS, "Its duties, in order, as text.")
-    items: list[Duty] = graph_field(r.DUTIES, "Its duties as objects, with keys and topics.")
+    department: Department = graph_field(v.ROLE_DEPARTMENT, "Whose role it is.")
+    duties: list[str] = graph_field(v.ROLE_DUTY_TEXTS, "Its duties, in order, as text.")
+    items: list[Duty] = graph_field(v.DUTIES, "Its duties as objects, with keys and topics.")
 
 
 @strawberry.type(description="What things are about: complaints, pricing, customer feedback, …")
 class Topic:
-    version: int = graph_field(r.VERSION, VERSION_DOC)
+    version: int = graph_field(v.VERSION, VERSION_DOC)
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `complaints`.")
     name: str = graph_field(Text("name"), "The topic's name.")
     aliases: list[str] = graph_field(Texts("aliases"), "Other words for it, e.g. 'phàn nàn' for complaints.")
-    flows: list[Flow] = graph_field(r.TOPIC_FLOWS, "The flows about this topic, optionally from or to one department.")
+    flows: list[Flow] = graph_field(v.TOPIC_FLOWS, "The flows about this topic, optionally from or to one department.")
     flows_connection: Connection[Flow] = graph_field(
-        Page(r.TOPIC_FLOWS), "`flows`, a page at a time, with the total count."
+        Page(v.TOPIC_FLOWS), "`flows`, a page at a time, with the total count."
     )
     recipients: list[Recipient] = graph_field(
-        r.TOPIC_RECIPIENTS, "Who gets things about this topic, the department that handles it first."
+        v.TOPIC_RECIPIENTS, "Who gets things about this topic, the department that handles it first."
     )
-    examples: list[Scenario] = graph_field(r.TOPIC_EXAMPLES, "Examples in which this topic comes up.")
+    examples: list[Scenario] = graph_field(v.TOPIC_EXAMPLES, "Examples in which this topic comes up.")
 
 
 @strawberry.type(description="An example from the document (Ví dụ), told as ordered steps.")
 class Scenario:
-    version: int = graph_field(r.VERSION, VERSION_DOC)
+    version: int = graph_field(v.VERSION, VERSION_DOC)
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `product-quality-complaint`.")
     title: str = graph_field(Text("title"), "A short title.")
     text: str = graph_field(Text("text"), "The example as the document tells it.")
-    steps: list[Step] = graph_field(r.STEPS, "What happens, step by step.")
-    relationship: Relationship = graph_field(r.RELATIONSHIP_OF_SCENARIO, "The relationship it illustrates.")
-    source: Citation = graph_field(r.CITATION, SOURCE_DOC)
+    steps: list[Step] = graph_field(v.STEPS, "What happens, step by step.")
+    relationship: Relationship = graph_field(v.RELATIONSHIP_OF_SCENARIO, "The relationship it illustrates.")
+    source: Citation = graph_field(v.CITATION, SOURCE_DOC)
 
 
 @strawberry.type(description="One step of an example: who does what, for whom, and why.")
 class Step:
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `product-quality-complaint-step-1`.")
-    position: int = graph_field(r.STEP_NUMBER, "1 for the first step, 2 for the next, …")
-    actor: Participant = graph_field(r.ACTOR_OF, "Who acts: a department or the customer.")
+    position: int = graph_field(v.STEP_NUMBER, "1 for the first step, 2 for the next, …")
+    actor: Participant = graph_field(v.ACTOR_OF, "Who acts: a department or the customer.")
     action: str = graph_field(
         Text("action"), "What the actor does, e.g. 'chuyển thông tin này cho Chăm sóc khách hàng'."
     )
-    recipient: Participant | None = graph_field(r.RECIPIENT_OF, "Who receives it, if anyone.")
+    recipient: Participant | None = graph_field(v.RECIPIENT_OF, "Who receives it, if anyone.")
     purpose: str | None = graph_field(Text("purpose"), "Why, e.g. 'giải quyết' (to resolve it), if the document says.")
-    text: str = graph_field(r.STEP_SENTENCE, "The step as a sentence: actor, action and purpose.")
-    topics: list[Topic] = graph_field(r.TOPICS, "What the step is about.")
-    source: Citation = graph_field(r.CITATION, SOURCE_DOC)
+    text: str = graph_field(v.STEP_SENTENCE, "The step as a sentence: actor, action and purpose.")
+    topics: list[Topic] = graph_field(v.TOPICS, "What the step is about.")
+    source: Citation = graph_field(v.CITATION, SOURCE_DOC)
 
 
 @strawberry.type(description="Someone who takes part in an example: a department, or the customer.")
 class Participant:
-    version: int = graph_field(r.VERSION, VERSION_DOC)
+    version: int = graph_field(v.VERSION, VERSION_DOC)
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `sales` or `customer`.")
-    kind: ParticipantKind = graph_field(r.PARTICIPANT_KIND, "A department of the company, or an outside party.")
+    kind: ParticipantKind = graph_field(v.PARTICIPANT_KIND, "A department of the company, or an outside party.")
     name: str = graph_field(Text("name"), "The participant's name.")
     aliases: list[str] = graph_field(Texts("aliases"), "Other names people use for it.")
     department: Department | None = graph_field(
-        r.PARTICIPANT_DEPARTMENT, "The department, when the participant is one."
+        v.PARTICIPANT_DEPARTMENT, "The department, when the participant is one."
     )
     departments: list[Department] = graph_field(
-        r.PARTICIPANT_DEPARTMENTS,
+        v.PARTICIPANT_DEPARTMENTS,
         "For an outside party such as customers: the departments whose duties, goals, activities or examples "
         "involve it. For a department: itself.",
     )
@@ -322,49 +323,49 @@ class Participant:
 
 @strawberry.type(description="A department that gets things about a topic, and how.")
 class Recipient:
-    department: Department = graph_field(r.RECIPIENT_DEPARTMENT, "The department.")
+    department: Department = graph_field(v.RECIPIENT_DEPARTMENT, "The department.")
     role: RecipientRole = graph_field(
-        r.RECIPIENT_ROLE, "HANDLES (acts on it), INFORMED (receives information) or COOPERATES."
+        v.RECIPIENT_ROLE, "HANDLES (acts on it), INFORMED (receives information) or COOPERATES."
     )
-    how: str = graph_field(r.RECIPIENT_HOW, "How it gets involved, in a sentence, e.g. 'handles it: Sales passes …'.")
-    flows: list[Flow] = graph_field(r.RECIPIENT_FLOWS, "The flows through which it receives things about the topic.")
-    steps: list[Step] = graph_field(r.RECIPIENT_STEPS, "The example steps in which it is handed the matter.")
+    how: str = graph_field(v.RECIPIENT_HOW, "How it gets involved, in a sentence, e.g. 'handles it: Sales passes …'.")
+    flows: list[Flow] = graph_field(v.RECIPIENT_FLOWS, "The flows through which it receives things about the topic.")
+    steps: list[Step] = graph_field(v.RECIPIENT_STEPS, "The example steps in which it is handed the matter.")
     activities: list[Activity] = graph_field(
-        r.RECIPIENT_ACTIVITIES, "What it does about the topic together with another department."
+        v.RECIPIENT_ACTIVITIES, "What it does about the topic together with another department."
     )
 
 
 @strawberry.type(description="One thing full-text search found.")
 class SearchHit:
-    kind: str = graph_field(r.HIT_KIND, "What it is: Department, Flow, Topic, Goal, Scenario, Step, Principle, …")
-    key: str = graph_field(r.HIT_KEY, "Its stable identifier.")
-    text: str = graph_field(r.HIT_TEXT, "Its name or text.")
+    kind: str = graph_field(search.HIT_KIND, "What it is: Department, Flow, Topic, Goal, Scenario, Step, Principle, …")
+    key: str = graph_field(search.HIT_KEY, "Its stable identifier.")
+    text: str = graph_field(search.HIT_TEXT, "Its name or text.")
     context: str | None = graph_field(
-        r.HIT_CONTEXT, "Where it belongs, e.g. 'Phòng Kế toán → Phòng Kinh doanh' for a flow."
+        search.HIT_CONTEXT, "Where it belongs, e.g. 'Phòng Kế toán → Phòng Kinh doanh' for a flow."
     )
-    score: float = graph_field(r.HIT_SCORE, "How well it matches; higher is better.")
+    score: float = graph_field(search.HIT_SCORE, "How well it matches; higher is better.")
     departments: list[Department] = graph_field(
-        r.HIT_DEPARTMENTS,
+        search.HIT_DEPARTMENTS,
         "The departments it concerns, most relevant first: a flow's provider and receiver, a relationship's pair, "
         "a topic's recipients (the one that handles it first), …",
     )
-    source: Citation = graph_field(r.CITATION, SOURCE_DOC + " (No document for departments, topics and parties.)")
+    source: Citation = graph_field(v.CITATION, SOURCE_DOC + " (No document for departments, topics and parties.)")
 
 
 @strawberry.type(description="One of the principles that make cooperation between departments work.")
 class Principle:
-    version: int = graph_field(r.VERSION, VERSION_DOC)
+    version: int = graph_field(v.VERSION, VERSION_DOC)
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `share-information`.")
     title: str = graph_field(Text("title"), "The principle in a few words, e.g. 'Chia sẻ thông tin'.")
     text: str = graph_field(Text("text"), "What it asks of departments.")
-    source: Citation = graph_field(r.CITATION, SOURCE_DOC)
+    source: Citation = graph_field(v.CITATION, SOURCE_DOC)
 
 
 @strawberry.type(description="A sentence of the document's introduction or conclusion.")
 class Statement:
-    version: int = graph_field(r.VERSION, VERSION_DOC)
+    version: int = graph_field(v.VERSION, VERSION_DOC)
     key: str = graph_field(Prop("key"), "Stable identifier, e.g. `sales-is-the-hub`.")
     section: Section = graph_field(Prop("section"), "INTRODUCTION or CONCLUSION.")
     text: str = graph_field(Text("text"), "The sentence.")
-    about: list[Participant] = graph_field(r.MENTIONED, "The departments it speaks of.")
-    source: Citation = graph_field(r.CITATION, SOURCE_DOC)
+    about: list[Participant] = graph_field(v.MENTIONED, "The departments it speaks of.")
+    source: Citation = graph_field(v.CITATION, SOURCE_DOC)

@@ -19,8 +19,8 @@ from api.context import Context
 from api.errors import api_error
 from api.fields import AfterArg, FirstArg
 from graph import unanswered
+from graph.cues import Intent
 from graph.errors import ErrorCode
-from graph.questions import Intent
 
 MAX_FIRST = 500
 

@@ -9,7 +9,7 @@ the document covers, the answer's items must be exactly the expected ones; for q
 document does not cover, `understood` must be false — and the wrong ones when asked.
 
 `--thresholds` measures, without Neo4j, how alike a name must be to be suggested in a NOT_FOUND
-(graph.reads.SUGGESTION_THRESHOLD): for each threshold, the share of slips (every department and
+(graph.names.SUGGESTION_THRESHOLD): for each threshold, the share of slips (every department and
 topic name and alias with one letter dropped, or two swapped) whose best suggestion is the thing
 meant, and the share of the test set's uncovered terms that get no suggestion at all.
 

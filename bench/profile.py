@@ -38,7 +38,10 @@ PARTS: list[tuple[str, Callable[[str], bool]]] = [
     ("logging", lambda f: "logging/" in f or "pythonjsonlogger" in f),
     ("metrics (prometheus_client)", lambda f: "prometheus_client" in f),
     ("cost estimate", lambda f: "graph/cost.py" in f),
-    ("compiler: Cypher, parameters, finishing the answer", lambda f: "graph/compiler.py" in f),
+    (
+        "compiler: Cypher, parameters, finishing the answer",
+        lambda f: any(m in f for m in ("graph/compiler.py", "graph/finishing.py", "graph/cursors.py")),
+    ),
     ("reading the selection (api/selection.py)", lambda f: "api/selection.py" in f),
     ("parsing and validation", lambda f: "graphql/language" in f or "graphql/validation" in f),
     ("graphql-core executor, field by field", lambda f: "graphql/execution" in f),

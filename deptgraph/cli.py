@@ -24,12 +24,14 @@ from rich.table import Table
 from api.observability import configure_logging, log_format
 from deptgraph import __version__
 from deptgraph.settings import Settings, settings_from_environment
-from domain.knowledge import Knowledge, cited_items
+from domain.knowledge import Knowledge
+from domain.references import cited_items
 from graph.connection import local_neo4j, resolve_target
 from graph.database import Database, DatabaseUnavailable
 from graph.local_neo4j import Neo4jProvisioningError, State, Status
 from graph.store import Plan
-from seed.files import SeedValidationError, default_files, read_files
+from seed.files import default_files, read_files
+from seed.problems import SeedValidationError
 
 T = TypeVar("T")
 

@@ -4,13 +4,14 @@ One `Knowledge` document holds any of the sections below; the seed files in `see
 are such documents, merged in file-name order. The same models validate what admins send
 through GraphQL mutations, so a fact is checked the same way whichever door it comes in by.
 
-Rules every document obeys (checked here, reported with file, line and key by `seed.files`):
+Rules every document obeys (checked by these models and `domain.references`, reported with file,
+line and key by `seed.files`):
 * unknown fields are refused; every text is given in Vietnamese (`vi`) and English (`en`),
-  is not empty, is plain and visible (names, aliases and titles on one line; see `_refused`), and
-  is stored in Unicode NFC;
+  is not empty, is plain and visible (names, aliases and titles on one line; see
+  `domain.texts`), and is stored in Unicode NFC;
 * keys are slugs (`accounting`, `sales-to-accounting-revenue`), unique per kind;
 * every reference (a flow's provider, a step's actor, a topic, a citation's document, a
-  relationship's owner) names something that exists.
+  relationship's owner) names something that exists (`domain.references` lists them).
 
 Where knowledge comes from: a `Source` is a document (the company's own text), and every item
 taken from one carries a `Citation` — the section it is in, the sentence it rests on in the
@@ -20,127 +21,12 @@ checks them against the document itself).
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterator
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    model_validator,
-)
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
-from domain.names import fold
-
-KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
-
-def _nfc(value: Any) -> Any:
-    """Normalise text to NFC and trim it; leave other values for pydantic to reject."""
-    return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
-
-
-# What a text may hold. Texts are plain and visible: every text refuses control characters
-# (`\x00`, `\x1b`, …; a long text may hold line breaks `\n` and tabs), format characters
-# (Unicode category Cf: bidi controls and overrides, byte-order marks, zero-width spaces, soft
-# hyphens, tag characters, interlinear annotations, …), line and paragraph separators (U+2028,
-# U+2029: a line break is `\n`) and lone surrogates, and needs a visible character. Names,
-# aliases and titles are one line: no `\n` or tab either, and nothing that draws nothing — no
-# default-ignorable character (variation selectors, the Hangul fillers, …) and no blank
-# (U+2800) — so that what a name shows is all it holds. The zero-width joiner and non-joiner,
-# which some scripts need inside words (Vietnamese and English do not), are allowed between two
-# letters in long texts only.
-_JOINERS = frozenset("\u200c\u200d")
-# Letters and symbols that draw nothing: Hangul fillers and the blank Braille pattern.
-_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-# Default-ignorable code points that are not format characters (Unicode's DerivedCoreProperties):
-# rendered as nothing.
-_IGNORABLE = (
-    (0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x3164, 0x3164),
-    (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0xE0000, 0xE0FFF),
-)  # fmt: skip
-_VISIBLE = ("L", "N", "P", "S")  # letters, numbers, punctuation, symbols
-
-
-def _ignorable(char: str) -> bool:
-    return any(low <= ord(char) <= high for low, high in _IGNORABLE)
-
-
-def _named(char: str) -> str:
-    names = {"\n": "a line break", "\t": "a tab", "\r": "a carriage return"}
-    fallback = "a control character" if unicodedata.category(char) == "Cc" else "an unnamed character"
-    return names.get(char) or unicodedata.name(char, "").lower() or fallback
-
-
-def _refused(value: str, index: int, *, line: bool) -> str | None:
-    """Why the character at `index` may not be in the text, or None."""
-    char = value[index]
-    category = unicodedata.category(char)
-    if category == "Cc" and (line or char not in "\n\t"):
-        return "texts are plain, visible characters" + ("; a name or title is one line" if char in "\n\t" else "")
-    if category in ("Zl", "Zp"):
-        return "a line break in a long text is \\n; a name or title is one line"
-    if category == "Cs":
-        return "texts are plain, visible characters"
-    if category == "Cf":
-        if not line and char in _JOINERS and 0 < index < len(value) - 1:
-            before, after = unicodedata.category(value[index - 1]), unicodedata.category(value[index + 1])
-            if before[0] in "LM" and after[0] in "LM":
-                return None  # a joiner inside a word
-        return "texts are plain, visible characters (no invisible format characters)"
-    if line and (_ignorable(char) or char in _BLANK):
-        return "a name or title shows everything it holds (no invisible or blank characters)"
-    return None
-
-
-def _check(value: Any, *, line: bool) -> Any:
-    """NFC, trimmed, and readable (see above); at least one visible character, not starting
-    with a bare combining mark."""
-    value = _nfc(value)
-    if not isinstance(value, str) or not value:
-        return value
-    for index, char in enumerate(value):
-        if (why := _refused(value, index, line=line)) is not None:
-            raise ValueError(f"contains {_named(char)} (U+{ord(char):04X}); {why}")
-    if not any(unicodedata.category(char)[0] in _VISIBLE and char not in _BLANK for char in value):
-        raise ValueError("has no visible character")
-    if unicodedata.category(value[0]).startswith("M"):
-        raise ValueError(f"starts with a combining mark (U+{ord(value[0]):04X}) that belongs to no letter")
-    return value
-
-
-def _clean(value: Any) -> Any:
-    """A long text: it may hold line breaks (`\n`) and tabs."""
-    return _check(value, line=False)
-
-
-def _clean_line(value: Any) -> Any:
-    """A name, alias or title: one line."""
-    return _check(value, line=True)
-
-
-Key = Annotated[
-    str,
-    BeforeValidator(_nfc),
-    StringConstraints(pattern=KEY_PATTERN, max_length=80),
-    Field(description="A stable slug: lowercase letters, digits and single hyphens."),
-]
-NonEmptyText = Annotated[str, BeforeValidator(_clean), StringConstraints(min_length=1, max_length=2000)]
-LineText = Annotated[str, BeforeValidator(_clean_line), StringConstraints(min_length=1, max_length=2000)]
-
-
-def _unique(values: list[str]) -> list[str]:
-    seen: set[str] = set()
-    for value in values:
-        if value.casefold() in seen:
-            raise ValueError(f"'{value}' is listed twice")
-        seen.add(value.casefold())
-    return values
+from domain.texts import Key, KeyList, LineText, NonEmptyText, clean_line, unique
 
 
 class Strict(BaseModel):
@@ -158,7 +44,7 @@ class Text(Strict):
 
 
 class Line(Text):
-    """A name or a title in both languages: one line each (see `_refused`)."""
+    """A name or a title in both languages: one line each (see `domain.texts`)."""
 
     vi: LineText = Field(description="Vietnamese, in the document's own words.")
     en: LineText = Field(description="English translation.")
@@ -168,21 +54,18 @@ class Line(Text):
 # costs the same whatever a file or an admin puts in.
 MAX_NAME_LENGTH = 200
 MAX_ALIASES = 30
-NameText = Annotated[str, BeforeValidator(_clean_line), StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH)]
+NameText = Annotated[str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH)]
 
 
 class Aliases(Strict):
     """Other names people use, per language; used to find things by name."""
 
-    vi: Annotated[list[NameText], AfterValidator(_unique)] = Field(
+    vi: Annotated[list[NameText], AfterValidator(unique)] = Field(
         default=[], max_length=MAX_ALIASES, description=f"Other Vietnamese names (at most {MAX_ALIASES})."
     )
-    en: Annotated[list[NameText], AfterValidator(_unique)] = Field(
+    en: Annotated[list[NameText], AfterValidator(unique)] = Field(
         default=[], max_length=MAX_ALIASES, description=f"Other English names (at most {MAX_ALIASES})."
     )
-
-
-KeyList = Annotated[list[Key], AfterValidator(_unique)]
 
 
 class FlowKind(StrEnum):
@@ -212,7 +95,7 @@ class Source(Strict):
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] = Field(
         description="The language the document is written in (ISO 639, e.g. `vi`): its quotes are in it."
     )
-    version: Annotated[str, BeforeValidator(_clean_line), StringConstraints(min_length=1, max_length=100)] = Field(
+    version: Annotated[str, BeforeValidator(clean_line), StringConstraints(min_length=1, max_length=100)] = Field(
         description="Which version of the document this is, as the company names it (e.g. `1`, `2026-Q4`)."
     )
     date: Annotated[str, StringConstraints(pattern=ISO_DATE)] | None = Field(
@@ -383,7 +266,7 @@ class Relationship(Strict):
     """How two departments work together: goals, roles, cooperation, flows and examples."""
 
     key: Key
-    departments: Annotated[list[Key], AfterValidator(_unique)] = Field(
+    departments: Annotated[list[Key], AfterValidator(unique)] = Field(
         min_length=2, max_length=2, description="The two departments (keys)."
     )
     title: Line = Field(description="A short title, in both languages.")
@@ -431,194 +314,5 @@ class Knowledge(Strict):
     statements: list[Statement] = []
 
 
-# --- Cross-references -----------------------------------------------------------------------
-
-
-def role_key(relationship: str, department: str) -> str:
-    """Roles and steps get keys derived from their place, so seed files need not name them."""
-    return f"{relationship}-{department}-role"
-
-
-def step_key(scenario: str, position: int) -> str:
-    return f"{scenario}-step-{position}"
-
-
-Location = tuple[str | int, ...]  # a path into a document, as pydantic reports it
-
-
-def defined_keys(doc: Knowledge) -> Iterator[tuple[str, str, Location]]:
-    """Every (kind, key, location) the document defines."""
-    for i, source in enumerate(doc.sources):
-        yield "source", source.key, ("sources", i, "key")
-    for i, d in enumerate(doc.departments):
-        yield "department", d.key, ("departments", i, "key")
-    for i, p in enumerate(doc.parties):
-        yield "party", p.key, ("parties", i, "key")
-    for i, t in enumerate(doc.topics):
-        yield "topic", t.key, ("topics", i, "key")
-    for i, r in enumerate(doc.relationships):
-        at: Location = ("relationships", i)
-        yield "relationship", r.key, (*at, "key")
-        for j, g in enumerate(r.goals):
-            yield "goal", g.key, (*at, "goals", j, "key")
-        for j, role in enumerate(r.roles):
-            yield "role", role_key(r.key, role.department), (*at, "roles", j, "department")
-            for k, duty in enumerate(role.duties):
-                yield "duty", duty.key, (*at, "roles", j, "duties", k, "key")
-        for j, a in enumerate(r.activities):
-            yield "activity", a.key, (*at, "activities", j, "key")
-        for j, f in enumerate(r.flows):
-            yield "flow", f.key, (*at, "flows", j, "key")
-        for j, s in enumerate(r.examples):
-            yield "scenario", s.key, (*at, "examples", j, "key")
-    for i, principle in enumerate(doc.principles):
-        yield "principle", principle.key, ("principles", i, "key")
-    for i, statement in enumerate(doc.statements):
-        yield "statement", statement.key, ("statements", i, "key")
-
-
 # Everything that can carry a citation, and the kind of thing it is.
 Cited = Goal | Duty | Activity | Flow | Scenario | Step | Relationship | Principle | Statement
-
-
-def cited_items(doc: Knowledge) -> Iterator[tuple[Location, Cited, str]]:
-    """Every item that can come from a document: (location, item, what it is, e.g. "flow 'x'"),
-    in the order the files hold them."""
-    for i, r in enumerate(doc.relationships):
-        at: Location = ("relationships", i)
-        yield at, r, f"relationship '{r.key}'"
-        for j, g in enumerate(r.goals):
-            yield (*at, "goals", j), g, f"goal '{g.key}'"
-        for j, role in enumerate(r.roles):
-            for n, duty in enumerate(role.duties):
-                yield (*at, "roles", j, "duties", n), duty, f"duty '{duty.key}'"
-        for j, a in enumerate(r.activities):
-            yield (*at, "activities", j), a, f"activity '{a.key}'"
-        for j, f in enumerate(r.flows):
-            yield (*at, "flows", j), f, f"flow '{f.key}'"
-        for j, s in enumerate(r.examples):
-            yield (*at, "examples", j), s, f"scenario '{s.key}'"
-            for n, step in enumerate(s.steps):
-                yield (*at, "examples", j, "steps", n), step, f"scenario '{s.key}' step {n + 1}"
-    for i, p in enumerate(doc.principles):
-        yield ("principles", i), p, f"principle '{p.key}'"
-    for i, st in enumerate(doc.statements):
-        yield ("statements", i), st, f"statement '{st.key}'"
-
-
-# Which kinds a reference may name.
-DEPARTMENT = ("department",)
-PARTICIPANT = ("department", "party")
-TOPIC = ("topic",)
-PARTY = ("party",)
-SOURCE = ("source",)
-
-
-def references(doc: Knowledge) -> Iterator[tuple[str, tuple[str, ...], Location, str]]:
-    """Every (key, kinds it may name, location, what refers) in the document."""
-
-    def topics_and_parties(owner: Goal | Duty | Activity, at: Location, what: str) -> Iterator[Any]:
-        for n, t in enumerate(owner.topics):
-            yield t, TOPIC, (*at, "topics", n), what
-        for n, p in enumerate(owner.concerns):
-            yield p, PARTY, (*at, "concerns", n), what
-
-    for i, r in enumerate(doc.relationships):
-        at: Location = ("relationships", i)
-        for n, d in enumerate(r.departments):
-            yield d, DEPARTMENT, (*at, "departments", n), f"relationship '{r.key}'"
-        for j, g in enumerate(r.goals):
-            yield from topics_and_parties(g, (*at, "goals", j), f"goal '{g.key}'")
-        for j, role in enumerate(r.roles):
-            what = f"relationship '{r.key}'"
-            yield role.department, DEPARTMENT, (*at, "roles", j, "department"), what
-            for k, duty in enumerate(role.duties):
-                yield from topics_and_parties(duty, (*at, "roles", j, "duties", k), f"duty '{duty.key}'")
-        for j, a in enumerate(r.activities):
-            yield from topics_and_parties(a, (*at, "activities", j), f"activity '{a.key}'")
-        for j, f in enumerate(r.flows):
-            fat: Location = (*at, "flows", j)
-            what = f"flow '{f.key}'"
-            yield f.provider, DEPARTMENT, (*fat, "provider"), what
-            yield f.receiver, DEPARTMENT, (*fat, "receiver"), what
-            for n, t in enumerate(f.topics):
-                yield t, TOPIC, (*fat, "topics", n), what
-        for j, s in enumerate(r.examples):
-            for k, step in enumerate(s.steps):
-                sat: Location = (*at, "examples", j, "steps", k)
-                what = f"scenario '{s.key}' step {k + 1}"
-                yield step.actor, PARTICIPANT, (*sat, "actor"), what
-                if step.recipient is not None:
-                    yield step.recipient, PARTICIPANT, (*sat, "recipient"), what
-                for n, t in enumerate(step.topics):
-                    yield t, TOPIC, (*sat, "topics", n), what
-    for i, st in enumerate(doc.statements):
-        for n, key in enumerate(st.about):
-            yield key, PARTICIPANT, ("statements", i, "about", n), f"statement '{st.key}'"
-    for loc, item, what in cited_items(doc):
-        if item.source is not None:
-            yield item.source.document, SOURCE, (*loc, "source", "document"), what
-    for i, r in enumerate(doc.relationships):
-        if r.owner is not None:
-            yield r.owner.department, DEPARTMENT, ("relationships", i, "owner", "department"), f"relationship '{r.key}'"
-
-
-def outsiders(relationship: Relationship) -> Iterator[tuple[Location, str, str]]:
-    """Roles and flows of a relationship that name a department outside its pair."""
-    pair = " and ".join(relationship.departments)
-    for j, role in enumerate(relationship.roles):
-        if role.department not in relationship.departments:
-            yield (
-                ("roles", j, "department"),
-                role.department,
-                (f"role of '{role.department}' in relationship '{relationship.key}', which is between {pair}"),
-            )
-    for j, f in enumerate(relationship.flows):
-        for side in ("provider", "receiver"):
-            key = getattr(f, side)
-            if key not in relationship.departments:
-                yield (
-                    ("flows", j, side),
-                    key,
-                    (f"flow '{f.key}' has {side} '{key}', but relationship '{relationship.key}' is between {pair}"),
-                )
-
-
-# --- Names: one thing per name -----------------------------------------------------------------
-# Departments and parties are found by name (`domain.names.fold`: case, accents and punctuation
-# aside), so no two of them may answer to the same one: a new department with the alias "Sales"
-# would pass itself off as Sales.
-
-
-def name_forms(item: Department | Party) -> Iterator[tuple[Location, str, str]]:
-    """(where, text, folded form) of every way `item` is found by name: its key, names, aliases."""
-    for lang in ("vi", "en"):
-        yield ("name", lang), item.name[lang], fold(item.name[lang])
-    for lang in ("vi", "en"):
-        for i, alias in enumerate(getattr(item.aliases, lang)):
-            yield ("aliases", lang, i), alias, fold(alias)
-    yield ("key",), item.key, fold(item.key)
-
-
-def clash_message(text: str, kind: str, key: str, theirs: str) -> str:
-    return (
-        f"'{text}' is already how {kind} '{key}' is named ('{theirs}'); a department or party may not "
-        "take another's name or alias (compared without case, accents or punctuation)"
-    )
-
-
-def name_clashes(doc: Knowledge) -> Iterator[tuple[Location, str]]:
-    """Names and aliases of departments and parties that another department or party answers to
-    (reported on the later one, with the message)."""
-    first: dict[str, tuple[str, str, str, bool]] = {}  # folded form → (kind, key, text, a key?)
-    named: list[tuple[str, str, int, Department | Party]] = [
-        *(("departments", "department", i, d) for i, d in enumerate(doc.departments)),
-        *(("parties", "party", i, p) for i, p in enumerate(doc.parties)),
-    ]
-    for section, kind, i, item in named:
-        for loc, text, form in name_forms(item):
-            if not form:
-                continue
-            other = first.setdefault(form, (kind, item.key, text, loc == ("key",)))
-            if other[:2] != (kind, item.key) and not (other[3] and loc == ("key",)):  # (shared keys: see files)
-                yield (section, i, *loc), clash_message(text, *other[:3])

@@ -11,7 +11,8 @@ from typing import Any
 import orjson
 from neo4j import AsyncManagedTransaction
 
-from graph.compiler import BadArgument, decode_cursor, encode_cursor
+from graph.compiler import BadArgument
+from graph.cursors import decode_cursor, encode_cursor
 from graph.database import Database
 from graph.model import NodeRecord
 

@@ -7,10 +7,9 @@ does (a COLLECT subquery per relation). So a request costs one Neo4j round trip 
 field, whatever the size of the graph: no N+1.
 
 The query returns the answer in the response's own shape: maps keyed by response keys, texts
-already in the asked language. `Compiled.finish` then applies the few Python finishes (cursors,
-sentences built from evidence), keeps the selection's order and counts the values, so that no
-answer grows past the caps. Names people type are resolved inside the same query (the names
-index); the query reports the ones that matched nothing.
+already in the asked language; `graph.finishing` then applies the few Python finishes. Names
+people type are resolved inside the same query (the names index); the query reports the ones
+that matched nothing.
 
 Argument values are parameters, never Cypher text: a compiled query is cached by the shape of
 the selection and reused whatever the values.
@@ -18,18 +17,15 @@ the selection and reused whatever the values.
 
 from __future__ import annotations
 
-import base64
 import re
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import orjson
-
 from domain.names import fold
-from graph.errors import BadInput, GraphError, OutOfTime, TooCostly
+from graph.cursors import decode_cursor
+from graph.errors import BadInput, GraphError
 from graph.mapping import (
     AllOf,
     ByKey,
@@ -149,15 +145,18 @@ class Slot:
 
 
 @dataclass
-class _Shape:
+class AnswerShape:
+    """The shape of a compiled answer, which `graph.finishing` follows: a value, an object, a list
+    or a page, with what each holds."""
+
     key: str
     kind: str  # "value", "object", "list", "page"
     nullable: bool = True
     finish: Callable[[Any, str], Any] | None = None
     lang: str = ""
-    children: tuple[_Shape, ...] = ()
+    children: tuple[AnswerShape, ...] = ()
     # pages: the response keys of each part and the nested selections of nodes / edges
-    parts: tuple[tuple[str, PagePart | None, tuple[_Shape, ...]], ...] = ()
+    parts: tuple[tuple[str, PagePart | None, tuple[AnswerShape, ...]], ...] = ()
     first_slot: str = ""
     path: str = ""
     part: PagePart | None = None
@@ -168,7 +167,7 @@ class Compiled:
     cypher: str
     slots: tuple[Slot, ...]
     names: tuple[NameUse, ...]
-    shape: _Shape
+    shape: AnswerShape
     part: str = ""  # the query with `{answer}` and `{found}` for its columns, to be one part of several
 
     def params(self, root: Select, limits: Limits) -> dict[str, Any]:
@@ -230,27 +229,6 @@ def keys_query(keys: list[str]) -> str:
     return " OR ".join(f'"{fold(key)}"' for key in keys) or '"__nothing__"'
 
 
-def encode_cursor(values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(values)).decode().rstrip("=")
-
-
-def decode_cursor(cursor: Any, where: str) -> list[Any]:
-    try:
-        text = str(cursor)
-        values = orjson.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
-    except (ValueError, orjson.JSONDecodeError):
-        values = None
-    if (
-        not isinstance(values, list)
-        or not values
-        or len(values) > 8
-        or not all(isinstance(v, (int, str)) and not isinstance(v, bool) for v in values)
-    ):
-        raise BadArgument(f"{where}: this is not a cursor from this list (use an endCursor or edge cursor).",
-                          argument=where)  # fmt: skip
-    return values
-
-
 # --- compiling -------------------------------------------------------------------------------
 
 
@@ -283,7 +261,7 @@ class _Builder:
 
     def projection(
         self, var: str, selects: tuple[Select, ...], path: tuple[int, ...]
-    ) -> tuple[str, tuple[_Shape, ...]]:
+    ) -> tuple[str, tuple[AnswerShape, ...]]:
         items, shapes = [], []
         for index, select in enumerate(selects):
             expression, shape = self.expression(var, select, (*path, index))
@@ -291,9 +269,9 @@ class _Builder:
             shapes.append(shape)
         return "{" + ", ".join(items) + "}", tuple(shapes)
 
-    def expression(self, var: str, select: Select, path: tuple[int, ...]) -> tuple[str, _Shape]:
+    def expression(self, var: str, select: Select, path: tuple[int, ...]) -> tuple[str, AnswerShape]:
         mapping = select.mapping
-        value = _Shape(select.key, "value", select.nullable, path=select.path)
+        value = AnswerShape(select.key, "value", select.nullable, path=select.path)
         if isinstance(mapping, Prop):
             return f"{var}.{identifier(mapping.name, prop=True)}", value
         if isinstance(mapping, Text):
@@ -361,7 +339,7 @@ class _Builder:
         select: Select,
         path: tuple[int, ...],
         parent_is_list: bool = False,
-    ) -> tuple[str, _Shape]:
+    ) -> tuple[str, AnswerShape]:
         child = self.var()
         if isinstance(relation, Related):
             match = self._match(relation, parent, child, select, path)
@@ -378,7 +356,7 @@ class _Builder:
         limit = " LIMIT 1" if relation.single else f" LIMIT {self.limits.max_items + 1}"
         subquery = f"COLLECT {{ {match}{order} RETURN {projection} AS item{limit} }}"
         kind = "object" if relation.single else "list"
-        shape = _Shape(select.key, kind, select.nullable, children=shapes, path=select.path)
+        shape = AnswerShape(select.key, kind, select.nullable, children=shapes, path=select.path)
         return (f"HEAD({subquery})" if relation.single else subquery), shape
 
     def arguments(self, relation: Derived, select: Select, path: tuple[int, ...]) -> dict[str, str]:
@@ -396,20 +374,22 @@ class _Builder:
                 found[name] = "$" + self.param(path, name, "call", argument.check)
         return found
 
-    def page(self, relation: Related, parent: str, select: Select, path: tuple[int, ...]) -> tuple[str, _Shape]:
+    def page(self, relation: Related, parent: str, select: Select, path: tuple[int, ...]) -> tuple[str, AnswerShape]:
         child = self.var()
         match = self._match(relation, parent, child, select, path)
         return self._page(match, self._sort_key(relation, child), child, select, path)
 
-    def _page(self, match: str, sort_key: str, child: str, select: Select, path: tuple[int, ...]) -> tuple[str, _Shape]:
+    def _page(
+        self, match: str, sort_key: str, child: str, select: Select, path: tuple[int, ...]
+    ) -> tuple[str, AnswerShape]:
         first = self.param(path, "first", "first")
         after = self.param(path, "after", "after")
         items = []
-        parts: list[tuple[str, PagePart | None, tuple[_Shape, ...]]] = []
+        parts: list[tuple[str, PagePart | None, tuple[AnswerShape, ...]]] = []
         entries = [f"`_cursor`: {child}_k"]
         for index, part_select in enumerate(select.children):
             part = part_select.mapping
-            nested: tuple[_Shape, ...] = ()
+            nested: tuple[AnswerShape, ...] = ()
             if not isinstance(part, PagePart):  # __typename
                 parts.append((part_select.key, None, (_value_part(part_select),)))
                 continue
@@ -424,7 +404,7 @@ class _Builder:
                     if edge_select.mapping is PagePart.NODE:
                         projection, node_shapes = self.projection(child, edge_select.children, (*path, index, j))
                         entries.append(f"`e{index}_{j}`: {projection}")
-                        shapes.append(_Shape(edge_select.key, "object", False, children=node_shapes))
+                        shapes.append(AnswerShape(edge_select.key, "object", False, children=node_shapes))
                     else:  # the cursor, or __typename
                         shapes.append(_value_part(edge_select))
                 nested = tuple(shapes)
@@ -434,12 +414,12 @@ class _Builder:
         keyed = f" WITH *, {sort_key} AS {child}_k"
         window = f" WHERE ${after} IS NULL OR {child}_k > ${after} ORDER BY {child}_k LIMIT ${first} + 1"
         items.append(f"`_page`: COLLECT {{ {match}{keyed}{window} RETURN {{{', '.join(entries)}}} AS item }}")
-        shape = _Shape(select.key, "page", select.nullable, parts=tuple(parts), first_slot=first, path=select.path)
+        shape = AnswerShape(select.key, "page", select.nullable, parts=tuple(parts), first_slot=first, path=select.path)
         return "{" + ", ".join(items) + "}", shape
 
     # -- roots
 
-    def root(self, root: Root, select: Select) -> tuple[str, _Shape]:
+    def root(self, root: Root, select: Select) -> tuple[str, AnswerShape]:
         start = root.start
         if isinstance(start, AllOf):
             conditions = [
@@ -455,7 +435,7 @@ class _Builder:
                 f"COLLECT {{ MATCH (c0:{start.label}){where} WITH c0 ORDER BY c0.position, c0.key "
                 f"RETURN {projection} AS item LIMIT {self.limits.max_items + 1} }}"
             )
-            return cypher, _Shape(select.key, "list", select.nullable, children=shapes, path=select.path)
+            return cypher, AnswerShape(select.key, "list", select.nullable, children=shapes, path=select.path)
         if isinstance(start, FullText):
             return self.search(start, select, paged=isinstance(root.then, Page))
         if isinstance(start, Named):
@@ -468,7 +448,7 @@ class _Builder:
             if start.many and root.then is None:  # every thing it names
                 projection, shapes = self.projection("c0", select.children, ())
                 cypher = f"COLLECT {{ {source} RETURN {projection} AS item }}"
-                return cypher, _Shape(select.key, "list", select.nullable, children=shapes, path=select.path)
+                return cypher, AnswerShape(select.key, "list", select.nullable, children=shapes, path=select.path)
         elif isinstance(start, ByKeys):
             keys = self.param((), "keys", "value")
             projection, shapes = self.projection("c0", select.children, ())
@@ -477,20 +457,20 @@ class _Builder:
                 f"MATCH (c0:{start.label} {{key: ${keys}[c0_i]}}) WITH c0, c0_i ORDER BY c0_i "
                 f"RETURN {projection} AS item }}"
             )
-            return cypher, _Shape(select.key, "list", select.nullable, children=shapes, path=select.path)
+            return cypher, AnswerShape(select.key, "list", select.nullable, children=shapes, path=select.path)
         else:
             assert isinstance(start, ByKey)
             source = f"MATCH (c0:{start.label} {{key: ${self.param((), 'key', 'value')}}})"
         if root.then is None:
             projection, shapes = self.projection("c0", select.children, ())
             cypher = f"HEAD(COLLECT {{ {source} RETURN {projection} AS item LIMIT 1 }})"
-            return cypher, _Shape(select.key, "object", select.nullable, children=shapes, path=select.path)
+            return cypher, AnswerShape(select.key, "object", select.nullable, children=shapes, path=select.path)
         expression, shape = self.expression("c0", Select(select.key, root.then, select.lang, select.given,
                                                             select.children, select.nullable, select.path,
                                                             select.args), ())  # fmt: skip
         return f"HEAD(COLLECT {{ {source} RETURN {expression} AS item LIMIT 1 }})", shape
 
-    def search(self, search: FullText, select: Select, paged: bool) -> tuple[str, _Shape]:
+    def search(self, search: FullText, select: Select, paged: bool) -> tuple[str, AnswerShape]:
         """Hits of a full-text index as `c0` (the node), `c0_score` and `c0_i` (its rank), best
         first. Every word must match; when nothing does, any word may. A page reads the best
         SEARCH_WINDOW hits."""
@@ -515,7 +495,7 @@ class _Builder:
             return self._page(hits, "[c0_i]", "c0", select, ())
         projection, shapes = self.projection("c0", select.children, ())
         cypher = f"COLLECT {{ {hits} ORDER BY c0_i RETURN {projection} AS item LIMIT {limit} }}"
-        return cypher, _Shape(select.key, "list", select.nullable, children=shapes, path=select.path)
+        return cypher, AnswerShape(select.key, "list", select.nullable, children=shapes, path=select.path)
 
 
 def _lang(select: Select) -> str:
@@ -572,127 +552,12 @@ def merged(parts: list[tuple[Compiled, dict[str, Any]]]) -> tuple[str, dict[str,
     return f"{' '.join(calls)} RETURN {columns}", params
 
 
-# --- finishing -------------------------------------------------------------------------------
-
-
-@dataclass
-class Finishing:
-    """What finishing an answer found: values counted, and nulls where the schema wants a value."""
-
-    limits: Limits
-    deadline: float | None = None  # time.monotonic()
-    values: int = 0
-    size: int = 0
-    nulls: list[str] = field(default_factory=list)
-
-    def text(self, value: Any, path: str) -> None:
-        """Count a scalar's size: texts by their length (lists of texts too), anything else as 8."""
-        if isinstance(value, str):
-            self.size += len(value) + 2
-        elif isinstance(value, list):
-            self.size += sum(len(v) + 3 if isinstance(v, str) else 8 for v in value)
-        else:
-            self.size += 8
-        if self.size > self.limits.max_bytes:
-            raise TooCostly(
-                f"The answer grows past {self.limits.max_bytes:,} bytes (at {path}); ask for less, or page "
-                "through long lists with their …Connection(first:, after:) fields.",
-                limit=self.limits.max_bytes,
-            )
-
-    def count(self, n: int, path: str) -> None:
-        self.values += n
-        if self.values > self.limits.max_values:
-            raise TooCostly(
-                f"The answer holds more than {self.limits.max_values} values (at {path}); ask for less, "
-                "or page through long lists with their …Connection(first:, after:) fields.",
-                limit=self.limits.max_values,
-            )
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            raise OutOfTime("The request ran out of time while its answer was being built.")
-
-
-def finish(compiled: Compiled, value: Any, params: dict[str, Any], finishing: Finishing) -> Any:
-    """The root's answer in the response's shape and order, with Python finishes applied."""
-    return _finish(compiled.shape, value, params, finishing)
-
-
-def _finish(shape: _Shape, value: Any, params: dict[str, Any], ctx: Finishing) -> Any:
-    kind = shape.kind
-    if kind == "value":
-        ctx.count(1, shape.path)
-        if shape.finish is not None and value is not None:
-            value = shape.finish(value, shape.lang)
-        ctx.text(value, shape.path)
-    elif value is None:
-        pass
-    elif kind == "object":
-        ctx.count(1, shape.path)
-        value = {child.key: _finish(child, value.get(child.key), params, ctx) for child in shape.children}
-    elif kind == "list":
-        if len(value) > ctx.limits.max_items:
-            raise TooCostly(
-                f"{shape.path} has more than {ctx.limits.max_items} items; read it page by page with its "
-                "…Connection(first:, after:) field.",
-                limit=ctx.limits.max_items,
-            )
-        ctx.count(len(value), shape.path)
-        value = [{c.key: _finish(c, item.get(c.key), params, ctx) for c in shape.children} for item in value]
-    else:
-        value = _finish_page(shape, value, params, ctx)
-    if value is None and not shape.nullable:
-        ctx.nulls.append(shape.path)
-    return value
-
-
-def _finish_page(shape: _Shape, value: dict[str, Any], params: dict[str, Any], ctx: Finishing) -> dict[str, Any]:
-    first = params[shape.first_slot]
-    window = value["_page"]
-    page = window[:first]
-    ctx.count(len(page) + 1, shape.path)
-    out: dict[str, Any] = {}
-    for index, (key, part, nested) in enumerate(shape.parts):
-        if part is PagePart.TOTAL_COUNT:
-            out[key] = value[key]
-        elif part is PagePart.NODES:
-            out[key] = [{c.key: _finish(c, item[f"e{index}"].get(c.key), params, ctx) for c in nested} for item in page]
-        elif part is PagePart.EDGES:
-            out[key] = [_edge(item, index, nested, params, ctx) for item in page]
-        elif part is PagePart.PAGE_INFO:
-            out[key] = {
-                sub.key: (
-                    len(window) > first if sub.part is PagePart.HAS_NEXT_PAGE
-                    else (encode_cursor(page[-1]["_cursor"]) if page else None) if sub.part is PagePart.END_CURSOR
-                    else sub.finish(None, "") if sub.finish else None
-                )
-                for sub in nested
-            }  # fmt: skip
-        else:  # __typename
-            out[key] = nested[0].finish(None, "") if nested and nested[0].finish else None
-    return out
-
-
-def _edge(
-    item: dict[str, Any], index: int, nested: tuple[_Shape, ...], params: dict[str, Any], ctx: Finishing
-) -> dict[str, Any]:
-    edge: dict[str, Any] = {}
-    for j, shape in enumerate(nested):
-        if shape.kind == "object":
-            node = item[f"e{index}_{j}"]
-            edge[shape.key] = {c.key: _finish(c, node.get(c.key), params, ctx) for c in shape.children}
-        elif shape.part is PagePart.CURSOR:
-            edge[shape.key] = encode_cursor(item["_cursor"])
-        else:
-            edge[shape.key] = shape.finish(None, "") if shape.finish else None
-    return edge
-
-
-def _value_part(select: Select) -> _Shape:
+def _value_part(select: Select) -> AnswerShape:
     """A scalar field of a connection, edge or page info; `__typename` is its constant."""
     part = select.mapping if isinstance(select.mapping, PagePart) else None
     constant = select.mapping.value if isinstance(select.mapping, Const) else None
     finish = None if part else (lambda _value, _lang, constant=constant: constant)
-    return _Shape(select.key, "value", select.nullable, finish=finish, part=part)
+    return AnswerShape(select.key, "value", select.nullable, finish=finish, part=part)
 
 
 def walk(select: Select) -> Iterator[Select]:

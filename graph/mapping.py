@@ -14,7 +14,7 @@ Values (scalar fields):
 Relations (object fields):
 * `Related(into(TO, Label.FLOW), …)` — nodes reached along relationships of `graph.shape`, ordered,
   optionally filtered by the names in the field's arguments;
-* `Derived(...)` — related things found by a Cypher pattern written in `graph.reads` (the
+* `Derived(...)` — related things found by a Cypher pattern written in `graph.vocabulary` (the
   `@cypher` of this project), for what is more than a path; its arguments are declared with it
   (`NameArg`: names resolved like every name, `ValueArg`: a checked parameter);
 * `Page(related)` — the same as a cursor-paginated connection with a total count.

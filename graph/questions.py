@@ -2,285 +2,61 @@
 
 A question is not parsed against rules that must all hold: it is read several ways and each
 reading is scored, the best one answered when its score is high enough, the next ones offered
-as alternatives. Everything it rests on comes from the graph (`graph.ask_index`):
+as alternatives. Everything it rests on comes from the graph (`graph.ask_index`); the question's
+words are `graph.words`:
 
 1. **What it names.** Departments, parties and topics, by their names and aliases (folded, English
    words stemmed, the segmentation that covers most of the question winning: "Sales tools and
    support" is Sales + tools and support, "sales figures" is revenue), with "bên / đội / bộ phận X"
    read as "phòng X", and slips of the keyboard in a name resolved by fuzzy matching ("Maketing",
-   "Enginering").
+   "Enginering") — `graph.mentions`.
 2. **What it asks.** Cue words give the intent, each with a strength; the words around a
    department give its side — "từ / from" names the giver, "cho / to" the receiver, a department
    just before a verb of giving gives, before a verb of getting gets — and a "who / ai / phòng
    nào" asks for the side no department fills ("Phòng nào giúp Kinh doanh giữ chân khách hàng?"
-   asks for the giver). Intent and direction are features of a reading's score, not gates.
+   asks for the giver). Intent and direction are features of a reading's score, not gates —
+   `graph.cues` (the cue words) and `graph.sides` (who gives, who gets).
 3. **What the document says.** A reading is answerable only if the graph holds items for it
    (flows between those departments, the topics' recipients, a relationship's goals…), and the
    question's words that name nothing are matched against those items' texts (BM25 over every
    text, both languages): a question is only as well understood as its content words are
    explained. Words that carry no content in either language are ignored.
 
-A reading's score is the product of its intent's strength, how surely its departments and sides
-are known, and the share of the question's content it explains. The best reading is answered when
-its score reaches `THRESHOLD` (chosen by measurement, `python -m bench.ask --calibrate`); below
-it, the question is declined. A question that names a department the document does not know
-("phòng Nhân sự", "the IT department") is declined whatever else it says.
+This module makes the readings and scores them. A reading's score is the product of its intent's
+strength, how surely its departments and sides are known, and the share of the question's content
+it explains. The best reading is answered when its score reaches `THRESHOLD` (chosen by
+measurement, `python -m bench.ask --calibrate`); below it, the question is declined. A question
+that names a department the document does not know ("phòng Nhân sự", "the IT department") is
+declined whatever else it says.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from enum import Enum
-from functools import lru_cache
 
-from rapidfuzz import fuzz
-
-from domain.names import fold
 from graph.ask_index import AskIndex, Item, tokens
-from graph.terms import FILLERS, closest_forms, stem
-
-
-class Intent(Enum):
-    """What a question asks (the names are the GraphQL enum's values)."""
-
-    NEEDS = "what a department needs or gets from another"
-    CONTRIBUTIONS = "what a department contributes or gives to another"
-    RECIPIENTS = "who gets, handles or is told about something"
-    PROVIDERS = "who provides something"
-    PURPOSE = "why something is given or needed"
-    SHARED_GOALS = "the goals two departments share"
-    ROLE = "a department's role with another"
-    COOPERATION = "how two departments cooperate"
-    EXAMPLE = "an example"
-    PRINCIPLES = "the principles of cooperation"
-    SEARCH = "anything the document says about some words"
-
+from graph.cues import Intent, find_cues
+from graph.mentions import Mention, find_mentions, topic_mentions, unknown_department
+from graph.sides import (
+    ABOUT_PHRASES,
+    Sides,
+    asks_object,
+    find_sides,
+    first_verb,
+    side_evidence,
+    words_after,
+    words_before,
+)
+from graph.terms import closest_forms, stem
+from graph.words import Words, language
 
 # The score a reading needs to be answered (measured: bench.ask --calibrate).
 THRESHOLD = 0.42
-# How surely each kind of cue names its intent (a cue names the intent outright; a bare verb of
-# giving or getting, or search words, less so).
-CUES: tuple[tuple[Intent, float, tuple[str, ...]], ...] = (
-    (Intent.PRINCIPLES, 1.0, ("nguyên tắc", "quy tắc", "principle", "principles", "rules", "phối hợp tốt",
-                              "hợp tác tốt", "phối hợp hiệu quả", "cooperate well", "work well together",
-                              "good teamwork", "teamwork", "work together well", "work together effectively")),
-    (Intent.EXAMPLE, 1.0, ("ví dụ", "example", "examples", "for instance", "tình huống", "scenario", "what happens",
-                           "chuyện gì xảy ra", "xảy ra", "in practice", "case study", "thực tế nào")),
-    (Intent.SHARED_GOALS, 1.0, ("mục tiêu", "goal", "goals", "objective", "objectives", "in common", "common aim",
-                                "aims", "trying to achieve", "both want", "hướng tới", "aim for", "aiming")),
-    (Intent.ROLE, 0.95, ("vai trò", "role", "roles", "duty", "duties", "nhiệm vụ", "trách nhiệm", "responsibilities",
-                         "responsible for", "job", "làm gì trong")),
-    (Intent.PURPOSE, 1.0, ("tại sao", "vì sao", "why", "để làm gì", "mục đích", "purpose", "what for", "so that",
-                           "what is the point", "point of", "lý do", "reason")),
-    (Intent.COOPERATION, 0.8, ("phối hợp", "hợp tác", "cooperate", "cooperation", "collaborate", "collaboration",
-                               "work together", "works together", "working together", "do together", "together",
-                               "work with", "works with", "làm việc với", "làm việc cùng", "mối quan hệ",
-                               "relationship", "relate", "interact", "areas", "lĩnh vực")),
-    (Intent.SEARCH, 0.9, ("search for", "search", "tìm kiếm", "look up", "mention", "mentions", "nói gì về")),
-)  # fmt: skip
-
-# Verbs of giving and of getting, as typed (Vietnamese with its diacritics; folded words match
-# them when typed without). English ones are compared by stem.
-GIVING = (
-    "give", "gives", "giving", "gave", "given", "provide", "provides", "provided", "providing", "supply", "supplies",
-    "send", "sends", "sent", "sending", "pass", "passes", "passed", "passing", "hand", "hands", "handed", "share",
-    "shares", "shared", "offer", "offers", "deliver", "delivers", "contribute", "contributes", "contribution",
-    "contributions", "report", "reports", "forward", "forwards", "inform", "informs", "tell", "tells", "help", "helps",
-    "support", "supports", "assist", "assists", "keep", "keeps", "feed", "feeds", "bring", "brings",
-    "cung cấp", "đóng góp", "gửi", "đưa", "chuyển", "chuyển giao", "chia sẻ", "báo", "báo cáo", "thông báo", "giao",
-    "hỗ trợ", "giúp", "giúp đỡ", "cấp", "trao", "bàn giao", "truyền đạt", "cung cap",
-    "decide", "decides", "set", "sets", "prepare", "prepares", "produce", "produces", "create", "creates",
-    "quyết định", "đặt ra", "soạn", "cung ứng", "xây dựng",
-)  # fmt: skip
-GETTING = (
-    "need", "needs", "needed", "get", "gets", "getting", "got", "receive", "receives", "received", "receiving",
-    "obtain", "obtains", "hear", "hears", "want", "wants", "require", "requires", "rely", "relies", "depend",
-    "depends", "informed", "told", "notified", "updated", "count on",
-    "ask", "asks", "contact", "contacts", "expect", "expects", "hỏi", "liên hệ",
-    "cần", "nhận", "nhận được", "lấy", "xin", "cần có", "mong", "dựa vào", "biết",
-)  # fmt: skip
-# Markers of the side a department is on.
-FROM = ("từ", "from", "by", "of")
-ABOUT = ("about", "về", "regarding", "concerning", "on")
-TO = ("cho", "to", "tới", "đến", "for", "into", "toward", "towards", "sang")
-# Asking for a department: who, whom, which department, where.
-WH = ("ai", "who", "whom", "where", "đâu", "which department", "which departments", "which team", "which teams",
-      "phòng nào", "bộ phận nào", "bên nào", "phòng ban nào", "đội nào", "nơi nào", "chỗ nào", "which",
-      "what department", "what team", "who's")  # fmt: skip
-# "Who handles / deals with" asks for whoever acts on it, cooperation included; "who gets / is
-# told" for those who receive it.
-HANDLING = ("handle", "handles", "deal with", "deals with", "xử lý", "giải quyết", "lo", "manage", "manages",
-            "quản lý", "take care", "takes care", "chịu trách nhiệm", "phụ trách", "responsible",
-            "resolve", "in charge", "looks after", "look after", "own", "owns", "đảm nhận", "đảm nhiệm")  # fmt: skip
-GOING = ("go", "goes", "end up", "ends up", "đi", "đến", "tới", "chuyển đến", "land", "lands", "sent", "routed")
-
-# Words that carry no content in either language (folded; English ones are compared by stem).
-_STOP_EN = (
-    "what which who whom whose where why how when does do did done is are was were be been being the a an me us "
-    "please tell show list information info details detail kind kinds sort type types stuff thing things "
-    "have has had must should can could would will shall may might i im i'm we you my your our they them their "
-    "it its this that these those there here s usually often always also just still then than so very really "
-    "exactly actually supposed expected expect meant able new hire joined join joining as on at in "
-    "about with and or of to from for by into over up out off any some all each every other others both "
-    "department departments dept team teams division unit group people folks side guys let know like want "
-    "between among across within help much many lot lots anything something everything nothing whatever "
-    "typically normally generally basically ever hey hi hello thanks thank exist exists there's whats what's "
-    "make makes work smoothly according document if "
-    "d ll ve re"
+_QUESTION_WORDS = frozenset(
+    stem(w)
+    for w in "what which who whom whose where why how when does do did gi nao dau sao ai the".split()  # noqa: SIM905
 )
-_STOP_VI = (
-    "gi nao dau sao the khong co la nhu bao nhieu hay thi ma se da dang duoc bi khi nhu cho ve cua cac nhung "
-    "tu va voi trong viec nay do mot phong doi ben bo phan ban nhom thong tin nhung gi vay a a nhe nhi ha "
-    "toi minh em anh chi ban chung chung ta ho moi vua phai nen thuong luon hay hoac hoi muon biet cho xin "
-    "ntn tn sao the nao lam sao ra cung nhau lien quan cu the nhieu it tat ca moi hien nay hien tai thuc su "
-    "can phai vao den tay giup voi ai gio rang hang ngay"
-)
-STOPWORDS = frozenset({stem(w) for w in _STOP_EN.split()} | set(_STOP_VI.split()) | FILLERS)
-# Names of departments people ask about that the document does not cover (folded).
-OTHER_DEPARTMENTS = (
-    "hr", "human resources", "nhan su", "legal", "phap che", "phap ly", "it department", "it team", "cntt",
-    "cong nghe thong tin", "mua hang", "purchasing", "procurement", "logistics", "kho", "kho van", "warehouse",
-    "admin", "administration", "hanh chinh", "security", "bao ve", "dao tao", "training department", "board",
-    "ban giam doc", "giam doc", "ceo", "finance department", "phong tai chinh", "r d department", "qa", "qc",
-    "kiem soat chat luong", "quality control", "customer success", "operations", "van hanh", "doi ngoai",
-)  # fmt: skip
-_DEPARTMENT_AFTER = frozenset({"department", "dept", "team", "division", "unit"})  # "the IT department"
-_DEPARTMENT_BEFORE = frozenset({"phong", "phan"})  # "phòng Nhân sự", "bộ phận Pháp chế"
-_DEPARTMENT_PREFIX = ("ben", "doi", "nhom")  # "bên Sản xuất", "đội Sales": read as "phòng …"
-_GENERIC = frozenset(
-    [
-        "ban",
-        "nao",
-        "khac",
-        "which",
-        "each",
-        "every",
-        "other",
-        "others",
-        "both",
-        "all",
-        "two",
-        "hai",
-        "everything",
-        "anything",
-        "something",
-        "tat",
-        "ca",
-        "moi",
-        "cac",
-        "nhau",
-        "lan",
-    ]
-)
-# How alike a slip must be to a department's or topic's name to mean it (rapidfuzz ratio, folded;
-# measured: bench.ask --thresholds).
-FUZZY_DEPARTMENT = 84.0
-FUZZY_TOPIC = 90.0
-FUZZY_MIN_LENGTH = 5
-
-
-def _stems(phrases: Iterable[str]) -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(stem(w) for w in fold(p).split()) for p in phrases)
-
-
-_CUE_STEMS = frozenset(stem(w) for _, _, phrases in CUES for p in phrases for w in fold(p).split()) | frozenset(
-    stem(w) for p in (*GIVING, *GETTING) for w in fold(p).split()
-)
-_OTHER = _stems(OTHER_DEPARTMENTS)
-
-
-@lru_cache(maxsize=4096)
-def _pattern(phrase: str) -> tuple[tuple[str, str, str, bool], ...]:
-    """A phrase's words as matched: as written, folded, stemmed, and whether written in ASCII."""
-    return tuple((word, fold(word), stem(fold(word)), word.isascii()) for word in phrase.split())
-
-
-class Phrases:
-    """Phrases to find, by their first word (folded, and stemmed unless matched exactly)."""
-
-    def __init__(self, phrases: Iterable[str], exact: bool = False) -> None:
-        self.exact = exact
-        self.first: dict[str, list[tuple[tuple[str, str, str, bool], ...]]] = {}
-        for phrase in dict.fromkeys(phrases):
-            parts = _pattern(phrase)
-            for first in {parts[0][1], *(() if exact or not parts[0][3] else (parts[0][2],))}:
-                self.first.setdefault(first, []).append(parts)
-
-    def starting(self, folded: str, stemmed: str) -> list[tuple[tuple[str, str, str, bool], ...]]:
-        found = self.first.get(folded, [])
-        if not self.exact and stemmed != folded:
-            found = found + [p for p in self.first.get(stemmed, []) if p not in found]
-        return found
-
-
-@dataclass(frozen=True)
-class Words:
-    """A question's words: as typed (lower case, diacritics kept), folded and stemmed."""
-
-    typed: tuple[str, ...]
-    folded: tuple[str, ...]
-    stems: tuple[str, ...]
-
-    @classmethod
-    def of(cls, question: str) -> Words:
-        typed: list[str] = []
-        folded: list[str] = []
-        for word in re.findall(r"[^\W_]+", unicodedata.normalize("NFC", question).casefold()):
-            for part in fold(word).split():
-                typed.append(word)
-                folded.append(part)
-        return cls(tuple(typed), tuple(folded), tuple(stem(w) for w in folded))
-
-    def __len__(self) -> int:
-        return len(self.folded)
-
-    def says(self, i: int, word: str, exact: bool = False) -> bool:
-        """Whether the word at `i` is `word` (written with diacritics where it has them): typed
-        without diacritics, any word that folds the same will do; English words by their stem
-        (unless `exact`: "information" is no "inform")."""
-        return 0 <= i < len(self.folded) and self._says(i, _pattern(word)[0], exact)
-
-    def _says(self, i: int, part: tuple[str, str, str, bool], exact: bool) -> bool:
-        word, folded, stemmed, ascii_ = part
-        if ascii_:
-            return self.folded[i] == folded or (not exact and self.stems[i] == stemmed)
-        return self.folded[i] == folded and (self.typed[i].isascii() or self.typed[i] == word)
-
-    def find_all(self, phrase: str, exact: bool = False) -> list[int]:
-        """Where `phrase` stands among the words."""
-        parts = _pattern(phrase)
-        return [i for i in range(len(self.folded) - len(parts) + 1) if self.at(i, parts, exact)]
-
-    def at(self, i: int, parts: tuple[tuple[str, str, str, bool], ...], exact: bool) -> bool:
-        return i + len(parts) <= len(self.folded) and all(
-            self._says(i + k, part, exact) for k, part in enumerate(parts)
-        )
-
-    def find_any(self, phrases: Phrases) -> list[tuple[int, int]]:
-        """(start, end) of every phrase of `phrases` among the words."""
-        found = []
-        for i in range(len(self.folded)):
-            for parts in phrases.starting(self.folded[i], self.stems[i]):
-                if self.at(i, parts, phrases.exact):
-                    found.append((i, i + len(parts)))
-        return found
-
-    def stop(self, i: int) -> bool:
-        return self.stems[i] in STOPWORDS or self.folded[i] in STOPWORDS
-
-
-@dataclass(frozen=True)
-class Mention:
-    """Something a question names: a department, a party or a topic, where it stands."""
-
-    kind: str  # "Department", "Party" or "Topic"
-    keys: tuple[str, ...]
-    start: int
-    end: int  # word positions [start, end)
-    fuzzy: bool = False
 
 
 @dataclass
@@ -319,248 +95,6 @@ class Understanding:
         return self.best.intent if self.best else None
 
 
-# --- what a question names ----------------------------------------------------------------------
-
-
-def _candidates(said: Words, index: AskIndex, i: int) -> list[Mention]:
-    """The names that may start at word `i`."""
-    lexicon = index.lexicon
-    stems = said.stems
-    found: list[Mention] = []
-    for size in range(min(lexicon.longest, len(stems) - i), 0, -1):
-        topics = [n for n in lexicon.phrases.get(tuple(stems[i : i + size]), []) if n[0] == "Topic"]
-        others = [n for n in lexicon.phrases.get(tuple(said.folded[i : i + size]), []) if n[0] != "Topic"]
-        named = others + topics
-        if not named:
-            continue
-        if size == 1 and stems[i] in _CUE_STEMS and all(k == "Topic" for k, _ in named):
-            continue  # "need" in "what does Sales need" asks; it names no topic
-        if size == 1 and said.stop(i) and all(k == "Topic" for k, _ in named):
-            continue
-        found.append(_mention(named, i, i + size))
-    # "bên Sản xuất", "đội bán hàng", "bộ phận tiếp thị": a department, named as "phòng …"
-    skip = 2 if said.folded[i : i + 2] == ("bo", "phan") else 1 if said.folded[i] in _DEPARTMENT_PREFIX else 0
-    if skip:
-        for size in range(min(lexicon.longest, len(stems) - i - skip), 0, -1):
-            named = [n for n in lexicon.phrases.get(("phong", *said.folded[i + skip : i + skip + size]), []) if
-                     n[0] == "Department"]  # fmt: skip
-            if named:
-                found.append(_mention(named, i, i + skip + size))
-    return found
-
-
-def _mention(named: list[tuple[str, str]], start: int, end: int, fuzzy: bool = False) -> Mention:
-    kinds = {kind for kind, _ in named}
-    kind = "Topic" if kinds == {"Topic"} else ("Department" if "Department" in kinds else kinds.pop())
-    return Mention(kind, tuple(dict.fromkeys(key for k, key in named if k == kind)), start, end, fuzzy)
-
-
-def _fuzzy(said: Words, index: AskIndex, i: int) -> list[Mention]:
-    """Names typed with a slip, starting at word `i` (one or two words)."""
-    found: list[Mention] = []
-    for size in (2, 1):
-        if i + size > len(said) or any(said.stop(k) for k in range(i, i + size)):
-            continue
-        typed = " ".join(said.folded[i : i + size])
-        if len(typed.replace(" ", "")) < FUZZY_MIN_LENGTH:
-            continue
-        best: dict[tuple[str, str], float] = {}
-        for name, kind, key in index.lexicon.fuzzy:
-            if name.count(" ") + 1 != size or abs(len(name) - len(typed)) > 2:
-                continue
-            alike = fuzz.ratio(typed, name)
-            if alike >= (FUZZY_DEPARTMENT if kind == "Department" else FUZZY_TOPIC) and alike < 100:
-                best[(kind, key)] = max(best.get((kind, key), 0.0), alike)
-        if best:
-            top = max(best.values())
-            named = [named for named, alike in best.items() if alike == top]
-            if len({key for _, key in named}) == 1:
-                found.append(_mention(named, i, i + size, fuzzy=True))
-    return found
-
-
-def find_mentions(said: Words, index: AskIndex) -> list[Mention]:
-    """The names that together cover most of the question (fewest names on a tie), left to right."""
-    n = len(said)
-    options = [_candidates(said, index, i) for i in range(n)]
-    for i in range(n):
-        if not options[i]:
-            options[i] = _fuzzy(said, index, i)
-    best: list[tuple[int, int, tuple[Mention, ...]]] = [(0, 0, ())] * (n + 1)
-    for i in range(n - 1, -1, -1):
-        covered, count, chosen = best[i + 1]
-        choice = (covered, -count, chosen)
-        for mention in options[i]:
-            c, k, rest = best[mention.end]
-            candidate = (c + mention.end - mention.start, -(k + 1), (mention, *rest))
-            if candidate[:2] > choice[:2]:
-                choice = candidate
-        best[i] = (choice[0], -choice[1], choice[2])
-    return list(best[0][2])
-
-
-_CUE_PHRASES = [(intent, strength, Phrases(phrases)) for intent, strength, phrases in CUES]
-
-
-def _cues(said: Words, taken: set[int]) -> list[tuple[Intent, float, int, int]]:
-    """Every cue the question holds outside the names: (intent, strength, start, end)."""
-    return [
-        (intent, strength, start, end)
-        for intent, strength, phrases in _CUE_PHRASES
-        for start, end in said.find_any(phrases)
-        if not taken & set(range(start, end))
-    ]
-
-
-def _positions(said: Words, phrases: Phrases, taken: set[int]) -> dict[int, int]:
-    """Position → end of each phrase (each inflection listed: matched exactly) found outside `taken`."""
-    found: dict[int, int] = {}
-    for start, end in said.find_any(phrases):
-        if not taken & set(range(start, end)):
-            for i in range(start, end):  # every word of it, so that "in charge" is found at "charge"
-                found[i] = max(found.get(i, i), end)
-    return found
-
-
-_GIVING, _GETTING, _WH = Phrases(GIVING, exact=True), Phrases(GETTING, exact=True), Phrases(WH, exact=True)
-_HANDLING, _GOING = Phrases(HANDLING, exact=True), Phrases(GOING, exact=True)
-_FROM, _TO, _ABOUT, _BY = Phrases(FROM), Phrases(TO), Phrases(ABOUT, exact=True), Phrases(("do",))
-
-
-def _unknown_department(said: Words, named: set[int]) -> str:
-    """The words naming a department the document does not know, as typed, if the question has some."""
-    folded, stems = said.folded, said.stems
-    for words in _OTHER:
-        for i in range(len(stems) - len(words) + 1):
-            if tuple(stems[i : i + len(words)]) == words and not named & set(range(i, i + len(words))):
-                if words == ("it",) or (len(words) == 1 and len(words[0]) <= 2 and said.typed[i] != words[0]):
-                    continue
-                return " ".join(said.typed[i : i + len(words)])
-
-    def unknown(i: int) -> bool:
-        return i not in named and not said.stop(i) and folded[i] not in _GENERIC
-
-    for i, word in enumerate(folded):
-        if i in named:
-            continue
-        if word in _DEPARTMENT_AFTER and i > 0 and unknown(i - 1):
-            first = i - 1
-            while first > 0 and unknown(first - 1):
-                first -= 1
-            return " ".join(said.typed[first : i + 1])
-        if word in _DEPARTMENT_BEFORE and i + 1 < len(folded) and unknown(i + 1):
-            if word == "phan" and not (i > 0 and folded[i - 1] == "bo"):
-                continue
-            last = i + 1
-            while last + 1 < len(folded) and unknown(last + 1):
-                last += 1
-            return " ".join(said.typed[i - (word == "phan") : last + 1])
-    return ""
-
-
-# --- who gives, who gets ------------------------------------------------------------------------
-
-
-@dataclass
-class Sides:
-    """Where the question's verbs, markers and wh-words stand."""
-
-    giving: dict[int, int]
-    getting: dict[int, int]
-    from_: set[int]
-    to: set[int]
-    wh: dict[int, int]
-    handling: dict[int, int]
-    going: dict[int, int]
-
-
-def _sides(said: Words, taken: set[int], lang: str = "en") -> Sides:
-    by = said.find_any(_BY) if lang == "vi" else []  # "giá bán do ai quyết định?": by whom
-    return Sides(
-        giving=_positions(said, _GIVING, taken),
-        getting=_positions(said, _GETTING, taken),
-        from_={i for i, _ in [*said.find_any(_FROM), *by] if i not in taken},
-        to={i for i, _ in said.find_any(_TO) if i not in taken},
-        wh=_positions(said, _WH, taken),
-        handling=_positions(said, _HANDLING, taken),
-        going=_positions(said, _GOING, taken),
-    )
-
-
-_LEAD = frozenset({"phong", "ben", "doi", "nhom", "bo", "phan", "the", "our", "tay", "team", "department"})
-
-
-def _before(said: Words, start: int, reach: int = 2) -> list[int]:
-    """Up to `reach` positions before `start`, skipping words that lead a department's name."""
-    found: list[int] = []
-    i = start - 1
-    while i >= 0 and len(found) < reach:
-        if said.folded[i] not in _LEAD:
-            found.append(i)
-        i -= 1
-    return found
-
-
-def _after(said: Words, end: int, reach: int = 3) -> list[int]:
-    """Up to `reach` content-or-verb positions after `end`, skipping words without content."""
-    found: list[int] = []
-    i = end
-    while i < len(said) and len(found) < reach:
-        if not said.stop(i) or said.folded[i] in ("can", "cung", "gui", "nhan", "chuyen", "bao"):
-            found.append(i)
-        i += 1
-    return found
-
-
-def _evidence(m: Mention, said: Words, sides: Sides) -> tuple[float, float]:
-    """How surely a department gives, and how surely it gets, by the words around it."""
-    gives = gets = 0.0
-    before = _before(said, m.start)
-    if before and (before[0] in sides.from_ or (len(before) > 1 and before[1] in sides.from_ and
-                                                said.stop(before[0]))):  # fmt: skip
-        gives += 3
-    if before and (before[0] in sides.to or (len(before) > 1 and before[1] in sides.to and said.stop(before[0]))):
-        gets += 3
-    for i in range(m.end, min(len(said), m.end + 4)):  # the verb of which it is the subject
-        if i in sides.giving:
-            gives += 2
-            break
-        if i in sides.getting:
-            gets += 2
-            break
-        if not said.stop(i):
-            break
-    if before and before[0] in sides.giving and not gives:
-        gets += 1  # "give Sales …", "giúp Kinh doanh …": the one given to
-    return gives, gets
-
-
-_QUESTION_WORDS = frozenset(
-    stem(w)
-    for w in "what which who whom whose where why how when does do did gi nao dau sao ai the".split()  # noqa: SIM905
-)
-_AUXILIARY = frozenset(
-    ["do", "does", "did", "should", "can", "could", "must", "shall", "will", "would", "may", "might"]
-)
-_SUBJECTS = frozenset(["i", "we", "you", "they", "he", "she", "one"])
-
-
-def _asks_object(said: Words, end: int, departments: list[Mention]) -> bool:
-    """Whether the words after a wh-word are an auxiliary and a subject ("who *do I* tell")."""
-    if end + 1 >= len(said) or said.folded[end] not in _AUXILIARY:
-        return False
-    return said.folded[end + 1] in _SUBJECTS or any(m.start == end + 1 for m in departments)
-
-
-def _verb(sides: Sides, taken: set[int]) -> str:
-    """Whether the question's first verb gives or gets ("" for neither)."""
-    giving = [i for i in sides.giving if i not in taken]
-    getting = [i for i in sides.getting if i not in taken]
-    if giving and (not getting or min(giving) < min(getting)):
-        return "give"
-    return "get" if getting else ""
-
-
 # --- reading a question -------------------------------------------------------------------------
 
 
@@ -570,14 +104,14 @@ def understand(question: str, index: AskIndex) -> Understanding:
     lang = language(question)
     mentions = find_mentions(said, index)
     named = {i for m in mentions for i in range(m.start, m.end)}
-    unknown = _unknown_department(said, named)
+    unknown = unknown_department(said, named)
     if unknown:
         return Understanding(None, [], 0.0, missing="known department", words=unknown, lang=lang)
-    cues = _cues(said, named)
+    cues = find_cues(said, named)
     taken = named | {i for _, _, s, e in cues for i in range(s, e)}
-    sides = _sides(said, named, lang)
+    sides = find_sides(said, named, lang)
     departments = [m for m in mentions if m.kind == "Department" and len(m.keys) == 1]
-    topics = _topic_mentions(mentions, said, lang)
+    topics = topic_mentions(mentions, said, lang)
     topic_keys = list(dict.fromkeys(k for m in topics for k in m.keys))
     term = " ".join(" ".join(said.folded[m.start : m.end]) for m in topics)
     verb_spans = {i for spans in (sides.giving, sides.getting, sides.wh, sides.handling, sides.going)
@@ -599,21 +133,6 @@ def understand(question: str, index: AskIndex) -> Understanding:
         return Understanding(None, alternatives, confidence, missing=context.missing(), lang=lang,
                              words=" ".join(said.typed[i] for i in leftover))  # fmt: skip
     return Understanding(best, alternatives, confidence, lang=lang)
-
-
-def _topic_mentions(mentions: list[Mention], said: Words, lang: str) -> list[Mention]:
-    """The topics named, less one that only qualifies its neighbour ("doanh thu bán hàng" is
-    revenue, of selling: the head comes first in Vietnamese, last in English)."""
-    topics = [m for m in mentions if m.kind == "Topic"]
-    kept: list[Mention] = []
-    for m in topics:
-        if kept and kept[-1].end == m.start and lang == "vi":
-            continue
-        if kept and kept[-1].end == m.start and lang == "en":
-            kept[-1] = m
-            continue
-        kept.append(m)
-    return kept
 
 
 @dataclass
@@ -673,7 +192,7 @@ class Context:
     def _roles(self, verb: str) -> list[tuple[str | None, str | None, float]]:
         """(giver, getter, how sure) for the departments named, the likeliest first."""
         keys = self.keys
-        evidence = {m.keys[0]: _evidence(m, self.said, self.sides) for m in self.departments}
+        evidence = {m.keys[0]: side_evidence(m, self.said, self.sides) for m in self.departments}
         if len(keys) == 1:
             gives, gets = evidence[keys[0]]
             if gives > gets or (gives == gets and verb == "give"):
@@ -703,9 +222,9 @@ class Context:
         """A word that names nothing stands where a department would: after "from / to / từ /
         cho", or as the subject of a verb of giving or getting ("What does HR send to Sales?")."""
         said, taken = self.said, {i for m in self.mentions for i in range(m.start, m.end)}
-        about = {i for i, _ in said.find_any(_ABOUT)}
+        about = {i for i, _ in said.find_any(ABOUT_PHRASES)}
         for marker in self.sides.from_ | self.sides.to | about:
-            after = _after(said, marker + 1, 1)
+            after = words_after(said, marker + 1, 1)
             if after and after[0] in self.leftover and after[0] == marker + 1:
                 return True
         for verb in [*self.sides.giving, *self.sides.getting]:
@@ -716,7 +235,7 @@ class Context:
 
     def flow_readings(self) -> Iterable[Reading]:
         keys = self.keys
-        verb = _verb(self.sides, set())
+        verb = first_verb(self.sides, set())
         if not keys or not verb or len(keys) > 2:
             if not keys and verb:
                 self.why.append("department")
@@ -796,7 +315,7 @@ class Context:
     def wh_readings(self) -> Iterable[Reading]:
         """Who gives, who gets: a wh-word asks for the side no department fills."""
         wh = self.sides.wh
-        if not wh and not (self.sides.from_ and not self.keys and _verb(self.sides, set()) == "get"):
+        if not wh and not (self.sides.from_ and not self.keys and first_verb(self.sides, set()) == "get"):
             return
         topics, term, sure = self._inferred_topics()
         if not topics:
@@ -809,9 +328,9 @@ class Context:
         asks = ""  # "giver" or "getter"
         for start in sorted(wh):
             end = wh[start]
-            before = _before(said, start, 2)
-            after = _after(said, end, 3)
-            if _asks_object(said, end, self.departments):
+            before = words_before(said, start, 2)
+            after = words_after(said, end, 3)
+            if asks_object(said, end, self.departments):
                 # "Who do I tell …?", "Which departments does Sales share … with?": the wh-word is
                 # the object, so a verb of giving asks for the getter, of getting for the giver.
                 verb = next((i for i in range(end, len(said)) if i in self.sides.giving or i in self.sides.getting),
@@ -836,7 +355,7 @@ class Context:
                 break
         if not asks and self.sides.from_ and max(self.sides.from_) == len(said) - 1:
             asks = "giver"  # "where do I get competitor analysis from"
-        named = {m.keys[0]: _evidence(m, said, self.sides) for m in self.departments}
+        named = {m.keys[0]: side_evidence(m, said, self.sides) for m in self.departments}
         if not asks:
             if named:  # the side the named department does not take
                 gives, gets = next(iter(named.values()))
@@ -875,7 +394,7 @@ class Context:
         if not strength:
             return
         topics, term, sure = self._inferred_topics()
-        verb = _verb(self.sides, set()) or "get"
+        verb = first_verb(self.sides, set()) or "get"
         roles = self._roles(verb) if self.keys and len(self.keys) <= 2 else [(None, None, 1.0)]
         for giver, getter, how_sure in roles:
             items = [f for f in self.flows_of(giver, getter, topics) if f.purpose]
@@ -907,7 +426,8 @@ class Context:
             if intent is Intent.ROLE:
                 # "Khi phối hợp với Marketing, Kinh doanh có nhiệm vụ gì?": the one "with" is the partner.
                 with_ = [m for m in self.departments if any(
-                    self.said.says(i, w) for i in _before(self.said, m.start, 1) for w in ("với", "with"))]  # fmt: skip
+                    self.said.says(i, w) for i in words_before(self.said, m.start, 1)
+                    for w in ("với", "with"))]  # fmt: skip
                 partner = with_[0].keys[0] if with_ else None
                 if partner == first:
                     first, second = second, first
@@ -996,18 +516,6 @@ class Context:
         coverage = (best_share * len(content) + 2 * len(self.mentions) * named_share) / total if total else 0.0
         reading.score = strength * coverage**2 * (1.0 if len(self.mentions) <= 1 else 0.8)
         yield reading
-
-
-def language(question: str) -> str:
-    """The question's language: Vietnamese when it has a Vietnamese letter or Vietnamese words."""
-    if re.search(r"[^\x00-\x7f]", question):
-        return "vi"
-    words = set(re.findall(r"[a-z]+", question.lower()))
-    vietnamese = {"gi", "ai", "nao", "cua", "va", "phong", "khong", "cho", "tu", "ve", "can", "nhu", "dau", "la",
-                  "thi", "duoc", "nhung", "voi", "muc", "tieu", "vai", "tro", "sao", "thong", "tin", "nhan", "doanh",
-                  "hang", "khach", "ban", "kinh", "toan", "ke", "thuat", "cham", "soc", "cung", "cap", "gui", "chuyen",
-                  "nguyen", "tac", "phoi", "hop", "vi", "du", "tai", "bo", "phan", "cac", "hoi"}  # fmt: skip
-    return "vi" if len(words & vietnamese) >= 2 else "en"
 
 
 def with_score(reading: Reading, score: float) -> Reading:

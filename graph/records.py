@@ -28,10 +28,9 @@ from domain.knowledge import (
     Statement,
     Text,
     Topic,
-    role_key,
-    step_key,
 )
 from domain.names import lookup_forms
+from domain.references import role_key, step_key
 from graph.model import Link, NodeRecord
 from graph.shape import (
     ABOUT,

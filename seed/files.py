@@ -1,11 +1,10 @@
 """Reading and writing seed files: YAML in, validated `Knowledge` out, and back.
 
-Every problem is reported at once, each with the file, the line and the key at fault, e.g.
-
-    seed/data/sales-accounting.yaml:48: relationships[0].flows[2].text.en (flow 'x'): is missing
-
-`dump` writes the canonical form: the files in `seed/data/` are in it, and `deptgraph export`
-writes it, so export → seed → export is byte-identical.
+Files are read safely (regular files of a sane size, no YAML aliases, every scalar a string),
+validated each on its own, merged in order and checked across files (references, one relationship
+per pair, citations against their documents); every problem is reported at once, where a person
+can fix it (`seed.problems`). `dump` writes the canonical form: the files in `seed/data/` are in
+it, and `deptgraph export` writes it, so export → seed → export is byte-identical.
 """
 
 from __future__ import annotations
@@ -13,9 +12,8 @@ from __future__ import annotations
 import difflib
 import os
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -25,79 +23,21 @@ from yaml.constructor import SafeConstructor
 from yaml.cyaml import CParser  # type: ignore[attr-defined]
 from yaml.resolver import BaseResolver
 
-from domain.knowledge import (
-    Knowledge,
-    Location,
-    cited_items,
-    defined_keys,
-    name_clashes,
-    outsiders,
-    references,
-)
+from domain.knowledge import Knowledge
+from domain.references import Location, cited_items, defined_keys, name_clashes, outsiders, references
 from seed.citations import DOCUMENTS_DIR, DocumentError, SourceText, check_citation, read_document_text, recite
+from seed.problems import SeedFile, SeedProblem, SeedValidationError, friendly_message
 
 DATA_DIR = Path(__file__).with_name("data")
 
-# The kind of entity each list holds, to name it in messages.
-KIND_OF_LIST = {
-    "departments": "department",
-    "parties": "party",
-    "topics": "topic",
-    "relationships": "relationship",
-    "goals": "goal",
-    "duties": "duty",
-    "activities": "activity",
-    "flows": "flow",
-    "examples": "scenario",
-    "principles": "principle",
-    "statements": "statement",
-    "sources": "source",
-}
 SECTIONS = tuple(Knowledge.model_fields)
-
-
-@dataclass(frozen=True)
-class SeedProblem:
-    file: str
-    line: int | None
-    where: str  # a path into the document, e.g. relationships[0].flows[2].text.en
-    subject: str | None  # the entity it belongs to, e.g. "flow 'sales-to-accounting-revenue'"
-    message: str
-
-    def __str__(self) -> str:
-        place = f"{_capped(self.file)}:{self.line}" if self.line else _capped(self.file)
-        what = _capped(self.where) + (f" ({_capped(self.subject)})" if self.subject else "")
-        message = _capped(self.message, 400)
-        return f"{place}: {what}: {message}" if what else f"{place}: {message}"
-
-
-def _capped(text: str, most: int = 200) -> str:
-    """A part of a problem as it is shown: a value a file holds may be megabytes long, and a
-    problem quotes it only as far as a person reads."""
-    return text if len(text) <= most else f"{text[: most - 40]}… ({len(text):,} characters)"
 
 
 # What a seed file may be: a regular file of at most this size, holding at most this many YAML
 # nodes, with no aliases (`*name`: one alias can stand for a whole subtree, and a few nested ones
-# for millions of nodes). Past MAX_PROBLEMS, problems are counted, not listed.
+# for millions of nodes).
 MAX_FILE_BYTES = 32_000_000
 MAX_NODES = 3_000_000
-MAX_PROBLEMS = 100
-
-
-class SeedValidationError(ValueError):
-    """The seed files are invalid; `problems` lists the problems found (the first MAX_PROBLEMS),
-    `count` how many there are in all."""
-
-    def __init__(self, problems: Sequence[SeedProblem]) -> None:
-        self.count = len(problems)
-        self.problems = list(problems)[:MAX_PROBLEMS]
-        more = self.count - len(self.problems)
-        super().__init__(
-            f"{self.count} problem{'s' if self.count != 1 else ''} in the seed files:\n"
-            + "\n".join(f"  {p}" for p in self.problems)
-            + (f"\n  … and {more} more" if more else "")
-        )
 
 
 def default_files() -> list[Path]:
@@ -105,101 +45,7 @@ def default_files() -> list[Path]:
     return sorted(DATA_DIR.glob("*.yaml"))
 
 
-# --- positions in YAML ------------------------------------------------------------------------
-
-
-@dataclass
-class _Source:
-    name: str
-    text: str
-    data: Any
-
-    @cached_property
-    def root(self) -> yaml.Node | None:
-        """The YAML node tree, with positions; composed only when a problem needs a line."""
-        return yaml.compose(self.text, Loader=yaml.CSafeLoader)
-
-    def line_of(self, loc: Location) -> int | None:
-        """The line of the deepest node on `loc` (where a missing field would go)."""
-        node = self.root
-        if node is None:
-            return None
-        line = node.start_mark.line + 1
-        for part in loc:
-            if isinstance(node, yaml.MappingNode):
-                match = next((kv for kv in node.value if kv[0].value == str(part)), None)
-                if match is None:
-                    return line
-                line, node = match[0].start_mark.line + 1, match[1]
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                if part >= len(node.value):
-                    return line
-                node = node.value[part]
-                line = node.start_mark.line + 1
-            else:
-                return line
-        return line
-
-    def subject_of(self, loc: Location) -> str | None:
-        """The entity `loc` lies in, named by its kind and key (or a step by its number)."""
-        subject, data, list_name = None, self.data, None
-        for part in loc:
-            if isinstance(data, dict):
-                list_name = str(part)
-                data = data.get(str(part))
-            elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-                data = data[part]
-                if list_name == "steps" and subject:
-                    subject = f"{subject} step {part + 1}"
-                elif isinstance(data, dict) and isinstance(data.get("key"), str):
-                    subject = f"{KIND_OF_LIST.get(list_name or '', 'item')} '{data['key']}'"
-            else:
-                break
-        return subject
-
-    def problem(self, loc: Location, message: str, subject: str | None = None) -> SeedProblem:
-        return SeedProblem(self.name, self.line_of(loc), _path(loc), subject or self.subject_of(loc), message)
-
-
-def _path(loc: Location) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 # --- reading ----------------------------------------------------------------------------------
-
-
-# What a value that does not match its field's pattern should look like (keys by default).
-PATTERN_MESSAGES = {
-    "file": "'{}' is not a document's file: give its path inside the documents folder (letters, digits, '.', '_', "
-    "'-' and '/'; no '..', not absolute), ending in .txt",
-    "date": "'{}' is not a date: write it YYYY-MM-DD",
-    "at": "'{}' is not a moment as deptgraph writes them: UTC to the second, e.g. 2026-12-01T09:30:00Z",
-    "language": "'{}' is not a language code: two or three lowercase letters, e.g. vi",
-}
-
-
-def friendly_message(error: Any) -> str:
-    kind, loc = error["type"], error["loc"]
-    field = str(loc[-1]) if loc else ""
-    if kind == "missing":
-        if field in ("vi", "en"):
-            language = "Vietnamese" if field == "vi" else "English"
-            return f"the {language} ({field}) text is missing; every text needs vi and en"
-        return "is missing"
-    if kind == "extra_forbidden":
-        return "is not a known field"
-    if kind == "string_pattern_mismatch":
-        return PATTERN_MESSAGES.get(
-            field, "'{}' is not a valid key: use lowercase letters, digits and single hyphens"
-        ).format(_capped(str(error["input"]), 100))
-    if kind == "string_too_short" or (kind == "too_short" and isinstance(error.get("input"), str)):
-        return "must not be empty"
-    if kind in ("too_short", "too_long") and field == "departments":
-        return "a relationship is between exactly two departments"
-    return str(error["msg"]).removeprefix("Value error, ")
 
 
 class _Loader(CParser, SafeConstructor, BaseResolver):
@@ -241,7 +87,7 @@ class _Loader(CParser, SafeConstructor, BaseResolver):
         return super().construct_mapping(node, deep)
 
 
-def _parse(name: str, text: str) -> tuple[_Source | None, list[SeedProblem]]:
+def _parse(name: str, text: str) -> tuple[SeedFile | None, list[SeedProblem]]:
     try:
         data = yaml.load(text, Loader=_Loader)  # type: ignore[arg-type]  # noqa: S506 (safe)
     except yaml.YAMLError as exc:
@@ -249,7 +95,7 @@ def _parse(name: str, text: str) -> tuple[_Source | None, list[SeedProblem]]:
         line = mark.line + 1 if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
         return None, [SeedProblem(name, line, "", None, f"invalid YAML: {reason}")]
-    source = _Source(name, text, {} if data is None else data)
+    source = SeedFile(name, text, {} if data is None else data)
     if not isinstance(source.data, dict):
         return None, [
             SeedProblem(
@@ -263,7 +109,7 @@ def _parse(name: str, text: str) -> tuple[_Source | None, list[SeedProblem]]:
     return source, []
 
 
-def _validate(source: _Source) -> tuple[Knowledge | None, list[SeedProblem]]:
+def _validate(source: SeedFile) -> tuple[Knowledge | None, list[SeedProblem]]:
     try:
         return Knowledge.model_validate(source.data), []
     except ValidationError as exc:
@@ -272,17 +118,17 @@ def _validate(source: _Source) -> tuple[Knowledge | None, list[SeedProblem]]:
 
 @dataclass(frozen=True)
 class _Origin:
-    source: _Source
+    source: SeedFile
     index: int  # position in the file's own section list
 
 
 Origins = dict[tuple[str, int], _Origin]
 
 
-def _placer(origins: Origins) -> Callable[[Location], tuple[_Source, Location]]:
+def _placer(origins: Origins) -> Callable[[Location], tuple[SeedFile, Location]]:
     """Where a location in the merged document is in its own file."""
 
-    def place(loc: Location) -> tuple[_Source, Location]:
+    def place(loc: Location) -> tuple[SeedFile, Location]:
         origin = origins[(str(loc[0]), int(loc[1]))]
         return origin.source, (loc[0], origin.index, *loc[2:])
 
@@ -292,7 +138,7 @@ def _placer(origins: Origins) -> Callable[[Location], tuple[_Source, Location]]:
 def _check_references(merged: Knowledge, origins: Origins) -> list[SeedProblem]:
     place = _placer(origins)
     problems: list[SeedProblem] = []
-    defined: dict[tuple[str, str], tuple[_Source, Location]] = {}
+    defined: dict[tuple[str, str], tuple[SeedFile, Location]] = {}
     for kind, key, loc in defined_keys(merged):
         source, local = place(loc)
         if (kind, key) in defined:
@@ -325,7 +171,7 @@ def _check_references(merged: Knowledge, origins: Origins) -> list[SeedProblem]:
             source, local = place(("relationships", i, *loc))
             problems.append(source.problem(local, message))
     # Two documents (or two files) may not each describe the same pair: one relationship per pair.
-    pairs: dict[tuple[str, ...], tuple[str, _Source, Location]] = {}
+    pairs: dict[tuple[str, ...], tuple[str, SeedFile, Location]] = {}
     for i, relationship in enumerate(merged.relationships):
         pair = tuple(sorted(relationship.departments))
         source, local = place(("relationships", i, "departments"))
@@ -371,11 +217,11 @@ def _check_citations(merged: Knowledge, origins: Origins, documents: Path) -> li
     return problems
 
 
-def _read_parts(named_texts: Iterable[tuple[str, str]]) -> tuple[Knowledge, list[tuple[_Source, Knowledge]], Origins]:
+def _read_parts(named_texts: Iterable[tuple[str, str]]) -> tuple[Knowledge, list[tuple[SeedFile, Knowledge]], Origins]:
     """Each document validated on its own, then merged and its references checked (citations
     aside): the merged knowledge, each part, and where each merged item comes from."""
     problems: list[SeedProblem] = []
-    parts: list[tuple[_Source, Knowledge]] = []
+    parts: list[tuple[SeedFile, Knowledge]] = []
     for name, text in named_texts:
         source, found = _parse(name, text)
         problems += found

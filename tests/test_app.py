@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from deptgraph.settings import NEO4J_VERSION
+
+from .conftest import PROJECT
 
 
 async def test_healthz_says_the_process_is_alive(client: httpx.AsyncClient) -> None:
@@ -34,3 +38,19 @@ async def test_graphiql_is_served_to_browsers(client: httpx.AsyncClient) -> None
     response = await client.get("/graphql", headers={"accept": "text/html"})
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
+
+
+async def test_every_module_the_explorer_imports_is_served_as_javascript(client: httpx.AsyncClient) -> None:
+    """The explorer is ES modules, each loaded by name from /static/: a module the server does not
+    serve, or serves with another type, stops the page (browsers run modules of a script type only)."""
+    static = PROJECT / "api" / "static"
+    files = sorted(path.name for path in static.iterdir() if path.suffix in (".js", ".css"))
+    imported = {
+        name for path in static.glob("*.js") for name in re.findall(r'from "\./([\w-]+\.js)"', path.read_text())
+    }
+    assert imported and imported <= set(files)
+    for name in files:
+        response = await client.get(f"/static/{name}")
+        assert response.status_code == 200, name
+        wanted = "application/javascript" if name.endswith(".js") else "text/css"
+        assert response.headers["content-type"].startswith(wanted), name

@@ -15,7 +15,7 @@ from graphql import parse
 
 from api.schema import build_schema
 from deptgraph.settings import Settings
-from graph import questions, unanswered
+from graph import cues, questions, unanswered
 from graph.check import check
 from graph.database import Database
 from graph.tokens import create_token
@@ -121,7 +121,7 @@ async def test_a_field_the_caller_selects_under_the_answer_s_own_name_is_kept_ap
 def test_there_is_one_intent() -> None:
     schema = build_schema(Settings())
     intent = schema._schema.type_map["Intent"]
-    assert set(intent.values) == {i.name for i in questions.Intent}  # type: ignore[attr-defined]
+    assert set(intent.values) == {i.name for i in cues.Intent}  # type: ignore[attr-defined]
     parse(schema.as_str())
 
 

@@ -21,6 +21,7 @@ import yaml
 
 from domain import knowledge as k
 from domain.names import fold
+from domain.references import cited_items
 from graph.database import Database
 from seed.citations import (
     DOCUMENTS_DIR,
@@ -31,7 +32,8 @@ from seed.citations import (
     read_document_text,
     recite,
 )
-from seed.files import SeedValidationError, default_files, read_files
+from seed.files import default_files, read_files
+from seed.problems import SeedValidationError
 
 from .conftest import PROJECT, run_cli
 from .document import SOURCE, read_document
@@ -164,7 +166,7 @@ def problems_of(output: str) -> dict[str, tuple[str, str]]:
 
 def citing(knowledge: k.Knowledge, test: object) -> set[str]:
     """What the items whose citation passes `test(citation)` are called in problems."""
-    return {what for _, item, what in k.cited_items(knowledge) if item.source is not None and test(item.source)}  # type: ignore[operator]
+    return {what for _, item, what in cited_items(knowledge) if item.source is not None and test(item.source)}  # type: ignore[operator]
 
 
 def test_a_changed_sentence_makes_validate_name_exactly_the_citations_resting_on_it(
@@ -191,7 +193,7 @@ def test_a_changed_sentence_makes_validate_name_exactly_the_citations_resting_on
     shift = len(changed) - len(line)
     for what in moved:
         assert "the quote is now at" in found[what][1]
-    later = next(i for _, i, w in k.cited_items(seed_knowledge) if w == "principle 'mutual-respect'")
+    later = next(i for _, i, w in cited_items(seed_knowledge) if w == "principle 'mutual-respect'")
     assert later.source is not None
     assert f"now at {later.source.start + shift}–{later.source.end + shift}" in found["principle 'mutual-respect'"][1]
     # … and nothing before it is named.
@@ -244,7 +246,7 @@ def test_cite_moves_the_spans_that_moved_and_leaves_broken_quotes_to_a_person(
     # Every other citation points at its quote in the new text.
     for path in paths:
         part = k.Knowledge.model_validate(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
-        for _, item, what in k.cited_items(part):
+        for _, item, what in cited_items(part):
             assert item.source is not None, what
             if what not in ("goal 'manage-finances'", "goal 'ensure-profit'"):
                 assert text[item.source.start : item.source.end] == item.source.quote, what
@@ -386,7 +388,7 @@ def test_the_shipped_citations_are_what_the_code_computes_from_the_documents() -
             source = merged.sources[0].key
             again = recite(stripped, texts, source)
             assert again.problems == [] and again.knowledge == shipped, path
-            assert len(again.cited) == sum(1 for _ in k.cited_items(shipped))
+            assert len(again.cited) == sum(1 for _ in cited_items(shipped))
 
 
 def test_a_span_past_any_document_is_refused_before_anything_is_read(tmp_path: Path) -> None:

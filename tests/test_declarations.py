@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from api.fields import GRAPH, graph_field
 from api.selection import unread_arguments
-from graph import reads
+from graph import search, vocabulary
 from graph.mapping import EVERY, Named, Page, Prop, Root, Text, arguments_read
 from graph.shape import Label
 
@@ -20,23 +20,23 @@ from graph.shape import Label
 def test_a_declaration_says_which_arguments_its_field_offers() -> None:
     assert arguments_read(Text("name")) == {"lang"}
     assert arguments_read(Prop("key")) == set()
-    assert arguments_read(reads.NEEDS) == {"from"}
-    assert arguments_read(Page(reads.TOPIC_FLOWS)) == {"first", "after", "from", "to"}
-    assert arguments_read(Root(Named("from", Label.DEPARTMENT), reads.PATHS)) == {
+    assert arguments_read(vocabulary.NEEDS) == {"from"}
+    assert arguments_read(Page(vocabulary.TOPIC_FLOWS)) == {"first", "after", "from", "to"}
+    assert arguments_read(Root(Named("from", Label.DEPARTMENT), vocabulary.PATHS)) == {
         "from",
         "to",
         "about",
         "maxHops",
         "limit",
     }
-    assert arguments_read(Root(reads.SEARCH)) == {"text", "limit"}
-    assert arguments_read(Root(reads.SEARCH, Page(EVERY))) == {"text", "first", "after"}
+    assert arguments_read(Root(search.SEARCH)) == {"text", "limit"}
+    assert arguments_read(Root(search.SEARCH, Page(EVERY))) == {"text", "first", "after"}
 
 
 def test_a_root_field_offering_an_argument_no_declaration_reads_is_refused() -> None:
     @strawberry.type
     class Query:
-        @strawberry.field(metadata={GRAPH: Root(Named("of", Label.DEPARTMENT), reads.NEEDS)})
+        @strawberry.field(metadata={GRAPH: Root(Named("of", Label.DEPARTMENT), vocabulary.NEEDS)})
         def needs(
             self,
             info: Info,
@@ -52,7 +52,7 @@ def test_a_root_field_offering_an_argument_no_declaration_reads_is_refused() -> 
 def test_a_root_field_lacking_an_argument_its_declaration_reads_is_refused() -> None:
     @strawberry.type
     class Query:
-        @strawberry.field(metadata={GRAPH: Root(Named("of", Label.DEPARTMENT), reads.NEEDS)})
+        @strawberry.field(metadata={GRAPH: Root(Named("of", Label.DEPARTMENT), vocabulary.NEEDS)})
         def needs(self, info: Info, of: str) -> list[str]:
             return []
 
@@ -71,4 +71,4 @@ def test_no_field_of_the_real_schema_disagrees_with_its_declaration(settings: ob
 
 def test_a_declaration_no_field_signature_offers_cannot_become_a_field() -> None:
     with pytest.raises(TypeError, match="no field signature"):
-        graph_field(Root(Named("of", Label.DEPARTMENT), reads.PATHS), "paths from a department")
+        graph_field(Root(Named("of", Label.DEPARTMENT), vocabulary.PATHS), "paths from a department")

@@ -108,12 +108,12 @@ async def test_a_dry_run_is_refused_like_the_delete(api: httpx.AsyncClient, seed
 
 
 def test_the_editors_form_description_is_the_schemas_input_types() -> None:
-    """editor.js builds every form from its declared INPUTS and ENUMS: they must say exactly what
-    api/schema.graphql says, so a field added to an input type shows up in the forms."""
-    script = (PROJECT / "api" / "static" / "editor.js").read_text(encoding="utf-8")
+    """The editor builds every form from the INPUTS and ENUMS of api/static/inputs.js: they must say
+    exactly what api/schema.graphql says, so a field added to an input type shows up in the forms."""
+    script = (PROJECT / "api" / "static" / "inputs.js").read_text(encoding="utf-8")
     block = script.split("// INPUT TYPES BEGIN", 1)[1].split("// INPUT TYPES END", 1)[0]
-    inputs = json.loads(block.split("const INPUTS = ", 1)[1].split(";\n", 1)[0])
-    enums = json.loads(block.split("const ENUMS = ", 1)[1].split(";\n", 1)[0])
+    inputs = json.loads(block.split("export const INPUTS = ", 1)[1].split(";\n", 1)[0])
+    enums = json.loads(block.split("export const ENUMS = ", 1)[1].split(";\n", 1)[0])
     schema = build_schema(Settings())._schema
     wanted = {"TextInput", "AliasesInput"} | {f"{kind.value}Input" for kind in EditableKind}
     reachable: set[str] = set()
@@ -130,6 +130,23 @@ def test_the_editors_form_description_is_the_schemas_input_types() -> None:
             elif isinstance(named, GraphQLEnumType):
                 assert enums[named.name] == list(named.values), named.name
     assert set(inputs) == reachable
+
+
+def test_the_editors_cascading_deletes_and_creates_inside_a_relationship_are_the_schemas() -> None:
+    """The editor passes `cascade: true` to the deletes of the kinds in CASCADES and a relationship
+    to the creates of those in INSIDE (api/static/inputs.js): they must be exactly the schema's
+    delete mutations that take `cascade` and its create mutations that take `relationship`."""
+    script = (PROJECT / "api" / "static" / "inputs.js").read_text(encoding="utf-8")
+    block = script.split("// INPUT TYPES BEGIN", 1)[1].split("// INPUT TYPES END", 1)[0]
+    cascades = json.loads(block.split("export const CASCADES = new Set(", 1)[1].split(");\n", 1)[0])
+    inside = json.loads(block.split("export const INSIDE = new Set(", 1)[1].split(");\n", 1)[0])
+    mutation = build_schema(Settings())._schema.mutation_type
+    assert mutation is not None
+    fields = mutation.fields
+    assert set(cascades) == {name.removeprefix("delete") for name, f in fields.items()
+                             if name.startswith("delete") and "cascade" in f.args}  # fmt: skip
+    assert set(inside) == {name.removeprefix("create") for name, f in fields.items()
+                           if name.startswith("create") and "relationship" in f.args}  # fmt: skip
 
 
 async def test_no_log_line_holds_the_token(

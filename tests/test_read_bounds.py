@@ -21,7 +21,8 @@ from deptgraph.settings import Settings
 from graph.connection import Neo4jTarget
 from graph.database import Database, QueryTooLarge
 from graph.tokens import create_token
-from seed.files import SeedValidationError, read_files
+from seed.files import read_files
+from seed.problems import SeedValidationError
 
 from .conftest import app_client, data_of, graphql
 

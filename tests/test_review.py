@@ -18,8 +18,9 @@ from deptgraph.settings import Settings
 from graph.database import Database
 from graph.tokens import create_token
 from graph.version import VersionWatch
-from seed.files import SeedValidationError, read_files
+from seed.files import read_files
 from seed.loader import export, load
+from seed.problems import SeedValidationError
 
 from .conftest import WIPE, app_client, data_of, run_cli
 from .test_mutations import call

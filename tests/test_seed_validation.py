@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from graph.database import Database
-from seed.files import SeedValidationError, default_files, read_files
+from seed.files import default_files, read_files
 from seed.loader import export
+from seed.problems import SeedValidationError
 
 from .conftest import run_cli
 

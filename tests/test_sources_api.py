@@ -14,7 +14,7 @@ from api.context import Context, Lang, Reading
 from api.schema import build_schema, measured_relations
 from api.selection import root_selections
 from deptgraph.settings import Settings
-from graph import reads
+from graph import vocabulary
 from graph.compiler import Limits
 from graph.cost import GraphStats, estimate
 from graph.database import Database
@@ -180,7 +180,7 @@ async def test_the_cost_estimate_counts_citations_like_every_other_field(setting
 
     plain = cost('{ needs(of: "sales") { key } }')
     cited = cost('{ needs(of: "sales") { key source { quote section document { key title } } } }')
-    flows = stats.fanout(reads.NEEDS)
+    flows = stats.fanout(vocabulary.NEEDS)
     assert flows > 1
     # One citation object and its three values per flow, and the document with its two values.
     assert cited - plain == flows * (1 + 2 + 1 + 2)

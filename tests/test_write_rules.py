@@ -18,9 +18,10 @@ from pydantic import SecretStr
 from deptgraph.settings import Settings
 from graph.check import check
 from graph.database import Database
+from graph.kinds import Change
 from graph.shape import Label
 from graph.tokens import create_token
-from graph.writes import Change, apply_change
+from graph.writes import apply_change
 from seed.files import default_files
 
 from .conftest import app_client, graphql, run_cli

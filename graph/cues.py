@@ -1,0 +1,104 @@
+"""What a question may ask, as cue words: the intents and the words that name each, the verbs of
+giving and of getting, and the markers of a department's side.
+
+The tables are the vocabulary of questions, written once in both languages; `find_cues` finds
+the intents' cues in a question (`graph.sides` finds who gives and who gets).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from domain.names import fold
+from graph.terms import stem
+from graph.words import Phrases, Words
+
+
+class Intent(Enum):
+    """What a question asks (the names are the GraphQL enum's values)."""
+
+    NEEDS = "what a department needs or gets from another"
+    CONTRIBUTIONS = "what a department contributes or gives to another"
+    RECIPIENTS = "who gets, handles or is told about something"
+    PROVIDERS = "who provides something"
+    PURPOSE = "why something is given or needed"
+    SHARED_GOALS = "the goals two departments share"
+    ROLE = "a department's role with another"
+    COOPERATION = "how two departments cooperate"
+    EXAMPLE = "an example"
+    PRINCIPLES = "the principles of cooperation"
+    SEARCH = "anything the document says about some words"
+
+
+# How surely each kind of cue names its intent (a cue names the intent outright; a bare verb of
+# giving or getting, or search words, less so).
+CUES: tuple[tuple[Intent, float, tuple[str, ...]], ...] = (
+    (Intent.PRINCIPLES, 1.0, ("nguyên tắc", "quy tắc", "principle", "principles", "rules", "phối hợp tốt",
+                              "hợp tác tốt", "phối hợp hiệu quả", "cooperate well", "work well together",
+                              "good teamwork", "teamwork", "work together well", "work together effectively")),
+    (Intent.EXAMPLE, 1.0, ("ví dụ", "example", "examples", "for instance", "tình huống", "scenario", "what happens",
+                           "chuyện gì xảy ra", "xảy ra", "in practice", "case study", "thực tế nào")),
+    (Intent.SHARED_GOALS, 1.0, ("mục tiêu", "goal", "goals", "objective", "objectives", "in common", "common aim",
+                                "aims", "trying to achieve", "both want", "hướng tới", "aim for", "aiming")),
+    (Intent.ROLE, 0.95, ("vai trò", "role", "roles", "duty", "duties", "nhiệm vụ", "trách nhiệm", "responsibilities",
+                         "responsible for", "job", "làm gì trong")),
+    (Intent.PURPOSE, 1.0, ("tại sao", "vì sao", "why", "để làm gì", "mục đích", "purpose", "what for", "so that",
+                           "what is the point", "point of", "lý do", "reason")),
+    (Intent.COOPERATION, 0.8, ("phối hợp", "hợp tác", "cooperate", "cooperation", "collaborate", "collaboration",
+                               "work together", "works together", "working together", "do together", "together",
+                               "work with", "works with", "làm việc với", "làm việc cùng", "mối quan hệ",
+                               "relationship", "relate", "interact", "areas", "lĩnh vực")),
+    (Intent.SEARCH, 0.9, ("search for", "search", "tìm kiếm", "look up", "mention", "mentions", "nói gì về")),
+)  # fmt: skip
+
+# Verbs of giving and of getting, as typed (Vietnamese with its diacritics; folded words match
+# them when typed without). English ones are compared by stem.
+GIVING = (
+    "give", "gives", "giving", "gave", "given", "provide", "provides", "provided", "providing", "supply", "supplies",
+    "send", "sends", "sent", "sending", "pass", "passes", "passed", "passing", "hand", "hands", "handed", "share",
+    "shares", "shared", "offer", "offers", "deliver", "delivers", "contribute", "contributes", "contribution",
+    "contributions", "report", "reports", "forward", "forwards", "inform", "informs", "tell", "tells", "help", "helps",
+    "support", "supports", "assist", "assists", "keep", "keeps", "feed", "feeds", "bring", "brings",
+    "cung cấp", "đóng góp", "gửi", "đưa", "chuyển", "chuyển giao", "chia sẻ", "báo", "báo cáo", "thông báo", "giao",
+    "hỗ trợ", "giúp", "giúp đỡ", "cấp", "trao", "bàn giao", "truyền đạt", "cung cap",
+    "decide", "decides", "set", "sets", "prepare", "prepares", "produce", "produces", "create", "creates",
+    "quyết định", "đặt ra", "soạn", "cung ứng", "xây dựng",
+)  # fmt: skip
+GETTING = (
+    "need", "needs", "needed", "get", "gets", "getting", "got", "receive", "receives", "received", "receiving",
+    "obtain", "obtains", "hear", "hears", "want", "wants", "require", "requires", "rely", "relies", "depend",
+    "depends", "informed", "told", "notified", "updated", "count on",
+    "ask", "asks", "contact", "contacts", "expect", "expects", "hỏi", "liên hệ",
+    "cần", "nhận", "nhận được", "lấy", "xin", "cần có", "mong", "dựa vào", "biết",
+)  # fmt: skip
+# Markers of the side a department is on.
+FROM = ("từ", "from", "by", "of")
+ABOUT = ("about", "về", "regarding", "concerning", "on")
+TO = ("cho", "to", "tới", "đến", "for", "into", "toward", "towards", "sang")
+# Asking for a department: who, whom, which department, where.
+WH = ("ai", "who", "whom", "where", "đâu", "which department", "which departments", "which team", "which teams",
+      "phòng nào", "bộ phận nào", "bên nào", "phòng ban nào", "đội nào", "nơi nào", "chỗ nào", "which",
+      "what department", "what team", "who's")  # fmt: skip
+# "Who handles / deals with" asks for whoever acts on it, cooperation included; "who gets / is
+# told" for those who receive it.
+HANDLING = ("handle", "handles", "deal with", "deals with", "xử lý", "giải quyết", "lo", "manage", "manages",
+            "quản lý", "take care", "takes care", "chịu trách nhiệm", "phụ trách", "responsible",
+            "resolve", "in charge", "looks after", "look after", "own", "owns", "đảm nhận", "đảm nhiệm")  # fmt: skip
+GOING = ("go", "goes", "end up", "ends up", "đi", "đến", "tới", "chuyển đến", "land", "lands", "sent", "routed")
+
+CUE_STEMS = frozenset(stem(w) for _, _, phrases in CUES for p in phrases for w in fold(p).split()) | frozenset(
+    stem(w) for p in (*GIVING, *GETTING) for w in fold(p).split()
+)
+
+
+_CUE_PHRASES = [(intent, strength, Phrases(phrases)) for intent, strength, phrases in CUES]
+
+
+def find_cues(said: Words, taken: set[int]) -> list[tuple[Intent, float, int, int]]:
+    """Every cue the question holds outside the names: (intent, strength, start, end)."""
+    return [
+        (intent, strength, start, end)
+        for intent, strength, phrases in _CUE_PHRASES
+        for start, end in said.find_any(phrases)
+        if not taken & set(range(start, end))
+    ]

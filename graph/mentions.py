@@ -1,0 +1,203 @@
+"""What a question names: departments, parties and topics, found where they stand in it.
+
+Names and aliases are looked up longest first (`graph.ask_index.Lexicon`), the segmentation that
+covers most of the question winning; "bên / đội / bộ phận X" is read as "phòng X"; a slip of the
+keyboard in a name is resolved by fuzzy matching. A department the document does not know
+("phòng Nhân sự", "the IT department") is found too, so that the question can be declined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from domain.names import fold
+from graph.ask_index import AskIndex
+from graph.cues import CUE_STEMS
+from graph.terms import stem
+from graph.words import Words
+
+# Names of departments people ask about that the document does not cover (folded).
+OTHER_DEPARTMENTS = (
+    "hr", "human resources", "nhan su", "legal", "phap che", "phap ly", "it department", "it team", "cntt",
+    "cong nghe thong tin", "mua hang", "purchasing", "procurement", "logistics", "kho", "kho van", "warehouse",
+    "admin", "administration", "hanh chinh", "security", "bao ve", "dao tao", "training department", "board",
+    "ban giam doc", "giam doc", "ceo", "finance department", "phong tai chinh", "r d department", "qa", "qc",
+    "kiem soat chat luong", "quality control", "customer success", "operations", "van hanh", "doi ngoai",
+)  # fmt: skip
+_DEPARTMENT_AFTER = frozenset({"department", "dept", "team", "division", "unit"})  # "the IT department"
+_DEPARTMENT_BEFORE = frozenset({"phong", "phan"})  # "phòng Nhân sự", "bộ phận Pháp chế"
+_DEPARTMENT_PREFIX = ("ben", "doi", "nhom")  # "bên Sản xuất", "đội Sales": read as "phòng …"
+_GENERIC = frozenset(
+    [
+        "ban",
+        "nao",
+        "khac",
+        "which",
+        "each",
+        "every",
+        "other",
+        "others",
+        "both",
+        "all",
+        "two",
+        "hai",
+        "everything",
+        "anything",
+        "something",
+        "tat",
+        "ca",
+        "moi",
+        "cac",
+        "nhau",
+        "lan",
+    ]
+)
+# How alike a slip must be to a department's or topic's name to mean it (rapidfuzz ratio, folded;
+# measured: bench.ask --thresholds).
+FUZZY_DEPARTMENT = 84.0
+FUZZY_TOPIC = 90.0
+FUZZY_MIN_LENGTH = 5
+
+
+def _stems(phrases: Iterable[str]) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(stem(w) for w in fold(p).split()) for p in phrases)
+
+
+_OTHER = _stems(OTHER_DEPARTMENTS)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Something a question names: a department, a party or a topic, where it stands."""
+
+    kind: str  # "Department", "Party" or "Topic"
+    keys: tuple[str, ...]
+    start: int
+    end: int  # word positions [start, end)
+    fuzzy: bool = False
+
+
+def _candidates(said: Words, index: AskIndex, i: int) -> list[Mention]:
+    """The names that may start at word `i`."""
+    lexicon = index.lexicon
+    stems = said.stems
+    found: list[Mention] = []
+    for size in range(min(lexicon.longest, len(stems) - i), 0, -1):
+        topics = [n for n in lexicon.phrases.get(tuple(stems[i : i + size]), []) if n[0] == "Topic"]
+        others = [n for n in lexicon.phrases.get(tuple(said.folded[i : i + size]), []) if n[0] != "Topic"]
+        named = others + topics
+        if not named:
+            continue
+        if size == 1 and stems[i] in CUE_STEMS and all(k == "Topic" for k, _ in named):
+            continue  # "need" in "what does Sales need" asks; it names no topic
+        if size == 1 and said.stop(i) and all(k == "Topic" for k, _ in named):
+            continue
+        found.append(_mention(named, i, i + size))
+    # "bên Sản xuất", "đội bán hàng", "bộ phận tiếp thị": a department, named as "phòng …"
+    skip = 2 if said.folded[i : i + 2] == ("bo", "phan") else 1 if said.folded[i] in _DEPARTMENT_PREFIX else 0
+    if skip:
+        for size in range(min(lexicon.longest, len(stems) - i - skip), 0, -1):
+            named = [n for n in lexicon.phrases.get(("phong", *said.folded[i + skip : i + skip + size]), []) if
+                     n[0] == "Department"]  # fmt: skip
+            if named:
+                found.append(_mention(named, i, i + skip + size))
+    return found
+
+
+def _mention(named: list[tuple[str, str]], start: int, end: int, fuzzy: bool = False) -> Mention:
+    kinds = {kind for kind, _ in named}
+    kind = "Topic" if kinds == {"Topic"} else ("Department" if "Department" in kinds else kinds.pop())
+    return Mention(kind, tuple(dict.fromkeys(key for k, key in named if k == kind)), start, end, fuzzy)
+
+
+def _fuzzy(said: Words, index: AskIndex, i: int) -> list[Mention]:
+    """Names typed with a slip, starting at word `i` (one or two words)."""
+    found: list[Mention] = []
+    for size in (2, 1):
+        if i + size > len(said) or any(said.stop(k) for k in range(i, i + size)):
+            continue
+        typed = " ".join(said.folded[i : i + size])
+        if len(typed.replace(" ", "")) < FUZZY_MIN_LENGTH:
+            continue
+        best: dict[tuple[str, str], float] = {}
+        for name, kind, key in index.lexicon.fuzzy:
+            if name.count(" ") + 1 != size or abs(len(name) - len(typed)) > 2:
+                continue
+            alike = fuzz.ratio(typed, name)
+            if alike >= (FUZZY_DEPARTMENT if kind == "Department" else FUZZY_TOPIC) and alike < 100:
+                best[(kind, key)] = max(best.get((kind, key), 0.0), alike)
+        if best:
+            top = max(best.values())
+            named = [named for named, alike in best.items() if alike == top]
+            if len({key for _, key in named}) == 1:
+                found.append(_mention(named, i, i + size, fuzzy=True))
+    return found
+
+
+def find_mentions(said: Words, index: AskIndex) -> list[Mention]:
+    """The names that together cover most of the question (fewest names on a tie), left to right."""
+    n = len(said)
+    options = [_candidates(said, index, i) for i in range(n)]
+    for i in range(n):
+        if not options[i]:
+            options[i] = _fuzzy(said, index, i)
+    best: list[tuple[int, int, tuple[Mention, ...]]] = [(0, 0, ())] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        covered, count, chosen = best[i + 1]
+        choice = (covered, -count, chosen)
+        for mention in options[i]:
+            c, k, rest = best[mention.end]
+            candidate = (c + mention.end - mention.start, -(k + 1), (mention, *rest))
+            if candidate[:2] > choice[:2]:
+                choice = candidate
+        best[i] = (choice[0], -choice[1], choice[2])
+    return list(best[0][2])
+
+
+def unknown_department(said: Words, named: set[int]) -> str:
+    """The words naming a department the document does not know, as typed, if the question has some."""
+    folded, stems = said.folded, said.stems
+    for words in _OTHER:
+        for i in range(len(stems) - len(words) + 1):
+            if tuple(stems[i : i + len(words)]) == words and not named & set(range(i, i + len(words))):
+                if words == ("it",) or (len(words) == 1 and len(words[0]) <= 2 and said.typed[i] != words[0]):
+                    continue
+                return " ".join(said.typed[i : i + len(words)])
+
+    def unknown(i: int) -> bool:
+        return i not in named and not said.stop(i) and folded[i] not in _GENERIC
+
+    for i, word in enumerate(folded):
+        if i in named:
+            continue
+        if word in _DEPARTMENT_AFTER and i > 0 and unknown(i - 1):
+            first = i - 1
+            while first > 0 and unknown(first - 1):
+                first -= 1
+            return " ".join(said.typed[first : i + 1])
+        if word in _DEPARTMENT_BEFORE and i + 1 < len(folded) and unknown(i + 1):
+            if word == "phan" and not (i > 0 and folded[i - 1] == "bo"):
+                continue
+            last = i + 1
+            while last + 1 < len(folded) and unknown(last + 1):
+                last += 1
+            return " ".join(said.typed[i - (word == "phan") : last + 1])
+    return ""
+
+
+def topic_mentions(mentions: list[Mention], said: Words, lang: str) -> list[Mention]:
+    """The topics named, less one that only qualifies its neighbour ("doanh thu bán hàng" is
+    revenue, of selling: the head comes first in Vietnamese, last in English)."""
+    topics = [m for m in mentions if m.kind == "Topic"]
+    kept: list[Mention] = []
+    for m in topics:
+        if kept and kept[-1].end == m.start and lang == "vi":
+            continue
+        if kept and kept[-1].end == m.start and lang == "en":
+            kept[-1] = m
+            continue
+        kept.append(m)
+    return kept

@@ -1,0 +1,132 @@
+"""A question's words: as typed, folded and stemmed, and the phrases found among them.
+
+A word typed without diacritics matches any word that folds the same; English words match by
+their stem. The words that carry no content in either language (`STOPWORDS`) are what a question
+is made of besides what it names and asks; `language` tells Vietnamese from English.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from domain.names import fold
+from graph.terms import FILLERS, stem
+
+# Words that carry no content in either language (folded; English ones are compared by stem).
+_STOP_EN = (
+    "what which who whom whose where why how when does do did done is are was were be been being the a an me us "
+    "please tell show list information info details detail kind kinds sort type types stuff thing things "
+    "have has had must should can could would will shall may might i im i'm we you my your our they them their "
+    "it its this that these those there here s usually often always also just still then than so very really "
+    "exactly actually supposed expected expect meant able new hire joined join joining as on at in "
+    "about with and or of to from for by into over up out off any some all each every other others both "
+    "department departments dept team teams division unit group people folks side guys let know like want "
+    "between among across within help much many lot lots anything something everything nothing whatever "
+    "typically normally generally basically ever hey hi hello thanks thank exist exists there's whats what's "
+    "make makes work smoothly according document if "
+    "d ll ve re"
+)
+_STOP_VI = (
+    "gi nao dau sao the khong co la nhu bao nhieu hay thi ma se da dang duoc bi khi nhu cho ve cua cac nhung "
+    "tu va voi trong viec nay do mot phong doi ben bo phan ban nhom thong tin nhung gi vay a a nhe nhi ha "
+    "toi minh em anh chi ban chung chung ta ho moi vua phai nen thuong luon hay hoac hoi muon biet cho xin "
+    "ntn tn sao the nao lam sao ra cung nhau lien quan cu the nhieu it tat ca moi hien nay hien tai thuc su "
+    "can phai vao den tay giup voi ai gio rang hang ngay"
+)
+STOPWORDS = frozenset({stem(w) for w in _STOP_EN.split()} | set(_STOP_VI.split()) | FILLERS)
+
+
+@lru_cache(maxsize=4096)
+def _pattern(phrase: str) -> tuple[tuple[str, str, str, bool], ...]:
+    """A phrase's words as matched: as written, folded, stemmed, and whether written in ASCII."""
+    return tuple((word, fold(word), stem(fold(word)), word.isascii()) for word in phrase.split())
+
+
+class Phrases:
+    """Phrases to find, by their first word (folded, and stemmed unless matched exactly)."""
+
+    def __init__(self, phrases: Iterable[str], exact: bool = False) -> None:
+        self.exact = exact
+        self.first: dict[str, list[tuple[tuple[str, str, str, bool], ...]]] = {}
+        for phrase in dict.fromkeys(phrases):
+            parts = _pattern(phrase)
+            for first in {parts[0][1], *(() if exact or not parts[0][3] else (parts[0][2],))}:
+                self.first.setdefault(first, []).append(parts)
+
+    def starting(self, folded: str, stemmed: str) -> list[tuple[tuple[str, str, str, bool], ...]]:
+        found = self.first.get(folded, [])
+        if not self.exact and stemmed != folded:
+            found = found + [p for p in self.first.get(stemmed, []) if p not in found]
+        return found
+
+
+@dataclass(frozen=True)
+class Words:
+    """A question's words: as typed (lower case, diacritics kept), folded and stemmed."""
+
+    typed: tuple[str, ...]
+    folded: tuple[str, ...]
+    stems: tuple[str, ...]
+
+    @classmethod
+    def of(cls, question: str) -> Words:
+        typed: list[str] = []
+        folded: list[str] = []
+        for word in re.findall(r"[^\W_]+", unicodedata.normalize("NFC", question).casefold()):
+            for part in fold(word).split():
+                typed.append(word)
+                folded.append(part)
+        return cls(tuple(typed), tuple(folded), tuple(stem(w) for w in folded))
+
+    def __len__(self) -> int:
+        return len(self.folded)
+
+    def says(self, i: int, word: str, exact: bool = False) -> bool:
+        """Whether the word at `i` is `word` (written with diacritics where it has them): typed
+        without diacritics, any word that folds the same will do; English words by their stem
+        (unless `exact`: "information" is no "inform")."""
+        return 0 <= i < len(self.folded) and self._says(i, _pattern(word)[0], exact)
+
+    def _says(self, i: int, part: tuple[str, str, str, bool], exact: bool) -> bool:
+        word, folded, stemmed, ascii_ = part
+        if ascii_:
+            return self.folded[i] == folded or (not exact and self.stems[i] == stemmed)
+        return self.folded[i] == folded and (self.typed[i].isascii() or self.typed[i] == word)
+
+    def find_all(self, phrase: str, exact: bool = False) -> list[int]:
+        """Where `phrase` stands among the words."""
+        parts = _pattern(phrase)
+        return [i for i in range(len(self.folded) - len(parts) + 1) if self.at(i, parts, exact)]
+
+    def at(self, i: int, parts: tuple[tuple[str, str, str, bool], ...], exact: bool) -> bool:
+        return i + len(parts) <= len(self.folded) and all(
+            self._says(i + k, part, exact) for k, part in enumerate(parts)
+        )
+
+    def find_any(self, phrases: Phrases) -> list[tuple[int, int]]:
+        """(start, end) of every phrase of `phrases` among the words."""
+        found = []
+        for i in range(len(self.folded)):
+            for parts in phrases.starting(self.folded[i], self.stems[i]):
+                if self.at(i, parts, phrases.exact):
+                    found.append((i, i + len(parts)))
+        return found
+
+    def stop(self, i: int) -> bool:
+        return self.stems[i] in STOPWORDS or self.folded[i] in STOPWORDS
+
+
+def language(question: str) -> str:
+    """The question's language: Vietnamese when it has a Vietnamese letter or Vietnamese words."""
+    if re.search(r"[^\x00-\x7f]", question):
+        return "vi"
+    words = set(re.findall(r"[a-z]+", question.lower()))
+    vietnamese = {"gi", "ai", "nao", "cua", "va", "phong", "khong", "cho", "tu", "ve", "can", "nhu", "dau", "la",
+                  "thi", "duoc", "nhung", "voi", "muc", "tieu", "vai", "tro", "sao", "thong", "tin", "nhan", "doanh",
+                  "hang", "khach", "ban", "kinh", "toan", "ke", "thuat", "cham", "soc", "cung", "cap", "gui", "chuyen",
+                  "nguyen", "tac", "phoi", "hop", "vi", "du", "tai", "bo", "phan", "cac", "hoi"}  # fmt: skip
+    return "vi" if len(words & vietnamese) >= 2 else "en"
