@@ -86,6 +86,35 @@ HANDLING = ("handle", "handles", "deal with", "deals with", "xử lý", "giải 
             "resolve", "in charge", "looks after", "look after", "own", "owns", "đảm nhận", "đảm nhiệm")  # fmt: skip
 GOING = ("go", "goes", "end up", "ends up", "đi", "đến", "tới", "chuyển đến", "land", "lands", "sent", "routed")
 
+
+
+def _inflections(word: str) -> set[str]:
+    """An English verb's forms: -s, -ed, -ing (over-generating is harmless: only typed words match)."""
+    if not word.isascii() or not word.isalpha() or len(word) < 3:
+        return {word}
+    if word.endswith("e"):
+        return {word, word + "s", word + "d", word[:-1] + "ing"}
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return {word, word[:-1] + "ies", word[:-1] + "ied", word + "ing"}
+    found = {word, word + ("es" if word.endswith(("s", "sh", "ch", "x", "z")) else "s"), word + "ed", word + "ing"}
+    if len(word) <= 4 and word[-1] not in "aeiouwxy" and word[-2] in "aeiou" and word[-3] not in "aeiou":
+        found |= {word + word[-1] + "ed", word + word[-1] + "ing"}  # "get" → "getting"
+    return found
+
+
+def inflected(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """Phrases with every form of their first word ("deal with" → "dealing with", "dealt" is listed)."""
+    firsts = {phrase.partition(" ")[0] for phrase in phrases}
+    found: list[str] = []
+    for phrase in phrases:
+        first, _, rest = phrase.partition(" ")
+        listed = first.endswith(("ed", "ing")) or {first[:-1], first[:-2], first[:-3] + "y"} & firsts  # a form already
+        found += [f"{form} {rest}".strip() for form in sorted({first} if listed else _inflections(first))]
+    return tuple(dict.fromkeys(found))
+
+
+GIVING, GETTING, HANDLING, GOING = inflected(GIVING), inflected(GETTING), inflected(HANDLING), inflected(GOING)
+
 CUE_STEMS = frozenset(stem(w) for _, _, phrases in CUES for p in phrases for w in fold(p).split()) | frozenset(
     stem(w) for p in (*GIVING, *GETTING) for w in fold(p).split()
 )
