@@ -258,10 +258,13 @@ class TopicFlowsPlan(Plan):
 
 
 class PairPlan(Plan):
-    """SHARED_GOALS, ROLE, COOPERATION: what a relationship says."""
+    """SHARED_GOALS, ROLE, COOPERATION: what a relationship says — or what several say, of one
+    department and the others, when the question's words pick some of their items (`only`)."""
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return self.reading.pairs or [(self.reading.departments[0], self.reading.departments[1])]
 
     def roots(self, level: Level, caller: CallerSelection, lang: str) -> None:
-        first, second = self.reading.departments[:2]
         intent = self.reading.intent
         Q = cues.Intent
 
@@ -284,47 +287,70 @@ class PairPlan(Plan):
                 paths |= _nested(rel, "activities", text, theirs="activities")
             return paths
 
-        key, paths = level.object("relationship", fill, f"between: {quoted(first)}, and: {quoted(second)}")
-        self.paths["relationship"] = {k: (key, *v) for k, v in paths.items()}
+        self.paths["relationships"] = {}
+        for i, (first, second) in enumerate(self.pairs()):
+            name = "relationship" if i == 0 else f"r{i}: relationship"
+            key, paths = level.object(name, fill, f"between: {quoted(first)}, and: {quoted(second)}")
+            self.paths[f"r{i}"] = {k: (key, *v) for k, v in paths.items()}
+
+    def _wanted(self, items: list[Any], key: tuple[str, ...]) -> list[Any]:
+        only = self.reading.only
+        return [item for item in items if not only or get(item, key) in only]
 
     def phrase(self, data: dict[str, Any], lang: str, lists_wanted: bool) -> tuple[dict[str, list[Any]], str, bool]:
-        p = self.paths["relationship"]
-        rel = get(data, p["title"][:1])
         vi = lang == "vi"
-        lists: dict[str, list[Any]] = {"departments": self.departments(data)}
-        if rel is None:
-            return lists, "", False
-
-        def sub(name: str) -> Paths:
-            return {k.removeprefix(name + "."): v[2:] for k, v in p.items() if k.startswith(name + ".")}
-
         intent = self.reading.intent
-        title = get(rel, p["title"][1:])
-        if intent is cues.Intent.SHARED_GOALS:
-            gp = sub("sharedGoals")
-            goals = get(rel, p["sharedGoals"][1:]) or []
-            lists["goals"] = goals
-            text = f"{title}: " + ("mục tiêu chung là " if vi else "shared goals: ") + "; ".join(
-                str(get(g, gp["text"])) for g in goals) + "."  # fmt: skip
-            return lists, text, bool(goals)
-        if intent is cues.Intent.ROLE:
-            rp = sub("roles")
-            roles = [
-                x for x in get(rel, p["roles"][1:]) or [] if get(x, rp["department.key"]) == self.reading.departments[0]
-            ]
-            lists["roles"] = roles
-            if not roles:
-                return lists, "", False
-            duties = "; ".join(str(get(d, ("text",) if "items.text" not in rp else rp["items.text"][1:]))
-                               for d in get(roles[0], rp["items"]) or [])  # fmt: skip
-            text = f"{get(roles[0], rp['department.name'])} " + ("— vai trò: " if vi else "— its role: ") + duties + "."
-            return lists, text, True
-        ap = sub("activities")
-        activities = get(rel, p["activities"][1:]) or []
-        lists["activities"] = activities
-        text = f"{get(rel, p['summary'][1:])} " + ("Phối hợp trong: " if vi else "They work together on: ") + "; ".join(
-            str(get(a, ap["text"])) for a in activities) + "."  # fmt: skip
-        return lists, text, bool(activities)
+        lists: dict[str, list[Any]] = {"departments": self.departments(data)}
+        found: list[Any] = []
+        sentences: list[str] = []
+        for i in range(len(self.pairs())):
+            p = self.paths[f"r{i}"]
+            rel = get(data, p["title"][:1])
+            if rel is None:
+                continue
+
+            def sub(name: str, p: Paths = p) -> Paths:
+                return {k.removeprefix(name + "."): v[2:] for k, v in p.items() if k.startswith(name + ".")}
+
+            title = get(rel, p["title"][1:])
+            if intent is cues.Intent.SHARED_GOALS:
+                gp = sub("sharedGoals")
+                goals = self._wanted(get(rel, p["sharedGoals"][1:]) or [], gp["key"])
+                found += goals
+                if goals:
+                    sentences.append(f"{title}: " + ("mục tiêu chung là " if vi else "shared goals: ")
+                                     + "; ".join(str(get(g, gp["text"])) for g in goals) + ".")  # fmt: skip
+            elif intent is cues.Intent.ROLE:
+                rp = sub("roles")
+                holder = self.reading.departments[0] if self.reading.departments else None
+                for role in get(rel, p["roles"][1:]) or []:
+                    if holder is not None and get(role, rp["department.key"]) != holder:
+                        continue
+                    duties = self._wanted(get(role, rp["items"]) or [], rp["items.key"][1:])
+                    if not duties:
+                        continue
+                    if self.reading.only:  # the duties the question's words pick, in the role's place
+                        role = _with(role, rp["items"], duties)
+                    found.append(role)
+                    sentences.append(f"{get(role, rp['department.name'])} " + ("— vai trò: " if vi else "— its role: ")
+                                     + "; ".join(str(get(d, rp["items.text"][1:])) for d in duties) + ".")  # fmt: skip
+            else:
+                ap = sub("activities")
+                activities = self._wanted(get(rel, p["activities"][1:]) or [], ap["key"])
+                found += activities
+                if activities:
+                    sentences.append(f"{get(rel, p['summary'][1:])} " + ("Phối hợp trong: " if vi else
+                                     "They work together on: ") + "; ".join(str(get(a, ap["text"])) for a in
+                                     activities) + ".")  # fmt: skip
+        lists[{cues.Intent.SHARED_GOALS: "goals", cues.Intent.ROLE: "roles"}.get(intent, "activities")] = found
+        return lists, " ".join(sentences), bool(found)
+
+
+def _with(item: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    """A copy of `item` with `value` at `path` (one key deep)."""
+    copy = dict(item)
+    copy[path[0]] = value
+    return copy
 
 
 def _scenario(lang: str) -> Callable[[Level], Paths]:

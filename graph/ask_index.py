@@ -61,6 +61,11 @@ class Lexicon:
     longest: int = 1
     names: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (kind, key) → (vi, en)
     fuzzy: list[tuple[str, str, str]] = field(default_factory=list)  # (folded name, kind, key)
+    written: dict[tuple[str, ...], set[str]] = field(default_factory=dict)  # folded words → the kinds they name
+
+    def shared(self, words: tuple[str, ...]) -> bool:
+        """Whether these words, as written, name a department and a topic alike ("finance", "tài chính")."""
+        return self.written.get(words, set()) >= {"Department", "Topic"}
 
     def add(self, kind: str, key: str, names: list[str]) -> None:
         for name in {key.replace("-", " "), *names}:
@@ -71,6 +76,7 @@ class Lexicon:
                 self.phrases[words].append((kind, key))
                 self.longest = max(self.longest, len(words))
             folded = fold(name)
+            self.written.setdefault(tuple(folded.split()), set()).add(kind)
             if kind != "Party" and len(folded.replace(" ", "")) >= 4:
                 self.fuzzy.append((folded, kind, key))
 

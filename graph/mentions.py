@@ -9,7 +9,7 @@ keyboard in a name is resolved by fuzzy matching. A department the document does
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
@@ -24,12 +24,12 @@ OTHER_DEPARTMENTS = (
     "hr", "human resources", "nhan su", "legal", "phap che", "phap ly", "it department", "it team", "cntt",
     "cong nghe thong tin", "mua hang", "purchasing", "procurement", "logistics", "kho", "kho van", "warehouse",
     "admin", "administration", "hanh chinh", "security", "bao ve", "dao tao", "training department", "board",
-    "ban giam doc", "giam doc", "ceo", "finance department", "phong tai chinh", "r d department", "qa", "qc",
-    "kiem soat chat luong", "quality control", "customer success", "operations", "van hanh", "doi ngoai",
+    "ban giam doc", "giam doc", "ceo", "qa", "qc",
+    "kiem soat chat luong", "quality control", "customer success", "operations", "van hanh", "doi ngoai", "it",
 )  # fmt: skip
 _DEPARTMENT_AFTER = frozenset({"department", "dept", "team", "division", "unit"})  # "the IT department"
 _DEPARTMENT_BEFORE = frozenset({"phong", "phan"})  # "phòng Nhân sự", "bộ phận Pháp chế"
-_DEPARTMENT_PREFIX = ("ben", "doi", "nhom")  # "bên Sản xuất", "đội Sales": read as "phòng …"
+_DEPARTMENT_PREFIX = ("ben", "doi", "nhom", "phia")  # "bên Sản xuất", "đội Sales": read as "phòng …"
 _GENERIC = frozenset(
     [
         "ban",
@@ -78,6 +78,7 @@ class Mention:
     start: int
     end: int  # word positions [start, end)
     fuzzy: bool = False
+    also: tuple[str, ...] = ()  # a Department's name that also names these topics ("finance", "tài chính")
 
 
 def _candidates(said: Words, index: AskIndex, i: int) -> list[Mention]:
@@ -95,7 +96,10 @@ def _candidates(said: Words, index: AskIndex, i: int) -> list[Mention]:
             continue  # "need" in "what does Sales need" asks; it names no topic
         if size == 1 and said.stop(i) and all(k == "Topic" for k, _ in named):
             continue
-        found.append(_mention(named, i, i + size))
+        mention = _mention(named, i, i + size)
+        if mention.also and not lexicon.shared(said.folded[i : i + size]):
+            mention = replace(mention, also=())  # "Marketing" is no "market": a topic only by its stem
+        found.append(mention)
     # "bên Sản xuất", "đội bán hàng", "bộ phận tiếp thị": a department, named as "phòng …"
     skip = 2 if said.folded[i : i + 2] == ("bo", "phan") else 1 if said.folded[i] in _DEPARTMENT_PREFIX else 0
     if skip:
@@ -110,15 +114,40 @@ def _candidates(said: Words, index: AskIndex, i: int) -> list[Mention]:
 def _mention(named: list[tuple[str, str]], start: int, end: int, fuzzy: bool = False) -> Mention:
     kinds = {kind for kind, _ in named}
     kind = "Topic" if kinds == {"Topic"} else ("Department" if "Department" in kinds else kinds.pop())
-    return Mention(kind, tuple(dict.fromkeys(key for k, key in named if k == kind)), start, end, fuzzy)
+    also = tuple(dict.fromkeys(key for k, key in named if k == "Topic")) if kind == "Department" else ()
+    return Mention(kind, tuple(dict.fromkeys(key for k, key in named if k == kind)), start, end, fuzzy, also)
+
+
+# Where a name that is a department's and a topic's ("finance", "tài chính", "R&D") names the
+# department: after a side marker or a department's lead word, before "team / department", or as
+# the subject of a verb of giving or getting; elsewhere ("tình hình tài chính", "about finance")
+# it names the topic.
+_SLOT_BEFORE = frozenset(
+    "from to for with and by between tu cho voi va giua sang den toi phong ben doi nhom phan phia the our".split()
+)
+_SLOT_AFTER = frozenset("team teams department departments dept division people folks guys staff".split())
+
+
+def _stands_for_department(said: Words, m: Mention) -> bool:
+    before = m.start - 1
+    while before >= 0 and said.folded[before] in ("the", "our", "a"):
+        before -= 1
+    if before >= 0 and said.folded[before] in _SLOT_BEFORE:
+        return True
+    if m.end < len(said) and said.folded[m.end] in _SLOT_AFTER:
+        return True
+    if all(said.stop(i) for i in range(m.start)):  # the subject: "Finance needs …", "Tài chính cần …"
+        after = next((i for i in range(m.end, len(said)) if not said.stop(i) or said.stems[i] in CUE_STEMS), None)
+        return after is not None and said.stems[after] in CUE_STEMS
+    return False
 
 
 def _fuzzy(said: Words, index: AskIndex, i: int) -> list[Mention]:
-    """Names typed with a slip, starting at word `i` (one or two words)."""
+    """Names typed with a slip, starting at word `i` (one to four words)."""
     found: list[Mention] = []
-    for size in (2, 1):
-        if i + size > len(said) or any(said.stop(k) for k in range(i, i + size)):
-            continue
+    for size in (4, 3, 2, 1):
+        if i + size > len(said) or said.stop(i) or sum(said.stop(k) for k in range(i, i + size)) > size // 2:
+            continue  # a slip in a name of several words may leave one of them a word without content
         typed = " ".join(said.folded[i : i + size])
         if len(typed.replace(" ", "")) < FUZZY_MIN_LENGTH:
             continue
@@ -141,9 +170,10 @@ def find_mentions(said: Words, index: AskIndex) -> list[Mention]:
     """The names that together cover most of the question (fewest names on a tie), left to right."""
     n = len(said)
     options = [_candidates(said, index, i) for i in range(n)]
-    for i in range(n):
-        if not options[i]:
-            options[i] = _fuzzy(said, index, i)
+    exact = {k for found in options for m in found for k in range(m.start, m.end)}
+    for i in range(n):  # a slip is looked for only among words no name covers as typed
+        if i not in exact:
+            options[i] = [m for m in _fuzzy(said, index, i) if not exact & set(range(m.start, m.end))]
     best: list[tuple[int, int, tuple[Mention, ...]]] = [(0, 0, ())] * (n + 1)
     for i in range(n - 1, -1, -1):
         covered, count, chosen = best[i + 1]
@@ -154,7 +184,11 @@ def find_mentions(said: Words, index: AskIndex) -> list[Mention]:
             if candidate[:2] > choice[:2]:
                 choice = candidate
         best[i] = (choice[0], -choice[1], choice[2])
-    return list(best[0][2])
+    chosen = list(best[0][2])
+    return [
+        m if not m.also or _stands_for_department(said, m) else Mention("Topic", m.also, m.start, m.end, m.fuzzy)
+        for m in chosen
+    ]
 
 
 def unknown_department(said: Words, named: set[int]) -> str:
@@ -163,7 +197,9 @@ def unknown_department(said: Words, named: set[int]) -> str:
     for words in _OTHER:
         for i in range(len(stems) - len(words) + 1):
             if tuple(stems[i : i + len(words)]) == words and not named & set(range(i, i + len(words))):
-                if words == ("it",) or (len(words) == 1 and len(words[0]) <= 2 and said.typed[i] != words[0]):
+                if words == ("it",) and not _named_as_department(said, i):
+                    continue  # the pronoun, unless it is "phòng IT", "the IT team"
+                if len(words) == 1 and len(words[0]) <= 2 and said.typed[i] != words[0]:
                     continue
                 return " ".join(said.typed[i : i + len(words)])
 
@@ -186,6 +222,13 @@ def unknown_department(said: Words, named: set[int]) -> str:
                 last += 1
             return " ".join(said.typed[i - (word == "phan") : last + 1])
     return ""
+
+
+def _named_as_department(said: Words, i: int) -> bool:
+    """Whether the word at `i` stands where a department's name does ("phòng IT", "IT team", "bên IT")."""
+    before = said.folded[i - 1] if i > 0 else ""
+    after = said.folded[i + 1] if i + 1 < len(said) else ""
+    return before in ("phong", "phan", "ben", "doi", "nhom") or after in _DEPARTMENT_AFTER | {"support", "staff"}
 
 
 def topic_mentions(mentions: list[Mention], said: Words, lang: str) -> list[Mention]:

@@ -71,7 +71,8 @@ class Reading:
     term: str = ""  # the words that named the topics (folded)
     words: str = ""  # what to search for
     handling: bool = False  # RECIPIENTS: who acts on it (cooperation included), not only who gets it
-    only: list[str] = field(default_factory=list)  # the flows meant, when the question's words pick some
+    only: list[str] = field(default_factory=list)  # the items meant, when the question's words pick some
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # the relationships it reads, when not its two departments
     score: float = 0.0
     items: list[Item] = field(default_factory=list)  # what the answer will rest on
 
@@ -340,6 +341,9 @@ class Context:
                     break
             if any(i in self.sides.from_ for i in before[:1]):
                 asks = "giver"
+            elif before and (before[0] in self.sides.getting or (
+                    len(before) > 1 and said.stop(before[0]) and before[1] in self.sides.getting)):
+                asks = "giver"  # "chính sách giá lấy ở đâu?", "… thì xin bên nào?": got from whom
             elif (
                 any(i in self.sides.to for i in before[:2])
                 or any(i in self.sides.going for i in before[:1])
@@ -420,7 +424,7 @@ class Context:
                 continue
             pair = self._pair()
             if pair is None:
-                self.why.append("two departments")
+                yield from self._scattered(intent, strength)
                 continue
             first, second = pair
             if intent is Intent.ROLE:
@@ -448,6 +452,46 @@ class Context:
                 strength *= 0.5
             reading.score = strength * self.sure() * self.coverage(reading, items) ** 2
             yield reading
+
+    def content_words(self) -> list[str]:
+        """What the question says besides what it names and asks: its leftover words and its topics' names."""
+        return [*(self.said.folded[i] for i in self.leftover), *self.term.split()]
+
+    def saying(self, items: list[Item], words: list[str]) -> list[Item]:
+        """Of `items`, those whose texts say the words best (BM25; at least half the best score)."""
+        scores = self.index.text.score([t for w in [*words, " ".join(words)] for t in tokens(w)])
+        scored = [(scores.get(self.index.text.numbers[id(item)], 0.0), item) for item in items]
+        top = max((score for score, _ in scored), default=0.0)
+        return [item for score, item in scored if top > 0 and score >= 0.5 * top]
+
+    def _scattered(self, intent: Intent, strength: float) -> Iterable[Reading]:
+        """Goals, duties or activities asked of one department and the others ("Mục tiêu chung giữa
+        KD và các phòng ban khác", "Is it Sales's job to …?") or of no department named ("Who is
+        responsible for collecting receivables?"): those of every relationship of the department (of
+        any, when none is named) that say what the question says."""
+        if len(self.keys) > 1:
+            self.why.append("two departments")
+            return
+        named = self.keys[0] if self.keys else None
+        label = {Intent.SHARED_GOALS: "Goal", Intent.ROLE: "Duty", Intent.COOPERATION: "Activity"}[intent]
+        items = [i for i in self.index.items if i.label == label and (named is None or named in i.pair)]
+        if intent is Intent.ROLE and named:
+            items = [i for i in items if i.provider == named]
+        words = self.content_words()
+        if words:
+            items = self.saying(items, words)
+        elif named is None:
+            self.why.append("two departments")
+            return
+        if not items:
+            self.why.append("topic")
+            return
+        pairs = list(dict.fromkeys(tuple(i.pair) for i in items if len(i.pair) == 2))
+        reading = Reading(intent, [named] if named else [], list(self.topics), term=self.term,
+                          only=[i.key for i in items] if words else [], pairs=pairs)  # type: ignore[arg-type]
+        reading.items = items
+        reading.score = 0.9 * strength * self.sure() * self.coverage(reading, items) ** 2
+        yield reading
 
     def example_readings(self) -> Iterable[Reading]:
         strength = self.strength(Intent.EXAMPLE)

@@ -56,7 +56,7 @@ def find_sides(said: Words, taken: set[int], lang: str = "en") -> Sides:
     )
 
 
-_LEAD = frozenset({"phong", "ben", "doi", "nhom", "bo", "phan", "the", "our", "tay", "team", "department"})
+_LEAD = frozenset({"phong", "ben", "doi", "nhom", "bo", "phan", "phia", "the", "our", "tay", "team", "department"})
 
 
 def words_before(said: Words, start: int, reach: int = 2) -> list[int]:

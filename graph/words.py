@@ -27,7 +27,7 @@ _STOP_EN = (
     "department departments dept team teams division unit group people folks side guys let know like want "
     "between among across within help much many lot lots anything something everything nothing whatever "
     "typically normally generally basically ever hey hi hello thanks thank exist exists there's whats what's "
-    "make makes work smoothly according document if "
+    "make makes work smoothly according document if day daily basis kinda sorta gonna wanna stuff "
     "d ll ve re"
 )
 _STOP_VI = (
@@ -35,7 +35,7 @@ _STOP_VI = (
     "tu va voi trong viec nay do mot phong doi ben bo phan ban nhom thong tin nhung gi vay a a nhe nhi ha "
     "toi minh em anh chi ban chung chung ta ho moi vua phai nen thuong luon hay hoac hoi muon biet cho xin "
     "ntn tn sao the nao lam sao ra cung nhau lien quan cu the nhieu it tat ca moi hien nay hien tai thuc su "
-    "can phai vao den tay giup voi ai gio rang hang ngay"
+    "can phai vao den tay giup voi ai gio rang hang ngay giua phia"
 )
 STOPWORDS = frozenset({stem(w) for w in _STOP_EN.split()} | set(_STOP_VI.split()) | FILLERS)
 
