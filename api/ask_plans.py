@@ -387,6 +387,8 @@ class ExamplePlan(Plan):
             ]
             sp = {k.removeprefix("examples."): v[1:] for k, v in self.paths["t0"].items() if k.startswith("examples.")}
             scenarios = _unique(scenarios, sp["key"])
+        if self.reading.only:
+            scenarios = [s for s in scenarios if get(s, sp["key"]) in self.reading.only]
         steps = [step for s in scenarios for step in get(s, sp["steps"]) or []]
         text = " ".join(
             f"{get(s, sp['title'])}: "
@@ -406,7 +408,8 @@ class PrinciplesPlan(Plan):
 
     def phrase(self, data: dict[str, Any], lang: str, lists_wanted: bool) -> tuple[dict[str, list[Any]], str, bool]:
         p = self.paths["principles"]
-        found = get(data, p["principles"]) or []
+        found = [x for x in get(data, p["principles"]) or []
+                 if not self.reading.only or get(x, p["principles.key"][1:]) in self.reading.only]  # fmt: skip
         text = " ".join(f"{get(x, p['principles.title'][1:])}: {get(x, p['principles.text'][1:])}" for x in found)
         return {"principles": found}, text, bool(found)
 

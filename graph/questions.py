@@ -49,10 +49,20 @@ from graph.sides import (
     words_before,
 )
 from graph.terms import closest_forms, stem
-from graph.words import Words, language
+from graph.words import Phrases, Words, language
 
 # The score a reading needs to be answered (measured: bench.ask --calibrate).
 THRESHOLD = 0.42
+# Of items scored against a question's words, those this close to the best are meant alike.
+PICKED = 0.75
+# Words that speak of departments in general ("các phòng ban", "teams", "each other").
+_DEPARTMENTS_IN_GENERAL = Phrases(("phòng ban", "các phòng", "bộ phận", "departments", "teams", "each other",
+                                   "nhau", "other teams", "other departments", "everyone"))
+# Words that only say cooperation is good ("hiệu quả", "effectively") or that it has rules to
+# follow: they pick no one principle.
+_ANY_PRINCIPLE = frozenset(stem(w) for w in
+                           "hieu qua tot well effectively effective smoothly good better hon tuan theo follow "
+                           "apply ap dung de need needs can".split())  # fmt: skip
 _QUESTION_WORDS = frozenset(
     stem(w)
     for w in "what which who whom whose where why how when does do did gi nao dau sao ai the".split()  # noqa: SIM905
@@ -447,6 +457,9 @@ class Context:
                 self.why.append("relationship")
                 continue
             reading = Reading(intent, [first, second])
+            picked = self.picked(items, self.content_words())  # "… về thu hồi công nợ": those that say it
+            if picked and len(picked) < len(items):
+                items, reading.only = picked, [i.key for i in picked]
             reading.items = items
             if intent is Intent.COOPERATION and (self.strength(Intent.SHARED_GOALS) or self.strength(Intent.ROLE)):
                 strength *= 0.5
@@ -457,12 +470,13 @@ class Context:
         """What the question says besides what it names and asks: its leftover words and its topics' names."""
         return [*(self.said.folded[i] for i in self.leftover), *self.term.split()]
 
-    def saying(self, items: list[Item], words: list[str]) -> list[Item]:
-        """Of `items`, those whose texts say the words best (BM25; at least half the best score)."""
+    def picked(self, items: list[Item], words: list[str]) -> list[Item]:
+        """Of `items`, those whose texts say the words best (BM25, at least `PICKED` of the best
+        score) — none when no item says any of them."""
         scores = self.index.text.score([t for w in [*words, " ".join(words)] for t in tokens(w)])
         scored = [(scores.get(self.index.text.numbers[id(item)], 0.0), item) for item in items]
         top = max((score for score, _ in scored), default=0.0)
-        return [item for score, item in scored if top > 0 and score >= 0.5 * top]
+        return [item for score, item in scored if top > 0 and score >= PICKED * top]
 
     def _scattered(self, intent: Intent, strength: float) -> Iterable[Reading]:
         """Goals, duties or activities asked of one department and the others ("Mục tiêu chung giữa
@@ -479,7 +493,7 @@ class Context:
             items = [i for i in items if i.provider == named]
         words = self.content_words()
         if words:
-            items = self.saying(items, words)
+            items = self.picked(items, words)
         elif named is None:
             self.why.append("two departments")
             return
@@ -490,7 +504,7 @@ class Context:
         reading = Reading(intent, [named] if named else [], list(self.topics), term=self.term,
                           only=[i.key for i in items] if words else [], pairs=pairs)  # type: ignore[arg-type]
         reading.items = items
-        reading.score = 0.9 * strength * self.sure() * self.coverage(reading, items) ** 2
+        reading.score = (0.9 if named else 0.8) * strength * self.sure() * self.coverage(reading, items) ** 2
         yield reading
 
     def example_readings(self) -> Iterable[Reading]:
@@ -507,6 +521,9 @@ class Context:
             strength *= sure
             items = [i for i in self.index.items if i.label == "Scenario" and set(i.topics) & set(topics)]
             reading = Reading(Intent.EXAMPLE, [], topics, term=term)
+            picked = self.picked(items, self.content_words()) if len(items) > 1 else []
+            if picked and len(picked) < len(items):  # "the feature Y story": of the examples about features, Y's
+                items, reading.only = picked, [i.key for i in picked]
         if not items:
             self.why.append("two departments or a topic")
             return
@@ -515,14 +532,25 @@ class Context:
         yield reading
 
     def principle_readings(self) -> Iterable[Reading]:
+        """The principles of cooperation: asked for by name, or of departments in general ("How
+        should teams share information with each other?" — those whose texts say what it asks)."""
         strength = self.strength(Intent.PRINCIPLES)
-        generic = any(self.said.folded[i] in ("ban", "departments", "teams", "phong") for i in range(len(self.said)))
-        if not strength and self.strength(Intent.COOPERATION) and not self.keys and generic:
-            strength = 0.8  # how departments cooperate, in general: the principles
+        general = {i for start, end in self.said.find_any(_DEPARTMENTS_IN_GENERAL) for i in range(start, end)}
+        generic = bool(general)
+        if not strength and not self.keys and generic:
+            strength = 0.8 if self.strength(Intent.COOPERATION) else 0.7  # how departments work together
         if not strength:
             return
         items = [i for i in self.index.items if i.label == "Principle"]
         reading = Reading(Intent.PRINCIPLES)
+        cue = {i for intent, _, start, end in self.cues if intent in (Intent.PRINCIPLES, Intent.COOPERATION)
+               for i in range(start, end)}  # fmt: skip
+        named = {i for m in self.mentions if m.kind == "Department" for i in range(m.start, m.end)}
+        words = [self.said.folded[i] for i in range(len(self.said)) if i not in cue | named | general
+                 and not self.said.stop(i) and self.said.stems[i] not in _ANY_PRINCIPLE]  # fmt: skip
+        picked = self.picked(items, words) if words else []
+        if picked and len(picked) < len(items):
+            items, reading.only = picked, [i.key for i in picked]
         reading.items = items
         reading.score = strength * (0.6 if self.keys else 1.0) * self.coverage(reading, items, names=0.5) ** 2
         yield reading

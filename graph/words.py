@@ -71,6 +71,7 @@ class Words:
     typed: tuple[str, ...]
     folded: tuple[str, ...]
     stems: tuple[str, ...]
+    plain: bool = True  # typed without diacritics: a plain word may be any word that folds the same
 
     @classmethod
     def of(cls, question: str) -> Words:
@@ -80,14 +81,15 @@ class Words:
             for part in fold(word).split():
                 typed.append(word)
                 folded.append(part)
-        return cls(tuple(typed), tuple(folded), tuple(stem(w) for w in folded))
+        plain = all(word.isascii() for word in typed)
+        return cls(tuple(typed), tuple(folded), tuple(stem(w) for w in folded), plain)
 
     def __len__(self) -> int:
         return len(self.folded)
 
     def says(self, i: int, word: str, exact: bool = False) -> bool:
-        """Whether the word at `i` is `word` (written with diacritics where it has them): typed
-        without diacritics, any word that folds the same will do; English words by their stem
+        """Whether the word at `i` is `word` (written with diacritics where it has them): in a
+        question typed without diacritics, any word that folds the same will do; English words by their stem
         (unless `exact`: "information" is no "inform")."""
         return 0 <= i < len(self.folded) and self._says(i, _pattern(word)[0], exact)
 
@@ -95,7 +97,8 @@ class Words:
         word, folded, stemmed, ascii_ = part
         if ascii_:
             return self.folded[i] == folded or (not exact and self.stems[i] == stemmed)
-        return self.folded[i] == folded and (self.typed[i].isascii() or self.typed[i] == word)
+        # In a question typed with diacritics, "bao" (in "bao nhiêu") is no "báo"
+        return self.folded[i] == folded and ((self.plain and self.typed[i].isascii()) or self.typed[i] == word)
 
     def find_all(self, phrase: str, exact: bool = False) -> list[int]:
         """Where `phrase` stands among the words."""
