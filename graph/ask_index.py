@@ -93,6 +93,12 @@ class TextIndex:
         self.lengths: list[int] = []
         self.token_sets: list[frozenset[str]] = []
         self.numbers = {id(item): number for number, item in enumerate(items)}
+        # Every word the texts use as written (folded, not stemmed), and every pair of neighbours.
+        self.written: set[str] = set()
+        for item in items:
+            for text in item.texts:
+                words = fold(text).split()
+                self.written |= {*words, *(f"{a} {b}" for a, b in pairwise(words))}
         for number, item in enumerate(items):
             counts = Counter(token for text in item.texts for token in tokens(text))
             self.token_sets.append(frozenset(counts))

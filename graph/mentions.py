@@ -9,6 +9,7 @@ keyboard in a name is resolved by fuzzy matching. A department the document does
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
@@ -30,7 +31,7 @@ OTHER_DEPARTMENTS = (
 _DEPARTMENT_AFTER = frozenset({"department", "dept", "team", "division", "unit"})  # "the IT department"
 _DEPARTMENT_BEFORE = frozenset({"phong", "phan"})  # "phòng Nhân sự", "bộ phận Pháp chế"
 _DEPARTMENT_PREFIX = ("ben", "doi", "nhom", "phia")  # "bên Sản xuất", "đội Sales": read as "phòng …"
-_GENERIC = frozenset(
+GENERIC = frozenset(
     [
         "ban",
         "nao",
@@ -151,6 +152,9 @@ def _fuzzy(said: Words, index: AskIndex, i: int) -> list[Mention]:
         typed = " ".join(said.folded[i : i + size])
         if len(typed.replace(" ", "")) < FUZZY_MIN_LENGTH:
             continue
+        typed_so = said.folded[i : i + size]
+        if all(part in index.text.written for part in ([typed] if size == 1 else map(" ".join, pairwise(typed_so)))):
+            continue  # words the documents use as typed ("sản phẩm") are no slip for a name ("ấn phẩm")
         best: dict[tuple[str, str], float] = {}
         for name, kind, key in index.lexicon.fuzzy:
             if name.count(" ") + 1 != size or abs(len(name) - len(typed)) > 2:
@@ -204,7 +208,7 @@ def unknown_department(said: Words, named: set[int]) -> str:
                 return " ".join(said.typed[i : i + len(words)])
 
     def unknown(i: int) -> bool:
-        return i not in named and not said.stop(i) and folded[i] not in _GENERIC
+        return i not in named and not said.stop(i) and folded[i] not in GENERIC
 
     for i, word in enumerate(folded):
         if i in named:

@@ -37,9 +37,10 @@ from dataclasses import dataclass, field, replace
 
 from graph.ask_index import AskIndex, Item, tokens
 from graph.cues import Intent, find_cues
-from graph.mentions import Mention, find_mentions, topic_mentions, unknown_department
+from graph.mentions import GENERIC, Mention, find_mentions, topic_mentions, unknown_department
 from graph.sides import (
     ABOUT_PHRASES,
+    LEAD,
     Sides,
     asks_object,
     find_sides,
@@ -118,7 +119,8 @@ def understand(question: str, index: AskIndex) -> Understanding:
     unknown = unknown_department(said, named)
     if unknown:
         return Understanding(None, [], 0.0, missing="known department", words=unknown, lang=lang)
-    cues = find_cues(said, named)
+    # "team up" is a cue though "Marketing team" is a name
+    cues = find_cues(said, {i for m in mentions for i in range(m.start, m.end) if said.folded[i] not in LEAD})
     taken = named | {i for _, _, s, e in cues for i in range(s, e)}
     sides = find_sides(said, named, lang)
     departments = [m for m in mentions if m.kind == "Department" and len(m.keys) == 1]
@@ -467,12 +469,16 @@ class Context:
             yield reading
 
     def content_words(self) -> list[str]:
-        """What the question says besides what it names and asks: its leftover words and its topics' names."""
-        return [*(self.said.folded[i] for i in self.leftover), *self.term.split()]
+        """What the question says besides what it names and asks: its leftover words (less those
+        that speak of departments in general: "khác", "others") and its topics' names."""
+        return [*(self.said.folded[i] for i in self.leftover if self.said.folded[i] not in GENERIC),
+                *self.term.split()]
 
     def picked(self, items: list[Item], words: list[str]) -> list[Item]:
         """Of `items`, those whose texts say the words best (BM25, at least `PICKED` of the best
-        score) — none when no item says any of them."""
+        score; of those about the topics named, when some are) — none when no item says any of them."""
+        about = [item for item in items if set(item.topics) & set(self.topics)]
+        items = about or items  # those about the topics named, when some are
         scores = self.index.text.score([t for w in [*words, " ".join(words)] for t in tokens(w)])
         scored = [(scores.get(self.index.text.numbers[id(item)], 0.0), item) for item in items]
         top = max((score for score, _ in scored), default=0.0)

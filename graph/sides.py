@@ -56,7 +56,7 @@ def find_sides(said: Words, taken: set[int], lang: str = "en") -> Sides:
     )
 
 
-_LEAD = frozenset({"phong", "ben", "doi", "nhom", "bo", "phan", "phia", "the", "our", "tay", "team", "department"})
+LEAD = frozenset({"phong", "ben", "doi", "nhom", "bo", "phan", "phia", "the", "our", "tay", "team", "department"})
 
 
 def words_before(said: Words, start: int, reach: int = 2) -> list[int]:
@@ -64,7 +64,7 @@ def words_before(said: Words, start: int, reach: int = 2) -> list[int]:
     found: list[int] = []
     i = start - 1
     while i >= 0 and len(found) < reach:
-        if said.folded[i] not in _LEAD:
+        if said.folded[i] not in LEAD:
             found.append(i)
         i -= 1
     return found
