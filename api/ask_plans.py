@@ -54,6 +54,7 @@ class Plan:
 
     def query(self, caller: CallerSelection, lang: str) -> str:
         self.paths: dict[str, Paths] = {}
+        self.caller = caller
         level = Level(caller)
         self.roots(level, caller, lang)
         for i, key in enumerate(self.reading.departments):
@@ -291,7 +292,18 @@ class PairPlan(Plan):
         for i, (first, second) in enumerate(self.pairs()):
             name = "relationship" if i == 0 else f"r{i}: relationship"
             key, paths = level.object(name, fill, f"between: {quoted(first)}, and: {quoted(second)}")
+            key = key.split(":")[0]  # "r1: relationship" answers as "r1"
             self.paths[f"r{i}"] = {k: (key, *v) for k, v in paths.items()}
+
+    def _role_with(self, role: dict[str, Any], ours: str, kept: list[int]) -> dict[str, Any]:
+        """A copy of a role with only the duties at `kept`, in our list and in the caller's own
+        selections of the role's `items` (the same field: the same duties, in the same order)."""
+        theirs = self.caller.names_at(self.caller.under("roles"))
+        copy = dict(role)
+        for key in [ours, *(k for k, (name, _, _) in theirs.items() if name == "items")]:
+            if isinstance(role.get(key), list):
+                copy[key] = [role[key][j] for j in kept]
+        return copy
 
     def _wanted(self, items: list[Any], key: tuple[str, ...]) -> list[Any]:
         only = self.reading.only
@@ -326,11 +338,12 @@ class PairPlan(Plan):
                 for role in get(rel, p["roles"][1:]) or []:
                     if holder is not None and get(role, rp["department.key"]) != holder:
                         continue
-                    duties = self._wanted(get(role, rp["items"]) or [], rp["items.key"][1:])
+                    every = get(role, rp["items"]) or []
+                    duties = self._wanted(every, rp["items.key"][1:])
                     if not duties:
                         continue
-                    if self.reading.only:  # the duties the question's words pick, in the role's place
-                        role = _with(role, rp["items"], duties)
+                    if len(duties) < len(every):  # the duties the question's words pick, in the role's place
+                        role = self._role_with(role, rp["items"][0], [every.index(d) for d in duties])
                     found.append(role)
                     sentences.append(f"{get(role, rp['department.name'])} " + ("— vai trò: " if vi else "— its role: ")
                                      + "; ".join(str(get(d, rp["items.text"][1:])) for d in duties) + ".")  # fmt: skip
@@ -346,11 +359,6 @@ class PairPlan(Plan):
         return lists, " ".join(sentences), bool(found)
 
 
-def _with(item: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
-    """A copy of `item` with `value` at `path` (one key deep)."""
-    copy = dict(item)
-    copy[path[0]] = value
-    return copy
 
 
 def _scenario(lang: str) -> Callable[[Level], Paths]:

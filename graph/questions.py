@@ -55,7 +55,7 @@ from graph.words import Phrases, Words, language
 # The score a reading needs to be answered (measured: bench.ask --calibrate).
 THRESHOLD = 0.42
 # Of items scored against a question's words, those this close to the best are meant alike.
-PICKED = 0.75
+PICKED = 0.55
 # Words that speak of departments in general ("các phòng ban", "teams", "each other").
 _DEPARTMENTS_IN_GENERAL = Phrases(("phòng ban", "các phòng", "bộ phận", "departments", "teams", "each other",
                                    "nhau", "other teams", "other departments", "everyone"))
@@ -401,6 +401,8 @@ class Context:
             return
         if len(self.keys) > 1:
             sure *= 0.5
+        if self.strength(Intent.ROLE):
+            sure *= 0.7  # "Who is responsible for collecting receivables?" asks whose duty it is
         reading.items = items
         reading.score = 0.95 * sure * self.sure() * self.coverage(reading, items) ** 2
         yield reading
@@ -459,8 +461,8 @@ class Context:
                 self.why.append("relationship")
                 continue
             reading = Reading(intent, [first, second])
-            picked = self.picked(items, self.content_words())  # "… về thu hồi công nợ": those that say it
-            if picked and len(picked) < len(items):
+            picked = self.picked(items, self.content_words()) if self.topics else []
+            if picked and len(picked) < len(items):  # "… thu hồi công nợ": those about it
                 items, reading.only = picked, [i.key for i in picked]
             reading.items = items
             if intent is Intent.COOPERATION and (self.strength(Intent.SHARED_GOALS) or self.strength(Intent.ROLE)):
@@ -469,10 +471,13 @@ class Context:
             yield reading
 
     def content_words(self) -> list[str]:
-        """What the question says besides what it names and asks: its leftover words (less those
-        that speak of departments in general: "khác", "others") and its topics' names."""
-        return [*(self.said.folded[i] for i in self.leftover if self.said.folded[i] not in GENERIC),
-                *self.term.split()]
+        """What the question says besides the departments it names and its cue words: its other
+        words with content, verbs included ("managing and collecting receivables"), less those
+        that speak of departments in general ("khác", "others")."""
+        departments = {i for m in self.departments for i in range(m.start, m.end)}
+        cues = {i for _, _, start, end in self.cues for i in range(start, end)}
+        return [self.said.folded[i] for i in range(len(self.said)) if i not in departments | cues
+                and not self.said.stop(i) and self.said.folded[i] not in GENERIC]  # fmt: skip
 
     def picked(self, items: list[Item], words: list[str]) -> list[Item]:
         """Of `items`, those whose texts say the words best (BM25, at least `PICKED` of the best
