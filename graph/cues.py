@@ -35,7 +35,8 @@ class Intent(Enum):
 CUES: tuple[tuple[Intent, float, tuple[str, ...]], ...] = (
     (Intent.PRINCIPLES, 1.0, ("nguyên tắc", "quy tắc", "principle", "principles", "rules", "phối hợp tốt",
                               "hợp tác tốt", "phối hợp hiệu quả", "cooperate well", "work well together",
-                              "good teamwork", "teamwork", "work together well", "work together effectively")),
+                              "good teamwork", "teamwork", "work together well", "work together effectively",
+                              "ăn ý", "nhịp nhàng", "suôn sẻ", "smoothly", "work better together")),
     (Intent.EXAMPLE, 1.0, ("ví dụ", "example", "examples", "for instance", "tình huống", "scenario", "what happens",
                            "chuyện gì xảy ra", "xảy ra", "in practice", "case study", "thực tế nào",
                            "story", "stories", "real case", "real life", "real-life", "câu chuyện", "trường hợp",

@@ -236,13 +236,17 @@ class Context:
         cho", or as the subject of a verb of giving or getting ("What does HR send to Sales?")."""
         said, taken = self.said, {i for m in self.mentions for i in range(m.start, m.end)}
         about = {i for i, _ in said.find_any(ABOUT_PHRASES)}
+
+        def foreign(i: int) -> bool:  # a word the documents never use ("HR", "inventory"; not "sản phẩm")
+            return i in self.leftover and said.folded[i] not in self.index.text.written
+
         for marker in self.sides.from_ | self.sides.to | about:
             after = words_after(said, marker + 1, 1)
-            if after and after[0] in self.leftover and after[0] == marker + 1:
+            if after and foreign(after[0]) and after[0] == marker + 1:
                 return True
         for verb in [*self.sides.giving, *self.sides.getting]:
             before = [i for i in range(verb - 1, -1, -1) if not said.stop(i)][:1]
-            if before and before[0] in self.leftover and before[0] not in taken and before[0] == verb - 1:
+            if before and foreign(before[0]) and before[0] not in taken and before[0] == verb - 1:
                 return True
         return False
 
@@ -416,11 +420,18 @@ class Context:
         roles = self._roles(verb) if self.keys and len(self.keys) <= 2 else [(None, None, 1.0)]
         for giver, getter, how_sure in roles:
             items = [f for f in self.flows_of(giver, getter, topics) if f.purpose]
+            if not items and topics and not self.topics:  # topics guessed from words that pick flows themselves
+                items = self.picked([f for f in self.flows_of(giver, getter, []) if f.purpose], self.content_words())
+                topics, term = [], ""
             if not items:
                 self.why.append("topic")
                 continue
             order = [getter, giver]
             reading = Reading(Intent.PURPOSE, [k for k in order if k], topics, giver, getter, term=term)
+            if not topics and self.content_words() and len(items) > 1:
+                picked = self.picked(items, self.content_words())  # "… công cụ … để làm gì": those it says
+                if picked and len(picked) < len(items):
+                    items, reading.only = picked, [f.key for f in picked]
             reading.items = items
             reading.score = strength * sure * how_sure * self.sure() * self.coverage(reading, items) ** 2
             yield reading

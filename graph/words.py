@@ -35,7 +35,7 @@ _STOP_VI = (
     "tu va voi trong viec nay do mot phong doi ben bo phan ban nhom thong tin nhung gi vay a a nhe nhi ha "
     "toi minh em anh chi ban chung chung ta ho moi vua phai nen thuong luon hay hoac hoi muon biet cho xin "
     "ntn tn sao the nao lam sao ra cung nhau lien quan cu the nhieu it tat ca moi hien nay hien tai thuc su "
-    "can phai vao den tay giup voi ai gio rang hang ngay giua phia"
+    "can phai vao den tay giup voi ai gio rang hang ngay giua phia o"
 )
 STOPWORDS = frozenset({stem(w) for w in _STOP_EN.split()} | set(_STOP_VI.split()) | FILLERS)
 
