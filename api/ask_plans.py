@@ -359,8 +359,6 @@ class PairPlan(Plan):
         return lists, " ".join(sentences), bool(found)
 
 
-
-
 def _scenario(lang: str) -> Callable[[Level], Paths]:
     def fill(s: Level) -> Paths:
         paths = {"key": s.leaf("key"), "title": s.leaf("title", _arg(lang))}

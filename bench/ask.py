@@ -1,6 +1,6 @@
 """How well `ask` and topic terms are understood: the public test set, scored per question family.
 
-    python -m bench.ask [--cases tests/ask_cases.yaml] [--show-wrong] [--thresholds]
+    python -m bench.ask [--cases tests/ask_cases.yaml] [--show-wrong] [--thresholds] [--calibrate] [--robustness]
 
 Seeds a Neo4j of its own with the shipped seed files, then asks every question of the test set
 through the real app (in-process, over ASGI) and resolves every term through
@@ -253,6 +253,68 @@ async def evaluate(http: httpx.AsyncClient, cases: dict[str, list[dict[str, Any]
     return Report(outcomes)
 
 
+# Words that frame a question without asking anything — kept apart from those graph.words knows
+# (STOPWORDS, _FRAMES), so that this measures how ask copes with framing it was never told of.
+FRAMINGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "en": (
+        ("out of curiosity,", "sorry to bother you,", "real quick:", "i'm new here -", "hey team,"),
+        ("for onboarding", "tbh", "if you know", "right now", "asap"),
+    ),
+    "vi": (
+        ("em là nhân viên mới,", "hỏi ngu tí:", "chị ơi,", "nhờ mọi người:"),
+        ("với ạ", "thế nhỉ", "bên mình", "hiện tại"),
+    ),
+    "vi-ascii": (
+        ("em la nhan vien moi,", "hoi ngu ti:", "chi oi,", "nho moi nguoi:"),
+        ("voi a", "the nhi", "ben minh", "hien tai"),
+    ),
+}
+
+
+def framed(question: str, lang: str, turn: int) -> str:
+    """The question with a framing phrase before it (even turns) or after it (odd turns)."""
+    kind = "en" if lang == "en" else "vi-ascii" if question.isascii() else "vi"
+    before, after = FRAMINGS[kind]
+    bare = question.rstrip("?!. ")
+    if turn % 2 == 0:
+        return f"{before[(turn // 2) % len(before)]} {bare}?"
+    return f"{bare} {after[(turn // 2) % len(after)]}?"
+
+
+async def robustness(http: httpx.AsyncClient, cases: dict[str, list[dict[str, Any]]]) -> Report:
+    """Every covered question, framed twice (a phrase before, one after): still answered right?"""
+    outcomes: list[Outcome] = []
+    for number, case in enumerate(q for q in cases.get("questions", []) if q["family"] != "NONE"):
+        for turn in (2 * number, 2 * number + 1):
+            asked = framed(case["question"], case["lang"], turn)
+            answer = (await _post(http, ASK, {"question": asked}))["data"]["ask"]
+            outcomes.append(Outcome(case["family"], asked, case["lang"], judge(case, answer),
+                                    bool(answer["understood"]), float(answer["confidence"])))  # fmt: skip
+    return Report(outcomes)
+
+
+def robustness_summary(plain: Report, framed_: Report) -> str:
+    """Of the framed variants of questions answered right unframed: kept, declined, changed."""
+    right = {o.asked for o in plain.questions() if not o.wrong}
+    kept = declined = changed = 0
+    lines = []
+    for outcome in framed_.outcomes:
+        if not any(outcome.asked.startswith(q.rstrip("?!. ")) or q.rstrip("?!. ") in outcome.asked for q in right):
+            continue
+        if not outcome.wrong:
+            kept += 1
+        elif not outcome.answered:
+            declined += 1
+            lines.append(f"  declined: {outcome.asked!r}")
+        else:
+            changed += 1
+            lines.append(f"  changed: {outcome.asked!r}: {'; '.join(outcome.wrong)}")
+    total = kept + declined + changed
+    head = (f"framed variants of questions answered right: {total}, kept {kept} "
+            f"({kept / max(1, total):.1%}), declined {declined}, answered otherwise {changed}")  # fmt: skip
+    return "\n".join([head, *lines])
+
+
 async def timings(http: httpx.AsyncClient, questions: list[str]) -> list[float]:
     """Each question asked once more, timed (sorted): the first pass met Neo4j's plans cold."""
     found = []
@@ -341,7 +403,8 @@ def thresholds(cases: dict[str, list[dict[str, Any]]]) -> str:
 
     knowledge = read_files(default_files())
     names: list[tuple[str, str]] = []  # (folded name, key)
-    for thing in [*knowledge.departments, *knowledge.topics]:
+    things: list[Any] = [*knowledge.departments, *knowledge.topics]
+    for thing in things:
         for text in {thing.key.replace("-", " "), thing.name.vi, thing.name.en, *thing.aliases.vi, *thing.aliases.en}:
             if fold(text):
                 names.append((fold(text), thing.key))
@@ -375,6 +438,11 @@ async def main() -> None:
     parser.add_argument("--thresholds", action="store_true", help="measure the suggestion threshold (no Neo4j)")
     parser.add_argument("--calibrate", action="store_true", help="how often each confidence is right, per threshold")
     parser.add_argument(
+        "--robustness",
+        action="store_true",
+        help="also ask every covered question framed (a phrase before or after it); print kept/declined/changed",
+    )
+    parser.add_argument(
         "--clients",
         type=int,
         default=0,
@@ -393,6 +461,7 @@ async def main() -> None:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http:
             report = await evaluate(http, load_cases(args.cases))
             again = await timings(http, [o.asked for o in report.questions()])
+            varied = await robustness(http, load_cases(args.cases)) if args.robustness else None
         if args.clients:
             print(await crowd(target, report, args.clients, args.seconds))
     print(report.table())
@@ -409,6 +478,9 @@ async def main() -> None:
     if args.calibrate:
         print()
         print(report.calibration())
+    if varied is not None:
+        print()
+        print(robustness_summary(report, varied))
     if args.show_wrong:
         print()
         for outcome in report.wrong():

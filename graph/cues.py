@@ -38,9 +38,10 @@ CUES: tuple[tuple[Intent, float, tuple[str, ...]], ...] = (
                               "good teamwork", "teamwork", "work together well", "work together effectively",
                               "ăn ý", "nhịp nhàng", "suôn sẻ", "smoothly", "work better together")),
     (Intent.EXAMPLE, 1.0, ("ví dụ", "example", "examples", "for instance", "tình huống", "scenario", "what happens",
-                           "chuyện gì xảy ra", "xảy ra", "in practice", "case study", "thực tế nào",
+                           "chuyện gì xảy ra", "xảy ra", "case study", "thực tế nào",
                            "story", "stories", "real case", "real life", "real-life", "câu chuyện", "trường hợp",
                            "minh họa", "illustrate", "kịch bản", "what do i do", "what should i do")),
+    (Intent.EXAMPLE, 0.5, ("in practice", "trong thực tế", "thực tế")),  # or only "really"
     (Intent.SHARED_GOALS, 1.0, ("mục tiêu", "goal", "goals", "objective", "objectives", "in common", "common aim",
                                 "aims", "trying to achieve", "both want", "hướng tới", "aim for", "aiming")),
     (Intent.ROLE, 0.95, ("vai trò", "role", "roles", "duty", "duties", "nhiệm vụ", "trách nhiệm", "responsibilities",
@@ -59,7 +60,7 @@ CUES: tuple[tuple[Intent, float, tuple[str, ...]], ...] = (
 
 # Verbs of giving and of getting, as typed (Vietnamese with its diacritics; folded words match
 # them when typed without). English ones are compared by stem.
-GIVING = (
+GIVING: tuple[str, ...] = (
     "give", "gives", "giving", "gave", "given", "provide", "provides", "provided", "providing", "supply", "supplies",
     "send", "sends", "sent", "sending", "pass", "passes", "passed", "passing", "hand", "hands", "handed", "share",
     "shares", "shared", "offer", "offers", "deliver", "delivers", "contribute", "contributes", "contribution",
@@ -70,7 +71,7 @@ GIVING = (
     "decide", "decides", "set", "sets", "prepare", "prepares", "produce", "produces", "create", "creates",
     "quyết định", "đặt ra", "soạn", "cung ứng", "xây dựng",
 )  # fmt: skip
-GETTING = (
+GETTING: tuple[str, ...] = (
     "need", "needs", "needed", "get", "gets", "getting", "got", "receive", "receives", "received", "receiving",
     "obtain", "obtains", "hear", "hears", "want", "wants", "require", "requires", "rely", "relies", "depend",
     "depends", "informed", "told", "notified", "updated", "count on",
@@ -87,11 +88,24 @@ WH = ("ai", "who", "whom", "where", "đâu", "which department", "which departme
       "what department", "what team", "who's")  # fmt: skip
 # "Who handles / deals with" asks for whoever acts on it, cooperation included; "who gets / is
 # told" for those who receive it.
-HANDLING = ("handle", "handles", "deal with", "deals with", "xử lý", "giải quyết", "lo", "manage", "manages",
+HANDLING: tuple[str, ...] = (
+            "handle", "handles", "deal with", "deals with", "xử lý", "giải quyết", "lo", "manage", "manages",
             "quản lý", "take care", "takes care", "chịu trách nhiệm", "phụ trách", "responsible",
             "resolve", "in charge", "looks after", "look after", "own", "owns", "đảm nhận", "đảm nhiệm")  # fmt: skip
-GOING = ("go", "goes", "end up", "ends up", "đi", "đến", "tới", "chuyển đến", "land", "lands", "sent", "routed")
-
+GOING: tuple[str, ...] = (
+    "go",
+    "goes",
+    "end up",
+    "ends up",
+    "đi",
+    "đến",
+    "tới",
+    "chuyển đến",
+    "land",
+    "lands",
+    "sent",
+    "routed",
+)
 
 
 def _inflections(word: str) -> set[str]:
@@ -119,7 +133,12 @@ def inflected(phrases: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-GIVING, GETTING, HANDLING, GOING = inflected(GIVING), inflected(GETTING), inflected(HANDLING), inflected(GOING)
+GIVING, GETTING, HANDLING, GOING = (  # with their other forms
+    inflected(GIVING),
+    inflected(GETTING),
+    inflected(HANDLING),
+    inflected(GOING),
+)
 
 CUE_STEMS = frozenset(stem(w) for _, _, phrases in CUES for p in phrases for w in fold(p).split()) | frozenset(
     stem(w) for p in (*GIVING, *GETTING) for w in fold(p).split()

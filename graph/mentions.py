@@ -9,8 +9,8 @@ keyboard in a name is resolved by fuzzy matching. A department the document does
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import pairwise
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 
@@ -124,9 +124,35 @@ def _mention(named: list[tuple[str, str]], start: int, end: int, fuzzy: bool = F
 # the subject of a verb of giving or getting; elsewhere ("tình hình tài chính", "about finance")
 # it names the topic.
 _SLOT_BEFORE = frozenset(
-    "from to for with and by between tu cho voi va giua sang den toi phong ben doi nhom phan phia the our".split()
+    [
+        "from",
+        "to",
+        "for",
+        "with",
+        "and",
+        "by",
+        "between",
+        "tu",
+        "cho",
+        "voi",
+        "va",
+        "giua",
+        "sang",
+        "den",
+        "toi",
+        "phong",
+        "ben",
+        "doi",
+        "nhom",
+        "phan",
+        "phia",
+        "the",
+        "our",
+    ]
 )
-_SLOT_AFTER = frozenset("team teams department departments dept division people folks guys staff".split())
+_SLOT_AFTER = frozenset(
+    ["team", "teams", "department", "departments", "dept", "division", "people", "folks", "guys", "staff"]
+)
 
 
 def _stands_for_department(said: Words, m: Mention) -> bool:
@@ -188,10 +214,10 @@ def find_mentions(said: Words, index: AskIndex) -> list[Mention]:
             if candidate[:2] > choice[:2]:
                 choice = candidate
         best[i] = (choice[0], -choice[1], choice[2])
-    chosen = list(best[0][2])
+    picked = list(best[0][2])
     return [
         m if not m.also or _stands_for_department(said, m) else Mention("Topic", m.also, m.start, m.end, m.fuzzy)
-        for m in chosen
+        for m in picked
     ]
 
 

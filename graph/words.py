@@ -28,14 +28,20 @@ _STOP_EN = (
     "between among across within help much many lot lots anything something everything nothing whatever "
     "typically normally generally basically ever hey hi hello thanks thank exist exists there's whats what's "
     "make makes work smoothly according document if day daily basis kinda sorta gonna wanna stuff "
-    "d ll ve re"
+    "d ll ve re "
+    # what frames a question, not what it asks ("btw", "quick question", "thx")
+    "btw quick question questions honestly hey sorry so basically hmm um uh pls plz thx thanks ty currently "
+    "nowadays these days kindly wondering wonder curious anyone someone somebody quickly okay ok cool great "
+    "yo dear now right"
 )
 _STOP_VI = (
     "gi nao dau sao the khong co la nhu bao nhieu hay thi ma se da dang duoc bi khi nhu cho ve cua cac nhung "
     "tu va voi trong viec nay do mot phong doi ben bo phan ban nhom thong tin nhung gi vay a a nhe nhi ha "
     "toi minh em anh chi ban chung chung ta ho moi vua phai nen thuong luon hay hoac hoi muon biet cho xin "
     "ntn tn sao the nao lam sao ra cung nhau lien quan cu the nhieu it tat ca moi hien nay hien tai thuc su "
-    "can phai vao den tay giup voi ai gio rang hang ngay giua phia o"
+    "can phai vao den tay giup voi ai gio rang hang ngay giua phia o "
+    # what frames a question ("anh chị ơi", "dạ", "cho em hỏi", "xin hỏi")
+    "oi da nguoi vui long lam on"
 )
 STOPWORDS = frozenset({stem(w) for w in _STOP_EN.split()} | set(_STOP_VI.split()) | FILLERS)
 
@@ -64,6 +70,13 @@ class Phrases:
         return found
 
 
+# What frames a question at its start, not what it asks ("cho em hỏi" holds a verb of getting).
+_FRAMES = Phrases(("cho em hỏi", "cho mình hỏi", "cho tôi hỏi", "cho anh hỏi", "cho chị hỏi", "xin hỏi", "em hỏi",
+                   "mình hỏi", "hỏi chút", "anh chị ơi", "mọi người ơi", "ad ơi", "dạ", "quick question",
+                   "just wondering", "i was wondering", "i wonder", "can i ask", "may i ask", "question"),
+                  exact=True)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Words:
     """A question's words: as typed (lower case, diacritics kept), folded and stemmed."""
@@ -83,6 +96,18 @@ class Words:
                 folded.append(part)
         plain = all(word.isascii() for word in typed)
         return cls(tuple(typed), tuple(folded), tuple(stem(w) for w in folded), plain)
+
+    def unframed(self) -> Words:
+        """The words without what frames the question at its start ("cho em hỏi", "quick question")."""
+        start = 0
+        while True:
+            ends = [end for begin, end in self.find_any(_FRAMES) if begin == start]
+            if not ends:
+                break
+            start = max(ends)
+        if not start or start >= len(self.folded):
+            return self
+        return Words(self.typed[start:], self.folded[start:], self.stems[start:], self.plain)
 
     def __len__(self) -> int:
         return len(self.folded)
