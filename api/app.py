@@ -39,7 +39,8 @@ from deptgraph.settings import Settings, settings_from_environment
 from graph.compiler import Limits
 from graph.connection import resolve_target
 from graph.cost import GraphStats
-from graph.database import Database, DatabaseUnavailable, QueryTimeout
+from graph.database import Database
+from graph.failures import DatabaseUnavailable, QueryTimeout
 
 log = logging.getLogger("deptgraph.api")
 STATIC = Path(__file__).with_name("static")

@@ -68,15 +68,9 @@ from api.queries import NamedQuery
 from api.schema import DeptgraphSchema
 from api.services import Services
 from api.socket import FeedSocket
-from graph.database import (
-    BookmarkNotReached,
-    DatabaseUnavailable,
-    InvalidBookmark,
-    QueryTimeout,
-    RequestStats,
-    request_scope,
-)
 from graph.errors import ErrorCode
+from graph.failures import BookmarkNotReached, DatabaseUnavailable, InvalidBookmark, QueryTimeout
+from graph.request_scope import RequestStats, request_scope
 from graph.version import Stamp
 
 log = logging.getLogger("deptgraph.api")

@@ -27,7 +27,8 @@ from deptgraph.settings import Settings, settings_from_environment
 from domain.knowledge import Knowledge
 from domain.references import cited_items
 from graph.connection import local_neo4j, resolve_target
-from graph.database import Database, DatabaseUnavailable
+from graph.database import Database
+from graph.failures import DatabaseUnavailable
 from graph.local_neo4j import Neo4jProvisioningError, State, Status
 from graph.store import Plan
 from seed.files import default_files, read_files
