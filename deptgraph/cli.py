@@ -29,7 +29,8 @@ from domain.references import cited_items
 from graph.connection import local_neo4j, resolve_target
 from graph.database import Database
 from graph.failures import DatabaseUnavailable
-from graph.local_neo4j import Neo4jProvisioningError, State, Status
+from graph.local_neo4j import State, Status
+from graph.neo4j_install import Neo4jProvisioningError
 from graph.store import Plan
 from seed.files import default_files, read_files
 from seed.problems import SeedValidationError
