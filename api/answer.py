@@ -9,8 +9,8 @@ from strawberry.types import Info
 from api.context import Context
 from api.selection import root_selection, selection_as
 from graph import reads
-from graph.database import request_deadline
 from graph.mapping import ByKey, ByKeys, Root
+from graph.request_scope import request_deadline
 from graph.shape import Label
 
 

@@ -24,10 +24,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
-from api.assets import static_endpoint, vendor_endpoint
+from api.assets import graphiql_page, static_endpoint, vendor_endpoint
 from api.clock import Clock, system_clock
 from api.context import Reading
-from api.endpoint import GraphQLEndpoint, graphiql_page
+from api.endpoint import GraphQLEndpoint
 from api.health import healthz, readiness
 from api.middleware import RequestLimits, SecurityHeaders
 from api.observability import AccessLog, Metrics, configure_logging
@@ -39,7 +39,8 @@ from deptgraph.settings import Settings, settings_from_environment
 from graph.compiler import Limits
 from graph.connection import resolve_target
 from graph.cost import GraphStats
-from graph.database import Database, DatabaseUnavailable, QueryTimeout
+from graph.database import Database
+from graph.failures import DatabaseUnavailable, QueryTimeout
 
 log = logging.getLogger("deptgraph.api")
 STATIC = Path(__file__).with_name("static")

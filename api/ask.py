@@ -44,8 +44,8 @@ from api.types import (
 )
 from graph import cues, unanswered
 from graph.ask_index import AskIndex
-from graph.database import DatabaseUnavailable, QueryTimeout
 from graph.errors import ErrorCode
+from graph.failures import DatabaseUnavailable, QueryTimeout
 from graph.questions import Reading, Understanding, understand
 
 log = logging.getLogger("deptgraph.api")

@@ -1,15 +1,19 @@
 """Front-end files served by the app itself (no CDN: pages work offline).
 
 Only the files listed here are served from the npm packages installed by `make` (package.json,
-pinned in package-lock.json); the rest of node_modules is never exposed.
+pinned in package-lock.json); the rest of node_modules is never exposed. GraphiQL's page is
+`static/graphiql.html` with the named operations of `queries/` in it (`graphiql_page`).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
+
+from api.queries import NamedQuery
 
 # URL path under /assets/ → file under node_modules/
 VENDOR_FILES = {
@@ -68,3 +72,13 @@ def static_endpoint(static_dir: Path):  # type: ignore[no-untyped-def]
         return FileResponse(static_dir / name, media_type=STATIC_FILES[name], headers={"cache-control": "no-cache"})
 
     return static
+
+
+def graphiql_page(template: str, queries: list[NamedQuery]) -> str:
+    """The GraphiQL page, with the named operations of `queries/` to pick from."""
+    listed = [
+        {"name": q.name, "file": q.file, "vi": q.question_vi, "en": q.question_en, "text": q.text} for q in queries
+    ]
+    # Inside a <script> element: keep "</script>" and friends from closing it.
+    payload = json.dumps(listed, ensure_ascii=False).replace("<", "\\u003c")
+    return template.replace("__QUERIES__", payload)

@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from contextlib import asynccontextmanager
 
-from graph.database import DatabaseUnavailable
+from graph.failures import DatabaseUnavailable
 
 HEADER = "deptgraph-bookmark"
 MAX_HEADER = 4096

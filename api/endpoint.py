@@ -5,12 +5,14 @@ root fields ahead, `api.execution`; whose extensions apply the error policy and 
 cache) and writes the response. The hooks here add what HTTP itself decides, once for every
 operation:
 
-* `run`: the request's time limit (bookmark wait included), its Deptgraph-Bookmark
+* `run`: the media type the client accepts (`api.negotiation`; 406 when it accepts none the
+  API speaks), the request's time limit (bookmark wait included), its Deptgraph-Bookmark
   (`api.bookmarks`), the bookmark of its writes, its metrics;
 * `parse_http_body`: a JSON object (`application/json` only) or GET parameters, automatic
   persisted queries (`api.persisted`), one operation or `operationName`;
-* `execute_single`: the response cache (`api.cache`) — a fresh answer or 304 without executing;
-* `process_result` / `create_response`: the media type the client accepts
+* `execute_single`: the response cache (`api.http_cache`) — a fresh answer or 304 without
+  executing;
+* `process_result` / `create_response`: the body in the media type the client accepts
   (`application/graphql-response+json`: 400 and no `data` for a request that cannot run), the
   answer kept for the cache, its ETag.
 
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import json
 import logging
 import time
 import uuid
@@ -32,15 +33,7 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
-from graphql import (
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLError,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-)
-from graphql import OperationType as GraphQLOperation
+from graphql import GraphQLError, OperationDefinitionNode
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.websockets import WebSocket
@@ -48,7 +41,6 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.types import HTTPMethod
-from strawberry.http.websocket_origin import is_same_origin
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
@@ -58,35 +50,26 @@ from strawberry.types.unset import UNSET
 from api.auth import Auth, Role
 from api.bookmarks import HEADER as BOOKMARK_HEADER
 from api.bookmarks import BadBookmark, WaitLimits
-from api.cache import ResponseCache, etag, etag_matches, request_key
+from api.cache import ResponseCache
 from api.context import Context, preferred_lang
 from api.errors import codes_of, error_body
 from api.feed import authorization
+from api.http_cache import AnswerCache, Entry
 from api.middleware import RequestRecord
-from api.persisted import PersistedQueries, sha256
+from api.negotiation import GRAPHQL_RESPONSE, could_not_run, is_graphql, is_json, response_media_type
+from api.persisted import PersistedQueries, PersistedQueryNotFound
 from api.queries import NamedQuery
 from api.schema import DeptgraphSchema
 from api.services import Services
-from api.socket import FeedSocket
-from graph.database import (
-    BookmarkNotReached,
-    DatabaseUnavailable,
-    InvalidBookmark,
-    QueryTimeout,
-    RequestStats,
-    request_scope,
-)
+from api.socket import FeedSocket, same_origin
 from graph.errors import ErrorCode
-from graph.version import Stamp
+from graph.failures import BookmarkNotReached, DatabaseUnavailable, InvalidBookmark, QueryTimeout
+from graph.request_scope import RequestStats, request_scope
 
 log = logging.getLogger("deptgraph.api")
 
-GRAPHQL_RESPONSE = "application/graphql-response+json"
 # Errors of a request that could not run: the document, or its variables.
 _NOT_RUN = frozenset({ErrorCode.GRAPHQL_PARSE_FAILED, ErrorCode.GRAPHQL_VALIDATION_FAILED})
-# Root fields whose answers depend on nothing but the graph, the request and the caller's role
-# (besides the declared ones): `changes` reads a clock (`since: "2h"`), `about` the server.
-CACHEABLE_ROOTS = frozenset({"ask", "__typename", "__schema", "__type"})
 _HTTP_CODES = {
     405: ErrorCode.METHOD_NOT_ALLOWED,
     413: ErrorCode.PAYLOAD_TOO_LARGE,
@@ -115,7 +98,7 @@ class Exchange:
     stats: RequestStats
     media_type: str = "application/json"
     persisted: tuple[str, str] | None = None  # a query and the hash it came with, learned once it ran
-    cached: tuple[str, Stamp, str] | None = None  # where to keep the answer: key, stamp, ETag
+    cached: Entry | None = None  # where to keep the answer
     context: Context | None = None
     status: int | None = None  # when the body decides it (a request that could not run)
 
@@ -147,10 +130,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         self.graphiql_page = page
         self.persisted = PersistedQueries([q.text for q in queries])
         self.bookmark_waits = WaitLimits()
-        self.cacheable_roots = schema.declared_roots | CACHEABLE_ROOTS
-        self.cache = ResponseCache(settings.response_cache_mb * 2**20) if settings.response_cache else None
-        if self.cache is not None:
-            services.metrics.watch_cache(self.cache)
+        self.cache: AnswerCache | None = None
+        if settings.response_cache:
+            store = ResponseCache(settings.response_cache_mb * 2**20)
+            services.metrics.watch_cache(store)
+            self.cache = AnswerCache(store, services, schema.declared_roots)
 
     # --- the request as a whole -------------------------------------------------------------------
 
@@ -169,12 +153,12 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         deadline = asyncio.get_running_loop().time() + timeout  # bookmark wait included
         record: RequestRecord = request.state.record
         bookmarks = self.services.bookmarks
-        media_type = _media_type(request.headers.get("accept"))
+        media_type = response_media_type(request.headers.get("accept"))
         with request_scope(timeout) as stats:
             exchange = Exchange(request, record, stats, media_type or "application/json")
             token = _exchange.set(exchange)
             try:
-                if media_type is None and _is_graphql(request):
+                if media_type is None and is_graphql(request):
                     message = f"Send Accept: {GRAPHQL_RESPONSE} or application/json (or none)."
                     raise Answered(self._refusal(exchange, message, ErrorCode.NOT_ACCEPTABLE, 406))
                 response = await self._reach_bookmarks(exchange, timeout)
@@ -265,21 +249,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         )
 
     def _check_websocket_origin(self, request: Any) -> bool:
-        """A browser's socket must come from this very origin — scheme, host and port: a page served
-        over plain http may not open the socket of the https site on the same host (Strawberry's
-        own check compares host and port only). Clients that send no Origin are not browsers."""
-        origin = request.headers.get("origin")
-        if origin is None:
-            return True
-        scheme = {"ws": "http", "wss": "https"}.get(request.url.scheme, request.url.scheme)
-        forwarded = request.headers.get("x-forwarded-proto")
-        if forwarded and self.settings.trust_forwarded_proto:
-            scheme = forwarded.split(",", 1)[0].strip().lower()
-        same = is_same_origin(origin, request.headers.get("host")) and origin.lower().startswith(f"{scheme}://")
-        if not same:
-            log.warning("refused a WebSocket from origin %r to %s://%s", origin[:100], scheme,
-                        (request.headers.get("host") or "")[:100])  # fmt: skip
-        return same
+        return same_origin(request, self.settings.trust_forwarded_proto)
 
     async def on_ws_connect(self, context: Context) -> Any:
         """A socket is for editors and admins (the change feed): the token in `connection_init`'s
@@ -324,7 +294,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         if request.method == "GET":
             data = self._parameters(request.query_params)
         elif request.method == "POST":
-            if _media(request.content_type or "") != "application/json":
+            if not is_json(request.content_type or ""):
                 raise HTTPException(415, "A GraphQL POST body must be application/json.")
             data = self.parse_json(await request.get_body())
         else:
@@ -340,7 +310,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         if not isinstance(extensions, dict | None):
             raise HTTPException(400, "The operation's extensions must be a JSON object.")
         if extensions and "persistedQuery" in extensions:
-            query = self._persisted(exchange, query, extensions["persistedQuery"])
+            try:
+                query, digest = self.persisted.resolve(query, extensions["persistedQuery"])
+            except PersistedQueryNotFound:
+                exchange.record.graphql = True
+                message, code = "PersistedQueryNotFound", ErrorCode.PERSISTED_QUERY_NOT_FOUND
+                raise Answered(self._refusal(exchange, message, code, 200)) from None
+            if digest is not None:
+                exchange.persisted = (digest, query)
         if not query:
             raise HTTPException(400, "No GraphQL query found in the request.")
         exchange.record.graphql = True
@@ -356,23 +333,6 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 except orjson.JSONDecodeError as exc:
                     raise HTTPException(400, f"The {name} parameter must be a JSON object.") from exc
         return data
-
-    def _persisted(self, exchange: Exchange, query: str | None, persisted: Any) -> str:
-        digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
-        if not isinstance(digest, str) or persisted.get("version") != 1:
-            raise HTTPException(400, 'extensions.persistedQuery must be {"version": 1, "sha256Hash": …}.')
-        digest = digest.lower()
-        if query is None:
-            known = self.persisted.lookup(digest)
-            if known is None:
-                exchange.record.graphql = True
-                raise Answered(self._refusal(exchange, "PersistedQueryNotFound", ErrorCode.PERSISTED_QUERY_NOT_FOUND,
-                                             200))  # fmt: skip
-            return known
-        if sha256(query) != digest:
-            raise HTTPException(400, "provided sha does not match query")
-        exchange.persisted = (digest, query)
-        return query
 
     async def execute_single(
         self,
@@ -390,13 +350,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         assert request_data.query is not None
         document = self.schema.documents.parsed(request_data.query)  # type: ignore[attr-defined]
         operation = _chosen(document, request_data.operation_name) if document is not None else None
-        if (
-            self.cache is not None
-            and operation is not None
-            and operation.operation is GraphQLOperation.QUERY
-            and _root_names(operation, document) <= self.cacheable_roots
-        ):
-            await self._cached(exchange, request_data, context, method, operation)
+        if self.cache is not None and operation is not None and self.cache.covers(operation, document):
+            found = await self.cache.lookup(
+                exchange.request, exchange.record, exchange.media_type, bool(exchange.stats.bookmarks),
+                request_data, context, operation,
+            )  # fmt: skip
+            if isinstance(found, Response):
+                raise Answered(found)
+            exchange.cached = found
         try:
             return await self.schema.execute(
                 request_data.query, variable_values=request_data.variables, context_value=context,
@@ -412,44 +373,6 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             raise HTTPException(405, f"{exc.as_http_error_reason(method)}: send it with POST.") from exc
         except MissingQueryError as exc:
             raise HTTPException(400, "No GraphQL query found in the request.") from exc
-
-    async def _cached(
-        self,
-        exchange: Exchange,
-        data: GraphQLRequestData,
-        context: Context,
-        method: str,
-        operation: OperationDefinitionNode,
-    ) -> None:
-        """Answer from the cache (Answered) or note where to keep this answer."""
-        assert self.cache is not None
-        role = await _role(context)
-        if role is None or self.services.versions is None:
-            return
-        stamp = await self.services.versions.fresh(own=bool(exchange.stats.bookmarks))
-        if stamp is None:
-            return
-        assert data.query is not None
-        key = request_key(data.query, data.operation_name, data.variables, context.lang.value, role)
-        tag = etag(stamp, key)
-        metrics = self.services.metrics
-        if method == "GET" and etag_matches(exchange.request.headers.get("if-none-match"), tag):
-            metrics.cache_results.labels("not_modified").inc()
-            raise Answered(Response(status_code=304, headers=self._cache_headers(tag, "GET")))
-        body = self.cache.get(key, stamp)
-        if body is not None:
-            metrics.cache_results.labels("hit").inc()
-            exchange.record.operation = operation.name.value if operation.name else None
-            headers = self._cache_headers(tag, method)
-            raise Answered(Response(body, media_type=exchange.media_type, headers=headers))
-        metrics.cache_results.labels("miss").inc()
-        exchange.cached = (key, stamp, tag)
-
-    def _cache_headers(self, tag: str, method: str) -> dict[str, str]:
-        headers = {"etag": tag, "vary": "Accept, Accept-Language, Authorization"}
-        if method == "GET":
-            headers["cache-control"] = self.settings.cache_control
-        return headers
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         """The response body: every error with a code and the request id; the bookmark of the
@@ -467,12 +390,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             error["extensions"]["code"] in _NOT_RUN for error in errors
         ):  # a document that parsed and validated: later requests may send its hash alone
             self.persisted.learn(*exchange.persisted)
-        if (
-            exchange.media_type != "application/json"
-            and result.data is None
-            and errors
-            and all("path" not in error for error in errors)
-        ):  # GraphQL-over-HTTP: a request that could not run at all
+        if could_not_run(exchange.media_type, result.data, errors):  # GraphQL over HTTP
             exchange.status = 400
             response.pop("data", None)
         if exchange.stats.written:
@@ -489,46 +407,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         cacheable = exchange.context is None or exchange.context.cacheable
         if exchange.cached is not None and cacheable and not response_data.get("errors") and status == 200:
             assert self.cache is not None
-            key, stamp, tag = exchange.cached
-            self.cache.put(key, stamp, body)
-            response.headers.update(self._cache_headers(tag, exchange.request.method))
+            self.cache.keep(exchange.cached, body, response, exchange.request.method)
         return response
-
-
-def _is_graphql(request: Request) -> bool:
-    """A GraphQL request, not a page: a POST, or a GET with an operation."""
-    return request.method == "POST" or "query" in request.query_params or "extensions" in request.query_params
-
-
-def _media(content_type: str) -> str:
-    return content_type.split(";", 1)[0].strip().lower()
-
-
-def _media_type(accept: str | None) -> str | None:
-    """What the response is sent as: the GraphQL-over-HTTP media type when the client prefers it
-    to application/json, else application/json; None when the client accepts neither (nor any
-    application type, nor anything at all)."""
-    if not accept or not accept.strip():
-        return "application/json"
-    ranked: list[tuple[float, int, str]] = []
-    for index, part in enumerate(accept.split(",")):
-        media, _, params = part.partition(";")
-        quality = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        media = media.strip().lower()
-        if media in (GRAPHQL_RESPONSE, "application/json", "application/*", "*/*") and quality > 0:
-            ranked.append((-quality, index, media))
-    if not ranked:
-        return None
-    if min(ranked)[2] == GRAPHQL_RESPONSE:
-        return f"{GRAPHQL_RESPONSE}; charset=utf-8"
-    return "application/json"
 
 
 def _sentence(reason: str) -> str:
@@ -545,44 +425,3 @@ def _chosen(document: Any, name: str | None) -> OperationDefinitionNode | None:
             raise HTTPException(400, "The document holds several operations: say which one to run with operationName.")
         return operations[0] if operations else None
     return next((o for o in operations if o.name is not None and o.name.value == name), None)
-
-
-def _root_names(operation: OperationDefinitionNode, document: Any) -> set[str]:
-    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    names: set[str] = set()
-    stack = [operation.selection_set]
-    seen: set[str] = set()
-    while stack:
-        for selection in stack.pop().selections:
-            if isinstance(selection, FieldNode):
-                names.add(selection.name.value)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                if name in fragments and name not in seen:
-                    seen.add(name)
-                    stack.append(fragments[name].selection_set)
-            elif isinstance(selection, InlineFragmentNode):
-                stack.append(selection.selection_set)
-    return names
-
-
-async def _role(context: Context) -> str | None:
-    """The caller's role, for the cache key: `anonymous` without a token; None for a token that
-    does not check out (the answer says why, uncached)."""
-    auth = context.auth
-    if auth is None or auth.header is None:
-        return "anonymous"
-    try:
-        token = await auth.principal()
-    except GraphQLError:
-        return None
-    return token.role if token is not None else "anonymous"
-
-
-def graphiql_page(template: str, queries: list[NamedQuery]) -> str:
-    listed = [
-        {"name": q.name, "file": q.file, "vi": q.question_vi, "en": q.question_en, "text": q.text} for q in queries
-    ]
-    # Inside a <script> element: keep "</script>" and friends from closing it.
-    payload = json.dumps(listed, ensure_ascii=False).replace("<", "\\u003c")
-    return template.replace("__QUERIES__", payload)

@@ -19,8 +19,8 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from graph.compiler import ReadError
-from graph.database import CommitOutcomeUnknown, DatabaseUnavailable, QueryTimeout, QueryTooLarge
 from graph.errors import ErrorCode
+from graph.failures import CommitOutcomeUnknown, DatabaseUnavailable, QueryTimeout, QueryTooLarge
 from graph.names import NameNotFound
 
 log = logging.getLogger("deptgraph.api")

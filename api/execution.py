@@ -45,8 +45,8 @@ from api.fields import mapping_of
 from api.selection import SelectionReader
 from graph import reads
 from graph.compiler import Select
-from graph.database import request_deadline
 from graph.mapping import Root
+from graph.request_scope import request_deadline
 
 MAX_PLANS = 2048
 MAX_PLAN_BYTES = 8 << 20  # of document text the plans are keyed by

@@ -28,8 +28,9 @@ from graphql import GraphQLError
 from api.auth import Auth, Role
 from api.errors import api_error
 from graph import audit, leases
-from graph.database import Database, DatabaseUnavailable, QueryTimeout
+from graph.database import Database
 from graph.errors import ErrorCode
+from graph.failures import DatabaseUnavailable, QueryTimeout
 from graph.tokens import Token
 from graph.version import VersionWatch
 

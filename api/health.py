@@ -10,7 +10,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from graph.database import Database, DatabaseUnavailable, QueryTimeout
+from graph.database import Database
+from graph.failures import DatabaseUnavailable, QueryTimeout
 
 READY_CHECK_TIMEOUT = 2.0
 log = logging.getLogger("deptgraph.api")

@@ -148,7 +148,7 @@ class Metrics:
         processes, each process writes its own at the end of every request, and the scrape sums
         them over the live processes)."""
         self.database = database
-        database.on_open = self.breaker_openings.inc
+        database.breaker.on_open = self.breaker_openings.inc
         if MULTIPROCESS:
             return
         self.in_flight.set_function(lambda: database.in_flight)
@@ -217,7 +217,7 @@ class Metrics:
 
 
 def _is_state(database: Database, state: str) -> float:
-    return float(database.breaker_state == state)
+    return float(database.breaker.state == state)
 
 
 def route_label(path: str) -> str:

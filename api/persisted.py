@@ -3,8 +3,9 @@
 A client sends `extensions.persistedQuery = {version: 1, sha256Hash}` without the query; if the
 server knows the hash it runs the query stored under it, else it answers
 `PERSISTED_QUERY_NOT_FOUND` and the client sends the query with its hash once, which the server
-checks and keeps. The operations of `queries/` are known from the start. What clients register is
-held in a bounded, least-recently-used store: a client cannot fill the memory with queries.
+checks and keeps once it ran (`learn`). The operations of `queries/` are known from the start.
+What clients register is held in a bounded, least-recently-used store: a client cannot fill the
+memory with queries.
 """
 
 from __future__ import annotations
@@ -12,10 +13,17 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Iterable
+from typing import Any
+
+from cross_web import HTTPException
 
 
 def sha256(query: str) -> str:
     return hashlib.sha256(query.encode()).hexdigest()
+
+
+class PersistedQueryNotFound(Exception):
+    """A hash this server does not know (yet): the client sends the query with it once."""
 
 
 class PersistedQueries:
@@ -43,3 +51,20 @@ class PersistedQueries:
         self._learned.move_to_end(digest)
         while len(self._learned) > self.max_entries or self._bytes > self.max_bytes:
             self._bytes -= len(self._learned.popitem(last=False)[1])
+
+    def resolve(self, query: str | None, persisted: Any) -> tuple[str, str | None]:
+        """The query an `extensions.persistedQuery` stands for, and the hash to `learn` it under
+        once it ran (None when it came by hash alone). A malformed extension, or a hash the query
+        sent with it does not have, is the client's mistake (400)."""
+        digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+        if not isinstance(digest, str) or persisted.get("version") != 1:
+            raise HTTPException(400, 'extensions.persistedQuery must be {"version": 1, "sha256Hash": …}.')
+        digest = digest.lower()
+        if query is None:
+            known = self.lookup(digest)
+            if known is None:
+                raise PersistedQueryNotFound(digest)
+            return known, None
+        if sha256(query) != digest:
+            raise HTTPException(400, "provided sha does not match query")
+        return query, digest

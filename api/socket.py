@@ -2,13 +2,16 @@
 
 Only editors and admins follow the changes, so a socket is for them alone: `connection_init` must
 carry an editor's token (else it is closed with 4403 at once) and must come within a few seconds
-(4408). Every message must be one the protocol knows, in its shape: anything else closes the
-socket with 4400 and the reason, as the protocol has it — no traceback, no message left unanswered.
+(4408). A browser's socket must come from the site's own origin. Every message must be one the
+protocol knows, in its shape: anything else closes the socket with 4400 and the reason, as the
+protocol has it — no traceback, no message left unanswered.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncGenerator, Mapping
+from typing import Any
 
 import orjson
 from graphql import GraphQLError, OperationDefinitionNode, parse
@@ -16,6 +19,27 @@ from graphql import OperationType as GraphQLOperation
 from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.http.websocket_origin import is_same_origin
+
+log = logging.getLogger("deptgraph.api")
+
+
+def same_origin(request: Any, trust_forwarded_proto: bool) -> bool:
+    """A browser's socket must come from this very origin — scheme, host and port: a page served
+    over plain http may not open the socket of the https site on the same host (Strawberry's
+    own check compares host and port only). Clients that send no Origin are not browsers."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    scheme = {"ws": "http", "wss": "https"}.get(request.url.scheme, request.url.scheme)
+    forwarded = request.headers.get("x-forwarded-proto")
+    if forwarded and trust_forwarded_proto:
+        scheme = forwarded.split(",", 1)[0].strip().lower()
+    same = is_same_origin(origin, request.headers.get("host")) and origin.lower().startswith(f"{scheme}://")
+    if not same:
+        log.warning("refused a WebSocket from origin %r to %s://%s", origin[:100], scheme,
+                    (request.headers.get("host") or "")[:100])  # fmt: skip
+    return same
 
 
 class FeedSocket(ASGIWebSocketAdapter):

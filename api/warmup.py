@@ -29,7 +29,8 @@ from graphql import (
 
 from api.auth import Auth
 from api.context import Context, Lang
-from graph.database import DatabaseUnavailable, QueryTimeout, request_scope
+from graph.failures import DatabaseUnavailable, QueryTimeout
+from graph.request_scope import request_scope
 
 log = logging.getLogger("deptgraph.api")
 

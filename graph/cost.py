@@ -28,7 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graph.compiler import DEFAULT_FIRST, MAX_NAMED, SEARCH_WINDOW, Select
-from graph.database import Database, DatabaseUnavailable, QueryTimeout
+from graph.database import Database
+from graph.failures import DatabaseUnavailable, QueryTimeout
 from graph.mapping import AllOf, ByKey, ByKeys, Derived, FullText, Named, Page, PagePart, Related, Root
 from graph.shape import LABELS, Label
 from graph.version import VersionWatch
@@ -141,7 +142,7 @@ class GraphStats:
             self._attempted_at = now
             self._refreshing = asyncio.create_task(self._measure_logged(db), context=contextvars.Context())
         waiting = self._refreshing is not None and not self._refreshing.done()
-        if self.measured_at is None and waiting and not db.degraded:  # never hold requests in an outage
+        if self.measured_at is None and waiting and not db.breaker.degraded:  # never hold requests in an outage
             await asyncio.shield(self._refreshing)  # type: ignore[arg-type]
 
     def changed(self) -> None:

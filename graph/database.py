@@ -1,121 +1,34 @@
-"""The one async Neo4j driver a process uses, and the two ways code reaches Neo4j through it.
+"""The one async Neo4j driver a process uses, and the ways code reaches Neo4j through it.
 
 `Database.read` runs one query in an auto-commit transaction (one network round trip);
-`Database.write` runs a unit of work in one managed transaction. Both
+`Database.write` runs a unit of work in one managed transaction. Every query
 
-* bound the Neo4j transaction by the time the current request has left (`request_deadline`),
-* count round trips per request (`round_trips`), which tests use to prove there is no N+1,
-* turn driver failures into the two errors callers handle: `DatabaseUnavailable` and
-  `QueryTimeout`.
+* is bounded by the time the current request has left, and counted for it (`graph.request_scope`:
+  round trips, which tests use to prove there is no N+1),
+* waits for the state the request must see (this process's writes, the caller's bookmarks),
+* passes the circuit breaker (`graph.breaker`) and a bulkhead of `max_concurrent` slots; a read
+  whose text Neo4j has not planned yet first waits for its turn to be planned (`graph.planning`),
+* fails with the errors callers handle (`graph.failures`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import time
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from typing import Any, LiteralString, TypeVar
 
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Query
-from neo4j.exceptions import (
-    DriverError,
-    Neo4jError,
-    ServiceUnavailable,
-    SessionExpired,
-    TransientError,
-)
+from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 
+from graph.breaker import CircuitBreaker
 from graph.connection import Neo4jTarget
+from graph.failures import BookmarkNotReached, DatabaseUnavailable, InvalidBookmark, QueryTimeout, translated_errors
+from graph.planning import PlanLimiter
+from graph.request_scope import count_round_trip, request_stats, time_left, wanted_bookmarks
 
 T = TypeVar("T")
-
-# The longest a query may run when no request deadline is set (CLI, seeding).
-DEFAULT_TX_TIMEOUT = 600.0
-# Query texts Neo4j may be planning for one process at once, and how many planned ones it remembers.
-PLANS_AT_ONCE = 2
-PLANNED_KEPT = 4096
-
-
-class DatabaseUnavailable(RuntimeError):
-    """Neo4j cannot be reached right now (down, restarting, wrong address or credentials)."""
-
-
-class CommitOutcomeUnknown(DatabaseUnavailable):
-    """The connection broke while Neo4j was committing: the change may or may not be saved."""
-
-
-class QueryTimeout(RuntimeError):
-    """A query ran past the time its request was allowed."""
-
-
-class InvalidBookmark(ValueError):
-    """A bookmark Neo4j does not accept (not one it gave, or mangled)."""
-
-
-class BookmarkNotReached(RuntimeError):
-    """Neo4j did not reach the state a bookmark names in the time allowed (a bookmark from
-    another database, from the future, or a cluster member far behind)."""
-
-
-class QueryTooLarge(RuntimeError):
-    """Neo4j ended a query that needed more memory than one transaction may use: that query's
-    own fault, not an outage."""
-
-
-@dataclass
-class RequestStats:
-    round_trips: int = 0
-    deadline: float | None = None  # time.monotonic() value
-    queries: list[str] = field(default_factory=list)
-    # Causal consistency: the bookmarks the caller sent (reads wait for the state they name) and
-    # those of the request's own writes (sent back to the caller).
-    bookmarks: tuple[str, ...] = ()
-    written: tuple[str, ...] = ()
-    # What the request's reads may produce so far, by the cost estimate (graph.cost): the limit
-    # holds for the whole request, however many root fields or aliases it has.
-    cost: int = 0
-
-
-def request_stats() -> RequestStats | None:
-    """The current request's figures and bookmarks, if there is a request."""
-    return _stats.get()
-
-
-_stats: contextvars.ContextVar[RequestStats | None] = contextvars.ContextVar("deptgraph_request_stats", default=None)
-
-
-@contextmanager
-def request_scope(timeout: float | None = None) -> Iterator[RequestStats]:
-    """Count round trips and set a deadline for everything Neo4j does inside the block."""
-    stats = RequestStats(deadline=time.monotonic() + timeout if timeout else None)
-    token = _stats.set(stats)
-    try:
-        yield stats
-    finally:
-        _stats.reset(token)
-
-
-def request_deadline() -> float | None:
-    """The current request's deadline (a `time.monotonic()` value), if it has one."""
-    stats = _stats.get()
-    return None if stats is None else stats.deadline
-
-
-# Neo4j is asked to stop a bit before the request's own deadline, so that the database, not a
-# cancelled coroutine, ends the transaction: it is rolled back there, and the client gets a clean
-# TIMEOUT error rather than a cut connection.
-DEADLINE_MARGIN = 0.25
-# After Neo4j failed to answer, requests fail at once for this long (the breaker is open) …
-BREAKER_SECONDS = 0.5
-# … and until Neo4j answers again, one request at a time first asks it `RETURN 1`, giving up after
-# this long. (A Neo4j that is starting accepts connections before it answers; without a cap that
-# request would wait there for as long as its deadline allows.)
-TRIAL_SECONDS = 1.0
 
 
 def tls(target: Neo4jTarget) -> dict[str, Any]:
@@ -127,68 +40,6 @@ def tls(target: Neo4jTarget) -> dict[str, Any]:
     if "+s" in target.uri.split("://", 1)[0]:
         raise ValueError("NEO4J_TRUSTED_CA goes with a neo4j:// or bolt:// URI; +s / +ssc URIs set TLS themselves.")
     return {"encrypted": True, "trusted_certificates": neo4j.TrustCustomCAs(str(target.trusted_ca))}
-
-
-def _wanted_bookmarks() -> tuple[str, ...]:
-    """The bookmarks the current request's caller sent (checked and signed: `api.bookmarks`)."""
-    stats = _stats.get()
-    return () if stats is None else stats.bookmarks
-
-
-def _remaining() -> float:
-    stats = _stats.get()
-    if stats is None or stats.deadline is None:
-        return DEFAULT_TX_TIMEOUT
-    left = stats.deadline - time.monotonic() - DEADLINE_MARGIN
-    if left <= 0:
-        raise QueryTimeout("the request ran out of time before Neo4j was asked")
-    return left
-
-
-def _count(cypher: str) -> None:
-    stats = _stats.get()
-    if stats is not None:
-        stats.round_trips += 1
-        stats.queries.append(cypher)
-
-
-def _is_out_of_memory(exc: Neo4jError) -> bool:
-    """Neo4j refused the memory a transaction asked for (its own limit, or the shared pool)."""
-    return "OutOfMemory" in (exc.code or "") or "memory.transaction" in (exc.message or "")
-
-
-def _is_timeout(exc: Neo4jError) -> bool:
-    """Neo4j ended the transaction because its time was up (even while it waited for a lock)."""
-    code = exc.code or ""
-    return "TimedOut" in code or "LockClientStopped" in code or code.endswith("Transaction.Terminated")
-
-
-@contextmanager
-def _translated_errors() -> Iterator[None]:
-    """Driver failures as the two errors callers handle. A query's own mistakes (syntax, a
-    broken constraint) are left as they are: those are bugs or conflicts, not outages."""
-    try:
-        yield
-    except neo4j.exceptions.IncompleteCommit as exc:
-        raise CommitOutcomeUnknown(f"the connection to Neo4j broke while it was committing: {exc}") from exc
-    except (ServiceUnavailable, SessionExpired) as exc:
-        raise DatabaseUnavailable(f"Neo4j is unreachable: {exc}") from exc
-    except neo4j.exceptions.AuthError as exc:
-        raise DatabaseUnavailable(f"Neo4j refused the credentials: {exc.message}") from exc
-    except Neo4jError as exc:
-        if _is_timeout(exc):
-            raise QueryTimeout("Neo4j stopped the query: it ran out of time") from exc
-        if _is_out_of_memory(exc):
-            raise QueryTooLarge(f"Neo4j stopped the query: it needed too much memory ({exc.message})") from exc
-        if isinstance(exc, TransientError) or (exc.code or "").startswith("Neo.TransientError"):
-            # e.g. the database is starting or shutting down
-            raise DatabaseUnavailable(f"Neo4j cannot run it right now: {exc.message}") from exc
-        raise
-    except DriverError as exc:
-        # Connection pool timeouts, transactions cut off with their connection, …
-        raise DatabaseUnavailable(f"no usable Neo4j connection: {exc}") from exc
-    except OSError as exc:
-        raise DatabaseUnavailable(f"Neo4j connection failed: {exc}") from exc
 
 
 # The graph's state: its version, raised by every write transaction that changes something, and
@@ -236,97 +87,33 @@ class Database:
         self._slots = asyncio.Semaphore(max_concurrent)
         self.in_flight = 0  # queries at Neo4j now (probes excepted)
         self.peak_in_flight = 0
-        # A circuit breaker. Closed: every request goes to Neo4j. When Neo4j fails to answer it
-        # opens: requests fail at once for BREAKER_SECONDS instead of each waiting on a connection
-        # of its own. Then it is half-open: the next request first asks Neo4j `RETURN 1` (capped
-        # at TRIAL_SECONDS) while the others still fail at once; an answer closes it, and that
-        # request goes on. A request that waited for a slot while it opened fails too.
-        # /readyz probes go to Neo4j in every state (bounded by /readyz itself), and their success
-        # closes it too. A slow answer alone never opens it: only a failure does.
-        self._open_until = 0.0
-        self._degraded = False
-        self._trial_running = False
-        self.on_open: Callable[[], None] | None = None  # told each time the breaker opens (metrics)
+        # New query texts go to Neo4j a few at a time (graph.planning); when Neo4j fails to answer
+        # the breaker opens (graph.breaker), and what it had planned is forgotten.
+        self.planning = PlanLimiter()
+        self.breaker = CircuitBreaker(
+            trial=lambda: self._read_once("RETURN 1 AS ok", {}), on_failure=self.planning.forget
+        )
         # Bookmarks a caller sent, reached before its request (outside the bulkhead: waiting for
         # one must not hold a slot); the ones reached are remembered.
         self._reached: dict[tuple[str, ...], None] = {}
-        # Query texts Neo4j has planned for this process (since it last failed to answer). A text
-        # it has not costs a plan, up to a second or two of Neo4j's CPU: the first request with it
-        # plans it while the others with the same text wait for that one (not a plan each), and at
-        # most a few different texts are planned at once — after a restart of Neo4j, when every
-        # query is new again, and when a client sends shapes nobody sent before.
-        self._planned: OrderedDict[str, None] = OrderedDict()
-        self._planning: dict[str, asyncio.Future[None]] = {}
-        self._plans = asyncio.Semaphore(PLANS_AT_ONCE)
-        self.planning_now = 0
-        self.peak_planning = 0  # most new texts at Neo4j at once (for tests and metrics)
-
-    @property
-    def degraded(self) -> bool:
-        """Neo4j failed to answer, and has not answered since."""
-        return self._degraded
-
-    @property
-    def breaker_state(self) -> str:
-        if not self._degraded:
-            return "closed"
-        return "open" if time.monotonic() < self._open_until else "half-open"
-
-    def _open(self) -> None:
-        if not self._degraded and self.on_open is not None:
-            self.on_open()
-        self._planned.clear()  # Neo4j may come back with none of its plans
-        self._degraded = True
-        self._open_until = time.monotonic() + BREAKER_SECONDS
-
-    async def _trial(self) -> None:
-        """Half-open: ask Neo4j something cheap and read-only (safe to abandon), within
-        TRIAL_SECONDS. The request's own query runs only after that answer, and uncapped: a
-        write is never cut off by deptgraph halfway through its commit."""
-        try:
-            with _translated_errors():
-                try:
-                    await asyncio.wait_for(self._read_once("RETURN 1 AS ok", {}), TRIAL_SECONDS)
-                except TimeoutError as exc:
-                    raise DatabaseUnavailable(f"Neo4j did not answer within {TRIAL_SECONDS}s") from exc
-        except DatabaseUnavailable:
-            self._open()
-            raise
-        self._degraded = False
 
     async def _guarded(self, operation: Callable[[], Awaitable[T]], probe: bool = False) -> T:
         if probe:  # /readyz bounds it itself (a slow answer is not a failure); it skips the queue
+            return await self.breaker.probe(operation)
+        await self.breaker.admit()
+        return await self.breaker.watch(lambda: self._in_turn(operation))
+
+    async def _in_turn(self, operation: Callable[[], Awaitable[T]]) -> T:
+        """Run `operation` once it has one of the bulkhead's slots."""
+        async with self._slots:
+            if self.breaker.degraded:  # the breaker opened while this request waited for a slot
+                raise DatabaseUnavailable("Neo4j stopped answering while the request waited its turn")
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
             try:
-                with _translated_errors():
-                    result = await operation()
-            except DatabaseUnavailable:
-                self._open()
-                raise
-            self._degraded = False
-            return result
-        if self._degraded:
-            if time.monotonic() < self._open_until or self._trial_running:
-                raise DatabaseUnavailable("Neo4j did not answer a moment ago; deptgraph tries again shortly")
-            self._trial_running = True
-            try:
-                await self._trial()
+                return await operation()
             finally:
-                self._trial_running = False
-        try:
-            with _translated_errors():
-                async with self._slots:
-                    if self._degraded:  # the breaker opened while this request waited for a slot
-                        raise DatabaseUnavailable("Neo4j stopped answering while the request waited its turn")
-                    self.in_flight += 1
-                    self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
-                    try:
-                        result = await operation()
-                    finally:
-                        self.in_flight -= 1
-        except DatabaseUnavailable:
-            self._open()
-            raise
-        return result
+                self.in_flight -= 1
 
     @classmethod
     def connect(cls, target: Neo4jTarget, connect_timeout: float = 1.5, max_concurrent: int = 8) -> Database:
@@ -354,38 +141,10 @@ class Database:
 
         Values are taken as the driver decoded them (maps and lists stay dicts and lists);
         queries return maps, not nodes, so the driver's slow deep conversion is not needed."""
-        _count(cypher)
+        count_round_trip(cypher)
         if _probe:
             return await self._guarded(lambda: self._read_retrying(cypher, params), probe=True)
-        return await self._planned_once(cypher, lambda: self._guarded(lambda: self._read_retrying(cypher, params)))
-
-    async def _planned_once(self, cypher: str, run: Callable[[], Awaitable[T]]) -> T:
-        """Run a query whose text Neo4j may not have planned yet without a crowd planning it (see
-        `_planned`): outside the bulkhead, so that waiting for a plan holds no slot."""
-        if cypher in self._planned:
-            self._planned.move_to_end(cypher)
-            return await run()
-        pending = self._planning.get(cypher)
-        if pending is not None:
-            await asyncio.shield(pending)  # planned now (or failed: then this one tries)
-            return await run()
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._planning[cypher] = done
-        try:
-            async with self._plans:
-                self.planning_now += 1
-                self.peak_planning = max(self.peak_planning, self.planning_now)
-                try:
-                    result = await run()
-                finally:
-                    self.planning_now -= 1
-            self._planned[cypher] = None
-            if len(self._planned) > PLANNED_KEPT:
-                self._planned.popitem(last=False)
-            return result
-        finally:
-            del self._planning[cypher]
-            done.set_result(None)
+        return await self.planning.run(cypher, lambda: self._guarded(lambda: self._read_retrying(cypher, params)))
 
     async def _read_retrying(self, cypher: LiteralString, params: dict[str, Any]) -> list[dict[str, Any]]:
         started = time.monotonic()
@@ -404,7 +163,7 @@ class Database:
         and, when the caller sent bookmarks, those too — then without the manager, so that what
         Neo4j answers to the caller's bookmarks stays with this session. Also the manager's
         bookmarks taken, for a write to replace with its own."""
-        wanted = _wanted_bookmarks()
+        wanted = wanted_bookmarks()
         if not wanted:
             return {"bookmark_manager": self.bookmark_manager}, ()
         own = tuple(await self.bookmark_manager.get_bookmarks())
@@ -415,7 +174,7 @@ class Database:
         return self.driver.session(database=self.database, default_access_mode=mode, **causal)
 
     async def _read_once(self, cypher: LiteralString, params: dict[str, Any]) -> list[dict[str, Any]]:
-        query = Query(cypher, timeout=_remaining())
+        query = Query(cypher, timeout=time_left())
         causal, _ = await self._causal()
         async with self._session(causal, read=True) as session:
             result = await session.run(query, params)
@@ -424,10 +183,10 @@ class Database:
 
     async def command(self, cypher: LiteralString, **params: Any) -> list[dict[str, Any]]:
         """Run one statement in write mode, auto-commit: schema commands and maintenance."""
-        _count(cypher)
+        count_round_trip(cypher)
 
         async def run() -> list[dict[str, Any]]:
-            query = Query(cypher, timeout=_remaining())  # counted from when it got its turn
+            query = Query(cypher, timeout=time_left())  # counted from when it got its turn
             async with self.driver.session(database=self.database, bookmark_manager=self.bookmark_manager) as session:
                 result = await session.run(query, params)
                 return await result.data()
@@ -441,7 +200,7 @@ class Database:
         the other: what a change checks cannot change before it writes. One that changes
         something raises the graph's version (`lock.version()`): the versions give the order in
         which changes committed."""
-        _count(getattr(work, "__name__", "write"))
+        count_round_trip(getattr(work, "__name__", "write"))
 
         async def locked(tx: AsyncManagedTransaction) -> T:
             lock = GraphLock(tx)
@@ -449,14 +208,14 @@ class Database:
             return await work(tx, lock)
 
         async def run() -> T:
-            unit = neo4j.unit_of_work(timeout=_remaining())(locked)  # counted from when it got its turn
+            unit = neo4j.unit_of_work(timeout=time_left())(locked)  # counted from when it got its turn
             causal, own = await self._causal()
             async with self._session(causal) as session:
                 result = await session.execute_write(unit)
                 written = tuple((await session.last_bookmarks()).raw_values)
             if "bookmarks" in causal:  # the manager did not see this write: give it this process's own
                 await self.bookmark_manager.update_bookmarks(own, written)
-            stats = _stats.get()
+            stats = request_stats()
             if stats is not None:
                 stats.written = written
             return result
@@ -473,7 +232,7 @@ class Database:
             return
         try:
             async with asyncio.timeout(wait):
-                with _translated_errors():
+                with translated_errors():
                     causal = {"bookmarks": neo4j.Bookmarks.from_raw_values(bookmarks)}
                     async with self._session(causal, read=True) as session:
                         await (await session.run(Query("RETURN 1", timeout=wait))).consume()
@@ -493,10 +252,10 @@ class Database:
 
     async def read_transaction(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Run `work(tx)` in one read transaction: several statements that see one state."""
-        _count(getattr(work, "__name__", "read"))
+        count_round_trip(getattr(work, "__name__", "read"))
 
         async def run() -> T:
-            unit = neo4j.unit_of_work(timeout=_remaining())(work)
+            unit = neo4j.unit_of_work(timeout=time_left())(work)
             causal, _ = await self._causal()
             async with self._session(causal, read=True) as session:
                 return await session.execute_read(unit)

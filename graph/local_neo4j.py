@@ -1,10 +1,6 @@
-"""A local Neo4j Community server that deptgraph installs, configures, starts and stops itself.
+"""A local Neo4j Community server that deptgraph configures, starts and stops itself.
 
-No Docker engine and no package manager ships Neo4j here, but Neo4j publishes its server as
-jars on Maven Central. So:
-
-* **install** runs Maven on `graph/neo4j/pom.xml` to copy the server jars into
-  `<home>/neo4j-<version>/lib` (once; later starts reuse them and need no network);
+* **install** fetches the server jars once (`graph.neo4j_install`: Java, Maven, Maven Central);
 * **start** writes `<home>/<instance>/conf/neo4j.conf` (Bolt on 127.0.0.1 only, auth on with a
   generated password kept in `<home>/<instance>/password`, memory for a small machine, usage
   reporting off), launches `java -cp lib/* org.neo4j.server.CommunityEntryPoint` detached, and
@@ -21,9 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import secrets
-import shutil
 import signal
 import socket
 import string
@@ -38,10 +32,11 @@ from pathlib import Path
 import neo4j
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
+from graph import neo4j_install
+from graph.neo4j_install import Neo4jProvisioningError, find_java
+
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
-POM = Path(__file__).with_name("neo4j") / "pom.xml"
-MIN_JAVA = 17
 
 # The JVM options of Neo4j's own launcher that matter when starting the jars directly.
 JVM_OPTIONS = (
@@ -60,20 +55,6 @@ JVM_OPTIONS = (
     "--add-opens=java.base/java.io=ALL-UNNAMED",
     "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
 )
-
-HOW_TO_GET_JAVA = (
-    "Install a Java 17+ runtime (Debian/Ubuntu: `apt-get install openjdk-17-jre-headless`, "
-    "macOS: `brew install openjdk@17`) or set JAVA_HOME"
-)
-HOW_TO_GET_MAVEN = "Install Apache Maven (Debian/Ubuntu: `apt-get install maven`, macOS: `brew install maven`)"
-OR_EXTERNAL = (
-    "or run Neo4j elsewhere: `docker compose up` (see docker-compose.yml), or point "
-    "NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD at an existing server"
-)
-
-
-class Neo4jProvisioningError(RuntimeError):
-    """The local Neo4j could not be installed, started or stopped. The message says why."""
 
 
 class State(StrEnum):
@@ -94,39 +75,6 @@ class Status:
     @property
     def bolt_uri(self) -> str | None:
         return f"bolt://127.0.0.1:{self.port}" if self.port else None
-
-
-def find_java() -> Path:
-    """The `java` to run Neo4j with, checked to be Java 17 or newer."""
-    java_home = os.environ.get("JAVA_HOME")
-    candidate = Path(java_home) / "bin" / "java" if java_home else None
-    java = str(candidate) if candidate and candidate.exists() else shutil.which("java")
-    if not java:
-        raise Neo4jProvisioningError(f"Java was not found. {HOW_TO_GET_JAVA}, {OR_EXTERNAL}.")
-    try:
-        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise Neo4jProvisioningError(f"Could not run `{java} -version`: {exc}") from exc
-    match = re.search(r'version "(\d+)(?:\.(\d+))?', out.stderr + out.stdout)
-    major = int(match.group(1)) if match else 0
-    if major == 1 and match and match.group(2):  # "1.8.0" style
-        major = int(match.group(2))
-    if major < MIN_JAVA:
-        raise Neo4jProvisioningError(
-            f"Neo4j {MIN_JAVA}+ needs Java {MIN_JAVA} or newer, but {java} is Java "
-            f"{major or 'of an unknown version'}. {HOW_TO_GET_JAVA}, {OR_EXTERNAL}."
-        )
-    return Path(java)
-
-
-def find_maven() -> Path:
-    """The `mvn` used to fetch Neo4j from Maven Central."""
-    mvn = shutil.which("mvn")
-    if not mvn:
-        raise Neo4jProvisioningError(
-            f"Maven (`mvn`) was not found; it fetches Neo4j from Maven Central. {HOW_TO_GET_MAVEN}, {OR_EXTERNAL}."
-        )
-    return Path(mvn)
 
 
 def free_port() -> int:
@@ -191,45 +139,15 @@ class LocalNeo4j:
     def console_log(self) -> Path:
         return self.log_dir / "console.log"
 
-    # --- install --------------------------------------------------------------------------
+    # --- install ---------------------------------------------------------------------------
     @property
     def installed(self) -> bool:
-        return (self.dist_dir / ".complete").exists()
+        return neo4j_install.installed(self.dist_dir)
 
     def install(self, on_progress: Callable[[str], None] | None = None) -> bool:
-        """Fetch the server jars once. Returns True when it downloaded, False when reused."""
-        if self.installed:
-            return False
-        find_java()
-        mvn = find_maven()
-        staging = self.dist_dir.with_name(self.dist_dir.name + ".partial")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        command = [
-            str(mvn), "-B", "--no-transfer-progress", "-f", str(POM),
-            f"-Dneo4j.version={self.version}",
-            "dependency:copy-dependencies",
-            f"-DoutputDirectory={staging / 'lib'}",
-            "-DincludeScope=runtime",
-        ]  # fmt: skip
-        tail: list[str] = []
-        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
-            assert proc.stdout is not None
-            for line in proc.stdout:
-                tail = [*tail[-39:], line.rstrip()]
-                if on_progress and ("Copying" in line or "Downloaded" in line):
-                    on_progress(line.strip().rsplit("/", 1)[-1].rsplit(" ", 1)[-1])
-        jars = list((staging / "lib").glob("*.jar"))
-        if proc.returncode != 0 or not jars:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise Neo4jProvisioningError(
-                f"Maven could not fetch Neo4j {self.version} from Maven Central "
-                f"(exit code {proc.returncode}). Its last lines:\n" + "\n".join(tail[-15:])
-            )
-        (staging / ".complete").write_text(f"{self.version}\n{len(jars)} jars\n")
-        shutil.rmtree(self.dist_dir, ignore_errors=True)
-        staging.rename(self.dist_dir)
-        return True
+        """Fetch the server jars once (`graph.neo4j_install`). Returns True when it downloaded,
+        False when reused."""
+        return neo4j_install.install(self.dist_dir, self.version, on_progress)
 
     # --- status ---------------------------------------------------------------------------
     def _read_state(self) -> dict[str, object] | None:

@@ -16,11 +16,12 @@ from typing import Any
 
 from graph.compiler import Compiled, Limits, Select, compile_root, keys_query, merged
 from graph.cost import GraphStats, estimate
-from graph.database import Database, request_stats
+from graph.database import Database
 from graph.errors import TooCostly
 from graph.finishing import Finishing, finish
 from graph.mapping import Derived, Root
 from graph.names import NameNotFound, closest_names, resolve
+from graph.request_scope import request_stats
 
 # At most this many searches (paths, graph.vocabulary.PATHS) run at once per process.
 SEARCHES_AT_ONCE = 2

@@ -20,7 +20,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from graph.database import Database, DatabaseUnavailable, QueryTimeout, request_scope
+from graph.database import Database
+from graph.failures import DatabaseUnavailable, QueryTimeout
+from graph.request_scope import request_scope
 
 log = logging.getLogger("deptgraph.graph")
 
@@ -64,7 +66,7 @@ class VersionWatch:
         """The stamp as of a check that started after this call; None when the graph has none
         or Neo4j could not be asked (then nothing may be served from a cache). `own`: a check of
         the request's own, under its bookmarks (it must see a state that includes them)."""
-        if self.db.degraded:
+        if self.db.breaker.degraded:
             return None  # the breaker decides who asks a Neo4j that failed; no check waits on it
         if own:
             try:

@@ -12,8 +12,10 @@ from pydantic import SecretStr
 
 from deptgraph.settings import Settings
 from graph.connection import Neo4jTarget
-from graph.database import Database, QueryTimeout, request_scope
+from graph.database import Database
+from graph.failures import QueryTimeout
 from graph.local_neo4j import free_port
+from graph.request_scope import request_scope
 
 from .conftest import app_client, graphql
 
@@ -176,12 +178,12 @@ async def test_new_query_texts_are_planned_a_few_at_a_time_and_each_once(databas
     """Every query text Neo4j has not planned costs a plan (up to a second or two of its CPU):
     after a restart of Neo4j every text is new, and a client can send shapes nobody sent before.
     A crowd with one new text plans it once; at most PLANS_AT_ONCE new texts are planned at once."""
-    from graph.database import PLANS_AT_ONCE
+    from graph.planning import PLANS_AT_ONCE
 
     tag = uuid.uuid4().hex
-    database.peak_planning = 0
+    database.planning.peak = 0
     crowd = [database.read(f"RETURN $n AS n, '{tag}' AS same", n=None) for _ in range(12)]  # type: ignore[arg-type]
     fresh = [database.read(f"RETURN $n AS n, '{tag}-{i}' AS new", n=i) for i in range(12)]  # type: ignore[arg-type]
     answers = await asyncio.gather(*(read for read in crowd), *(read for read in fresh))
     assert all(rows == [{"n": None, "same": tag}] for rows in answers[:12])
-    assert 1 <= database.peak_planning <= PLANS_AT_ONCE
+    assert 1 <= database.planning.peak <= PLANS_AT_ONCE

@@ -53,7 +53,8 @@ from api.schema import build_schema, measured_relations
 from deptgraph.settings import Settings
 from graph.compiler import Limits
 from graph.cost import GraphStats
-from graph.database import Database, request_scope
+from graph.database import Database
+from graph.request_scope import request_scope
 from graph.version import VersionWatch
 
 from .test_fuzz import DOCUMENTED, LEAKS, SCALARS, SCHEMA

@@ -19,7 +19,8 @@ import httpx
 import pytest
 
 from deptgraph.settings import NEO4J_VERSION
-from graph.local_neo4j import LocalNeo4j, Neo4jProvisioningError, State, free_port
+from graph.local_neo4j import LocalNeo4j, State, free_port
+from graph.neo4j_install import Neo4jProvisioningError
 
 from .conftest import neo4j_home
 

@@ -17,13 +17,16 @@ import httpx
 import pytest
 import pytest_asyncio
 
-import graph.database
+import graph.breaker
 from api.app import create_app
 from api.errors import OutageLog
 from api.health import READY_CHECK_TIMEOUT
 from deptgraph.settings import Settings
+from graph.breaker import TRIAL_SECONDS
 from graph.connection import Neo4jTarget
-from graph.database import TRIAL_SECONDS, Database, DatabaseUnavailable, request_scope
+from graph.database import Database
+from graph.failures import DatabaseUnavailable
+from graph.request_scope import request_scope
 
 from .conftest import app_client, graphql
 
@@ -71,13 +74,13 @@ def code_of(body: dict[str, object]) -> str:
 async def test_a_stalled_neo4j_fails_requests_fast_and_readyz_says_so(
     settings: Settings, stalled: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(graph.database, "BREAKER_SECONDS", 2.0)  # long enough to test the open state
+    monkeypatch.setattr(graph.breaker, "BREAKER_SECONDS", 2.0)  # long enough to test the open state
     async with app_client(settings, stalled) as http:
         # The first request finds out: it waits for the connection timeout, not its deadline.
         body, took = await timed_query(http, "{ departments { key } }")
         assert code_of(body) == "SERVICE_UNAVAILABLE"
         assert took < CONNECT_TIMEOUT + 1.0, f"took {took:.2f}s"
-        assert stalled.degraded and stalled.breaker_state == "open"
+        assert stalled.breaker.degraded and stalled.breaker.state == "open"
 
         # The ones behind it do not wait at all while the breaker is open …
         answers = await asyncio.gather(*(timed_query(http, "{ principles { key } }") for _ in range(20)))
@@ -87,13 +90,13 @@ async def test_a_stalled_neo4j_fails_requests_fast_and_readyz_says_so(
         # … and when it is half-open, one of them asks Neo4j, for at most TRIAL_SECONDS (not the
         # connection timeout), while the rest still fail at once.
         await asyncio.sleep(2.1)
-        assert stalled.breaker_state == "half-open"
+        assert stalled.breaker.state == "half-open"
         answers = await asyncio.gather(*(timed_query(http, "{ principles { key } }") for _ in range(10)))
         assert {code_of(body) for body, _ in answers} == {"SERVICE_UNAVAILABLE"}
         times = sorted(took for _, took in answers)
         assert TRIAL_SECONDS - 0.1 < times[-1] < TRIAL_SECONDS + 0.7, times
         assert times[-2] < 0.5, "only one request at a time tries a Neo4j that did not answer"
-        assert stalled.breaker_state == "open"
+        assert stalled.breaker.state == "open"
 
         started = time.perf_counter()
         ready = await http.get("/readyz")
@@ -109,21 +112,21 @@ async def test_the_breaker_closes_as_soon_as_neo4j_answers(neo4j_target: Neo4jTa
     database = Database.connect(neo4j_target)
     try:
         # As after an outage: Neo4j failed to answer a moment ago.
-        database._open()
+        database.breaker.open()
         with_breaker_open = time.perf_counter()
         with pytest.raises(DatabaseUnavailable):
             await database.read("RETURN 1 AS ok")
         assert time.perf_counter() - with_breaker_open < 0.05, "an open breaker lets no query through"
         await database.check()  # /readyz's probe goes through, and its answer closes the breaker
-        assert database.breaker_state == "closed"
+        assert database.breaker.state == "closed"
 
         # Half-open: the next request asks Neo4j first, and goes on when it answers.
-        database._open()
-        database._open_until = time.monotonic()
-        assert database.breaker_state == "half-open"
+        database.breaker.open()
+        database.breaker.open_until = time.monotonic()
+        assert database.breaker.state == "half-open"
         with request_scope(timeout=10) as stats:
             assert await database.read("RETURN 2 AS ok") == [{"ok": 2}]
-        assert database.breaker_state == "closed"
+        assert database.breaker.state == "closed"
         assert stats.round_trips == 1  # the trial's `RETURN 1` is not the request's
     finally:
         await database.close()
@@ -138,7 +141,7 @@ async def test_a_request_waiting_for_its_turn_fails_when_the_breaker_opens(neo4j
             assert database.in_flight == 1  # it holds the only slot
             waiting = asyncio.create_task(database.read("RETURN 1 AS ok"))
             await asyncio.sleep(0.05)
-            database._open()  # as when another request has just found Neo4j gone
+            database.breaker.open()  # as when another request has just found Neo4j gone
             with pytest.raises(DatabaseUnavailable, match="waited its turn"):
                 await waiting
             assert (await running)[0]["s"] == 3000000 * 3000001 // 2  # what was at Neo4j carries on

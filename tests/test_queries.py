@@ -14,7 +14,8 @@ from deptgraph.settings import Settings
 from domain.knowledge import Knowledge
 from graph.compiler import Limits
 from graph.cost import GraphStats
-from graph.database import Database, request_scope
+from graph.database import Database
+from graph.request_scope import request_scope
 from seed.loader import load
 from seed.synthetic import synthetic_org
 

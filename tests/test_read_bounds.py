@@ -19,7 +19,8 @@ from pydantic import SecretStr
 from api.app import create_app
 from deptgraph.settings import Settings
 from graph.connection import Neo4jTarget
-from graph.database import Database, QueryTooLarge
+from graph.database import Database
+from graph.failures import QueryTooLarge
 from graph.tokens import create_token
 from seed.files import read_files
 from seed.problems import SeedValidationError
@@ -175,7 +176,7 @@ async def test_a_query_neo4j_stops_for_its_memory_is_its_own_error_not_an_outage
     try:
         with pytest.raises(QueryTooLarge):
             await database.read("UNWIND range(1, 60000000) AS x RETURN size(collect(x)) AS n")
-        assert database.breaker_state == "closed"
+        assert database.breaker.state == "closed"
         assert (await database.read("RETURN 1 AS one"))[0]["one"] == 1
     finally:
         await database.close()
