@@ -30,7 +30,6 @@ run: install ## Provision Neo4j if needed, seed an empty database, serve on http
 
 test: install ## Provision Neo4j if needed and run the whole test suite
 	$(BIN)/deptgraph neo4j install
-	scripts/ensure-docker-compose
 	scripts/ensure-chromium
 	$(BIN)/pytest
 
