@@ -34,6 +34,7 @@ from typing import Any
 import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError, OperationDefinitionNode
+from graphql import OperationType as GraphQLOperationType
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.websockets import WebSocket
@@ -79,6 +80,25 @@ BAD_BOOKMARK = (
     "The Deptgraph-Bookmark header must be the value a mutation's response gave "
     "(extensions.bookmark, or its Deptgraph-Bookmark header)"
 )
+
+
+# How deeply a request's variables or extensions may nest (objects and lists): no GraphQL input of
+# this schema nests deeper than a few levels.
+MAX_NESTING = 64
+
+
+def nesting(value: Any) -> int:
+    """How deeply lists and objects nest in a JSON value (0 for a scalar), counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, level)
+        if level <= MAX_NESTING:
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 class Answered(Exception):
@@ -309,6 +329,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             raise HTTPException(400, "The operationName must be a string.")
         if not isinstance(extensions, dict | None):
             raise HTTPException(400, "The operation's extensions must be a JSON object.")
+        for part, value in (("variables", variables), ("extensions", extensions)):
+            if nesting(value) > MAX_NESTING:  # and JSON encoders give up at 255 (orjson)
+                raise HTTPException(400, f"The operation's {part} nest deeper than {MAX_NESTING} levels.")
         if extensions and "persistedQuery" in extensions:
             try:
                 query, digest = self.persisted.resolve(query, extensions["persistedQuery"])
@@ -350,6 +373,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         assert request_data.query is not None
         document = self.schema.documents.parsed(request_data.query)  # type: ignore[attr-defined]
         operation = _chosen(document, request_data.operation_name) if document is not None else None
+        if operation is not None and operation.operation is GraphQLOperationType.SUBSCRIPTION:
+            message = "A subscription runs over the WebSocket at /graphql (graphql-transport-ws), not over HTTP."
+            raise HTTPException(400, message)
         if self.cache is not None and operation is not None and self.cache.covers(operation, document):
             found = await self.cache.lookup(
                 exchange.request, exchange.record, exchange.media_type, bool(exchange.stats.bookmarks),

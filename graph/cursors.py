@@ -29,6 +29,7 @@ def decode_cursor(cursor: Any, where: str) -> list[Any]:
         or not values
         or len(values) > 8
         or not all(isinstance(v, (int, str)) and not isinstance(v, bool) for v in values)
+        or any(isinstance(v, int) and not -(2**63) <= v < 2**63 for v in values)  # Neo4j's integers
     ):
         raise BadInput(f"{where}: this is not a cursor from this list (use an endCursor or edge cursor).",
                        argument=where)  # fmt: skip

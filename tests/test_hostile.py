@@ -209,3 +209,52 @@ async def test_requests_graphql_cannot_take_are_answered_in_the_errors_format(
     error = response.json()["errors"][0]
     assert error["extensions"]["code"] == code and error["extensions"]["requestId"]
     assert says in error["message"].lower()
+
+
+# --- round 3: what a hostile client found (issue 23's review, December) -------------------------
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        '{"t":' + '{"a":' * 254 + "1" + "}" * 254 + "}",  # JSON encoders give up at 255 levels
+        '{"t":' + "[" * 300 + '"a"' + "]" * 300 + "}",
+    ],
+)
+async def test_variables_nested_past_any_input_are_a_400_in_the_errors_format(
+    api: httpx.AsyncClient, variables: str
+) -> None:
+    """They were a bare text/plain 500 (and a reset connection) over POST and GET."""
+    body = '{"query": "query($t: JSON) { __typename }", "variables": ' + variables + "}"
+    posted = await api.post("/graphql", content=body, headers={"content-type": "application/json"})
+    got = await api.get("/graphql", params={"query": "query($t: JSON) { __typename }", "variables": variables})
+    for response in (posted, got):
+        assert response.status_code == 400, response.text[:200]
+        [error] = response.json()["errors"]
+        assert "nest deeper than 64 levels" in error["message"]
+
+
+async def test_a_subscription_sent_over_http_is_told_to_use_the_websocket(api: httpx.AsyncClient) -> None:
+    """It was an INTERNAL_SERVER_ERROR on the path `changes`, over POST and GET."""
+    for response in (
+        await api.post("/graphql", json={"query": "subscription { changes { id } }"}),
+        await api.get("/graphql", params={"query": "subscription { changes { id } }"}),
+    ):
+        body = response.json()
+        codes = {e["extensions"]["code"] for e in body["errors"]}
+        assert "INTERNAL_SERVER_ERROR" not in codes, body
+        assert any("WebSocket" in e["message"] for e in body["errors"]), body
+
+
+@pytest.mark.parametrize("number", [9223372036854775808, 18446744073709551615, -9223372036854775809])
+async def test_a_cursor_holding_a_number_past_64_bits_is_no_cursor(api: httpx.AsyncClient, number: int) -> None:
+    """It was an INTERNAL_SERVER_ERROR on every connection (Neo4j takes 64-bit integers only)."""
+    import base64
+
+    cursor = base64.urlsafe_b64encode(f"[{number}]".encode()).decode().rstrip("=")
+    for field in ("departmentsConnection", "topicsConnection"):
+        response = await api.post(
+            "/graphql", json={"query": f'{{ {field}(first: 2, after: "{cursor}") {{ totalCount }} }}'}
+        )
+        [error] = response.json()["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", error
