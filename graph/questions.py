@@ -32,6 +32,7 @@ declined whatever else it says.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -139,6 +140,8 @@ def understand(question: str, index: AskIndex) -> Understanding:
     name nothing ("out of curiosity, …", "… for onboarding"): the better reading is kept."""
     said = Words.of(question).unframed()
     lang = language(question)
+    if _IT.search(question) and not question.isupper() and not _knows_it(index):  # "from IT": not the pronoun
+        return Understanding(None, [], 0.0, missing="known department", words="IT", lang=lang, unknown_named=True)
     understood = _understand(said, lang, index)
     if understood.unknown_named:
         return understood
@@ -148,6 +151,16 @@ def understand(question: str, index: AskIndex) -> Understanding:
         if again.best is not None and (understood.best is None or again.confidence > understood.confidence):
             return again
     return understood
+
+
+# The IT department, written in capitals (the words are compared lower case, where it is a pronoun).
+_IT = re.compile(r"(?<![\w&])IT(?![\w&])")
+
+
+def _knows_it(index: AskIndex) -> bool:
+    """Whether a department of the graph is called IT (the second example document has one)."""
+    return any(kind == "Department" and "it" in tokens(name)
+               for (kind, _), names in index.lexicon.names.items() for name in names)  # fmt: skip
 
 
 # Words that open an English question: what comes before them, when it names nothing, frames it.
