@@ -74,7 +74,11 @@ export function follow() {
         socket.close();
       }
     };
-    socket.onclose = () => { setTimeout(connect, wait); wait = Math.min(wait * 2, 30000); };
+    socket.onclose = (event) => {
+      if (event.code === 4401 || event.code === 4403) return; // the server refused this token: no retrying
+      setTimeout(connect, wait);
+      wait = Math.min(wait * 2, 30000);
+    };
   };
   connect();
 }
