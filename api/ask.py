@@ -26,7 +26,7 @@ from strawberry.types import Info
 from api.answer import may_read
 from api.ask_plans import PLANS, Plan
 from api.ask_query import CallerSelection
-from api.context import Context, Lang
+from api.context import WARM_UP, Context, Lang
 from api.errors import api_error
 from api.fields import LangArg
 from api.types import (
@@ -240,7 +240,10 @@ async def _run(info: Info[Context, None], plan: Plan, caller: CallerSelection, l
 
 
 async def _count(info: Info[Context, None], question: str, understood: Understanding, answered: bool) -> None:
-    """Count a question declined or answered unsurely; never fail the answer for it."""
+    """Count a question declined or answered unsurely; never fail the answer for it. The warm-up's
+    own asking (the explorer's operations, run with a department's key for the question) is no one's."""
+    if info.context.request_id == WARM_UP:
+        return
     reading = understood.best or (understood.alternatives[0] if understood.alternatives else None)
     try:
         await unanswered.record(

@@ -45,6 +45,10 @@ def preferred_lang(accept_language: str | None) -> Lang:
 ASKS_AT_ONCE = 2
 
 
+# The request id of what the warm-up runs: its questions are counted by no one (api.ask).
+WARM_UP = "warm-up"
+
+
 @dataclass(frozen=True)
 class Reading:
     """How reads are bounded: what one answer may hold, the largest cost accepted, and the

@@ -28,7 +28,7 @@ from graphql import (
 )
 
 from api.auth import Auth
-from api.context import Context, Lang
+from api.context import WARM_UP, Context, Lang
 from graph.failures import DatabaseUnavailable, QueryTimeout
 from graph.request_scope import request_scope
 
@@ -99,7 +99,7 @@ async def warm(schema: Any, services: Any, documents: list[str], seconds: float)
                 request=None,  # type: ignore[arg-type]
                 response=None,
                 database=database,
-                request_id="warm-up",
+                request_id=WARM_UP,
                 reading=services.reading,
                 lang=lang,
                 auth=Auth(None, database),
