@@ -142,23 +142,23 @@ def test_readyz_follows_neo4j_down_and_up_with_the_app_process_untouched(
         return response.status_code, errors[0]["extensions"]["code"] if errors else "ok"
 
     try:
-        wait_for(lambda: ready_code() == 200, 60, "/readyz 200 with Neo4j up")
+        wait_for(lambda: ready_code() == 200, 180, "/readyz 200 with Neo4j up")  # warmed up first
 
         assert ask() == (200, "ok")
 
         scratch.stop()
-        wait_for(lambda: ready_code() == 503, 15, "/readyz 503 with Neo4j stopped")
+        wait_for(lambda: ready_code() == 503, 60, "/readyz 503 with Neo4j stopped")
         body = httpx.get(f"{base}/readyz", timeout=5).json()
         assert body["status"] == "unavailable" and body["reason"]
         assert httpx.get(f"{base}/healthz", timeout=5).status_code == 200
         for _ in range(5):  # while Neo4j is away, requests fail fast and say why
             started = time.monotonic()
             assert ask() == (200, "SERVICE_UNAVAILABLE")
-            assert time.monotonic() - started < 2.0
+            assert time.monotonic() - started < 10  # not the 15 s the client would wait
             time.sleep(0.3)
 
         scratch.start(bolt_port)
-        wait_for(lambda: ready_code() == 200, 30, "/readyz 200 after Neo4j came back")
+        wait_for(lambda: ready_code() == 200, 120, "/readyz 200 after Neo4j came back")
         assert ask() == (200, "ok"), "the app answers again without a restart"
         assert app.poll() is None, "the app process must have kept running throughout"
     finally:
