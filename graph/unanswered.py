@@ -32,7 +32,13 @@ _SCRUB = (
     (re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE), "<address>"),
     (re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b"), "<address>"),
     (re.compile(r"(?<![\w])\+?\d[\d .\-]{6,}\d\b"), "<number>"),
-    (re.compile(r"\b(?:bearer|token|password|mật khẩu)\s*[:=]?\s*\S+", re.IGNORECASE), "<token>"),
+    # "token: x", "token is x", "mật khẩu là x" (not the placeholder a pattern above put there)
+    (
+        re.compile(
+            r"(?<!<)\b(?:bearer|token|password|secret|mật khẩu)\b(?:\s+(?:is|là))?\s*[:=]?\s*(?!<)\S+", re.IGNORECASE
+        ),
+        "<token>",
+    ),
     (re.compile(r"\b[A-Za-z0-9_\-]{32,}\b"), "<token>"),
 )
 

@@ -192,3 +192,19 @@ async def test_the_text_s_language_may_be_null_a_variable_or_both(api: httpx.Asy
     )
     data = await data_of(api, query, {"l": "EN"})
     assert "điều khoản thanh toán" in data["ask"]["a"] and "Payment terms" in data["ask"]["b"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("zq5 token is sk-live-abcdef123", "zq5 <token>"),  # the secret was kept, "is" scrubbed
+        ("zq1 dgt_abcDEF_123", "zq1 <token>"),  # was "<<token>"
+        ("mật khẩu là abc123 nhé", "<token> nhé"),
+        ("who handles tokens?", "who handles tokens"),
+    ],
+)
+def test_a_secret_in_a_question_is_scrubbed_before_it_is_kept(question: str, kept: str) -> None:
+    """A hostile review: 'token is <secret>' kept the secret; a dgt_ token became '<<token>'."""
+    from graph.unanswered import normalise
+
+    assert normalise(question) == kept
