@@ -173,8 +173,15 @@ async def test_too_many_subscriptions_on_the_feed(cli_env: dict[str, str], seede
     process, base = start_app(cli_env | {"DEPTGRAPH_MAX_SUBSCRIPTIONS_PER_TOKEN": "1"})
     try:
         editor = await create_token(seeded, "codes-feed", "editor")
+        leases = "MATCH (l:FeedLease) RETURN count(l) AS n"
+        before = (await seeded.read(leases))[0]["n"]
         async with Feed(base, editor) as feed:
             await feed.subscribe(None, "1")
+            # the first holds its lease before the second asks (sent together, either may win it)
+            for _ in range(300):
+                if (await seeded.read(leases))[0]["n"] > before:
+                    break
+                await asyncio.sleep(0.1)
             await feed.subscribe(None, "2")
             refused, code = await feed.refusal()
         assert (refused, code) == ("2", "TOO_MANY_SUBSCRIPTIONS")
