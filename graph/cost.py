@@ -64,6 +64,7 @@ class GraphStats:
         self.measured_at: float | None = None
         self._refreshing: asyncio.Task[None] | None = None
         self._attempted_at = -RETRY_SECONDS
+        self._failed_at = -RETRY_SECONDS
         self._stale = False
         # The graph's version as this process last saw it (graph.version.VersionWatch, kept
         # fresh by the requests' own checks): a change made through any process makes the
@@ -145,6 +146,36 @@ class GraphStats:
         if self.measured_at is None and waiting and not db.breaker.degraded:  # never hold requests in an outage
             await asyncio.shield(self._refreshing)  # type: ignore[arg-type]
 
+    def unsettled(self) -> bool:
+        """Whether the figures are known to be out of date: the graph moved since they were
+        measured, a write here said so, or a measurement is under way."""
+        seen = self.watch.stamp if self.watch is not None else None
+        moved = seen is not None and seen != self._measured_stamp
+        measuring = self._refreshing is not None and not self._refreshing.done()
+        return self._stale or moved or measuring
+
+    async def settle(self, db: Database, deadline: float | None) -> bool:
+        """Before a query is refused on figures known to be out of date, wait for them to be
+        measured again (at most until `deadline`, and not in an outage); True when they were. A
+        graph that shrank (a large organisation replaced by a small one) otherwise refuses the
+        small one's pages on the large one's sizes until the background measure lands."""
+        if not self.unsettled() or db.breaker.degraded:
+            return False
+        if self._refreshing is None or self._refreshing.done():
+            if time.monotonic() - self._failed_at <= RETRY_SECONDS:
+                return False  # one failed just now: no second try for this request
+            self._attempted_at = time.monotonic()
+            self._refreshing = asyncio.create_task(self._measure_logged(db), context=contextvars.Context())
+        measuring = self._refreshing
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            return False
+        try:
+            await asyncio.wait_for(asyncio.shield(measuring), left)
+        except TimeoutError:
+            return False
+        return not self.unsettled()
+
     def changed(self) -> None:
         """The graph changed: measure again soon (in the background)."""
         self._stale = True
@@ -154,6 +185,7 @@ class GraphStats:
         try:
             await self.measure(db)
         except (DatabaseUnavailable, QueryTimeout) as exc:
+            self._failed_at = time.monotonic()
             log.debug("could not measure the graph: %s", exc)
 
 

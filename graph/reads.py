@@ -43,7 +43,7 @@ async def read(
     compiled = compile_root(root, select, limits)
     params = compiled.params(select, limits)  # checks the arguments first
     if not costed:
-        _check_cost(root, select, stats, max_cost)
+        await _check_cost_settled(db, root, select, stats, max_cost, deadline)
     async with _turn(root):
         rows = await db.read(compiled.cypher, **params)
     row = rows[0]
@@ -88,7 +88,7 @@ async def read_all(
         try:
             compiled = compile_root(root, select, limits)
             params = compiled.params(select, limits)
-            _check_cost(root, select, stats, max_cost)
+            await _check_cost_settled(db, root, select, stats, max_cost, deadline)
         except Exception as exc:
             answers[index] = exc
             continue
@@ -146,6 +146,19 @@ def _check_cost(root: Root, select: Select, stats: GraphStats, max_cost: int) ->
         )
     if request is not None:
         request.cost = cost
+
+
+async def _check_cost_settled(
+    db: Database, root: Root, select: Select, stats: GraphStats, max_cost: int, deadline: float | None
+) -> None:
+    """`_check_cost`, but a refusal on figures known to be out of date waits for fresh ones and
+    asks again: only a query too costly for the graph as it is now is refused."""
+    try:
+        _check_cost(root, select, stats, max_cost)
+    except TooCostly:
+        if not await stats.settle(db, deadline):
+            raise
+        _check_cost(root, select, stats, max_cost)
 
 
 def monotonic_deadline(seconds_left: float | None) -> float | None:
