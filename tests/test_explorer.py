@@ -60,7 +60,11 @@ class Visit:
 
     async def open(self, path: str = "/") -> None:
         await self.page.goto(self.base + path)
-        await self.page.wait_for_selector("body[data-ready='true']", state="attached", timeout=15_000)
+        try:
+            await self.page.wait_for_selector("body[data-ready='true']", state="attached", timeout=30_000)
+        except PlaywrightTimeout:  # say what the page shows instead (its error panel, if any)
+            shown = await self.page.evaluate("() => document.getElementById('panel')?.innerText ?? ''")
+            raise AssertionError(f"the explorer at {path} did not become ready; it shows: {shown[:500]!r}") from None
 
     async def shoot(self, name: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -322,6 +326,7 @@ async def test_the_page_makes_no_request_outside_its_origin(visit: Visit) -> Non
     await visit.page.fill("#search-text", "brochure")
     await visit.page.press("#search-text", "Enter")
     await visit.page.wait_for_selector("#results:not([hidden])")
+    assert not await visit.page.locator("#results .error").count(), await visit.page.inner_text("#results")
     await visit.page.click("button[data-lang='en']")
     await visit.page.wait_for_timeout(300)
     outside = [url for url in visit.requests if not url.startswith(visit.base + "/") and not url.startswith("data:")]
@@ -329,6 +334,16 @@ async def test_the_page_makes_no_request_outside_its_origin(visit: Visit) -> Non
     assert any(url.endswith("/assets/cytoscape/cytoscape.min.js") for url in visit.requests)
     graphql = [url for url in visit.requests if "/graphql" in url]
     assert graphql and all(url == visit.base + "/graphql" for url in graphql)
+
+
+async def test_a_search_that_fails_says_why_where_its_results_would_be(visit: Visit) -> None:
+    """It set the message on the results box and left the box hidden: nothing happened, as far as
+    anyone could see (found when a search failed on CI and the test only saw a timeout)."""
+    await visit.open()
+    await visit.page.fill("#search-text", "phòng " * 200)  # over the search's 1,000 characters
+    await visit.page.press("#search-text", "Enter")
+    await visit.page.wait_for_selector("#results:not([hidden]) .error", timeout=15_000)
+    assert "at most 1000 characters" in await visit.page.inner_text("#results")
 
 
 @pytest.mark.parametrize("stored", ["abc", "FB:kcwQAAAAAAAAAAAAAAAAAAAAAACQAAAAAAAAAAU=.AAAAAAAAAAAAAAAAAAAAAA"])

@@ -48,7 +48,11 @@ document.addEventListener("click", (event) => {
 document.getElementById("search").addEventListener("submit", (event) => {
   event.preventDefault();
   const text = document.getElementById("search-text").value.trim();
-  if (text) search(text).catch((error) => { document.getElementById("results").textContent = error.message; });
+  if (text) search(text).catch((error) => {
+    const box = document.getElementById("results");
+    box.innerHTML = `<p class="error">${esc(error.message)}</p>`;
+    box.hidden = false;  // a failed search says why, where its results would be
+  });
 });
 document.addEventListener("submit", (event) => {
   if (event.target.id === "picker") {
