@@ -71,6 +71,7 @@ class GraphStats:
         # figures stale, not only this process's own writes.
         self.watch: VersionWatch | None = None
         self._measured_stamp: object = None
+        self._started_stamp: object = None  # the state of the graph the latest measurement began on
 
     def count(self, label: Label) -> int:
         return self.counts.get(label, UNKNOWN) if self.measured_at else UNKNOWN
@@ -120,6 +121,7 @@ class GraphStats:
 
     async def measure(self, db: Database) -> None:
         stamp = self.watch.stamp if self.watch is not None else None
+        self._started_stamp = stamp
         rows = await db.read(self.query())
         figures = rows[0]["figures"]
         self.counts = dict(zip(LABELS, figures[: len(LABELS)], strict=True))
@@ -162,8 +164,11 @@ class GraphStats:
         if not self.unsettled() or db.breaker.degraded:
             return False
         if self._refreshing is None or self._refreshing.done():
-            if time.monotonic() - self._failed_at <= RETRY_SECONDS:
-                return False  # one failed just now: no second try for this request
+            seen = self.watch.stamp if self.watch is not None else None
+            if time.monotonic() - self._failed_at <= RETRY_SECONDS or (seen is not None and seen == self._started_stamp):
+                # One failed just now, or this state of the graph was measured already: however
+                # many costly queries arrive, they cost Neo4j at most one measurement per write.
+                return False
             self._attempted_at = time.monotonic()
             self._refreshing = asyncio.create_task(self._measure_logged(db), context=contextvars.Context())
         measuring = self._refreshing

@@ -124,7 +124,7 @@ def test_readyz_follows_neo4j_down_and_up_with_the_app_process_untouched(
     scratch.start(bolt_port)
     app = subprocess.Popen(
         [DEPTGRAPH, "serve", "--no-start-neo4j", "--port", str(http_port)],
-        env=cli_env(scratch_home, port=bolt_port),
+        env=cli_env(scratch_home, port=bolt_port, DEPTGRAPH_WARM_UP="false"),  # warm-up: tests/test_warmup.py
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -142,7 +142,7 @@ def test_readyz_follows_neo4j_down_and_up_with_the_app_process_untouched(
         return response.status_code, errors[0]["extensions"]["code"] if errors else "ok"
 
     try:
-        wait_for(lambda: ready_code() == 200, 180, "/readyz 200 with Neo4j up")  # warmed up first
+        wait_for(lambda: ready_code() == 200, 180, "/readyz 200 with Neo4j up")
 
         assert ask() == (200, "ok")
 
