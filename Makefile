@@ -39,8 +39,8 @@ lint: install ## ruff (lint and format check) and mypy
 	$(BIN)/mypy
 
 bench: install ## Benchmarks: seed load times, then the read API beside hand-written Cypher
-	$(BIN)/python -m bench.seed_load
-	$(BIN)/python -m bench.api
+	$(BIN)/python -m bench.seed_load $(BENCH_SIZE_ARGS)
+	$(BIN)/python -m bench.api $(BENCH_SIZE_ARGS) $(BENCH_API_ARGS)
 
 bench-peer: install ## deptgraph beside @neo4j/graphql (../shared/peer), cache on and off (PEER=… to point elsewhere)
 	$(BIN)/deptgraph neo4j install
@@ -48,7 +48,7 @@ bench-peer: install ## deptgraph beside @neo4j/graphql (../shared/peer), cache o
 
 load: install ## 60 s of 50 readers + an editor, with Neo4j stopped for 10 s in the middle (prints a report)
 	$(BIN)/deptgraph neo4j install
-	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 fuzz: install ## A longer fuzz run with a random seed (FUZZ_EXAMPLES=5000 by default)
 	$(BIN)/deptgraph neo4j install

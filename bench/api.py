@@ -80,11 +80,17 @@ _PATHS = (
     'query {name}($lang: Lang) {{ paths(from: "{a}", to: "{b}", maxHops: 6, limit: 20) {{ hops '
     "departments {{ key name(lang: $lang) }} flows {{ text(lang: $lang) }} }} }}"
 )
-LARGE_ONLY = tuple(
-    (name, _PATHS.format(name=name, a=a, b=b), _PATH_FLOOR.format(a=a, b=b))
-    for name, a, b in [("PathsAcrossTheOrganisation", "unit-0000", "unit-0020"),
-                       ("PathsWhereThereAreNone", "unit-0000", "unit-0500")]
-)  # fmt: skip
+
+
+def large_only(departments: int) -> tuple[tuple[str, str, str], ...]:
+    """The path questions only the generated organisation asks, between units it has (at the
+    default size, unit-0000 → unit-0500 has no path within six hops)."""
+    near, far = f"unit-{min(20, departments - 1):04d}", f"unit-{min(500, departments // 2):04d}"
+    return tuple(
+        (name, _PATHS.format(name=name, a=a, b=b), _PATH_FLOOR.format(a=a, b=b))
+        for name, a, b in [("PathsAcrossTheOrganisation", "unit-0000", near),
+                           ("PathsWhereThereAreNone", "unit-0000", far)]
+    )  # fmt: skip
 
 
 async def run_suite(
@@ -166,7 +172,7 @@ async def main() -> None:
                     db,
                     args.seconds,
                     f"Generated graph ({args.departments + 5} departments, ~{args.flows} flows)",
-                    extra=LARGE_ONLY,
+                    extra=large_only(args.departments),
                 )
                 print("\n## p50 on the large graph ÷ p50 on the seed graph (target ≤ 1.5)\n")
                 print("| question | 1 client | 16 clients |")
