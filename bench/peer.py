@@ -48,6 +48,19 @@ def _wait(url: str, body: dict[str, str], seconds: float = 60) -> None:
     sys.exit(f"{url} did not answer within {seconds:.0f}s")
 
 
+def _ready(url: str, seconds: float = 180) -> None:
+    """Until /readyz is 200: a starting app answers while it warms up (and says so there)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    sys.exit(f"{url} did not say ready within {seconds:.0f}s")
+
+
 @contextmanager
 def _running(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as out:
@@ -109,6 +122,7 @@ def main() -> None:
                 command = [deptgraph, "serve", "--port", str(app_port), "--no-seed"]
                 with _running(command, PROJECT, app_env, peer / f"deptgraph-{cache}.log"):
                     _wait(f"http://127.0.0.1:{app_port}/graphql", {"query": "{ __typename }"})
+                    _ready(f"http://127.0.0.1:{app_port}/readyz")  # warmed up: not measured while warming
                     print(f"\n# DEPTGRAPH_RESPONSE_CACHE={cache}\n", flush=True)
                     bench_env = env | {
                         "DEPTGRAPH_URL": f"http://127.0.0.1:{app_port}/graphql",
