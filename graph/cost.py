@@ -40,6 +40,10 @@ log = logging.getLogger("deptgraph.cost")
 UNKNOWN = 100
 # After a failed measurement, the next is tried no sooner than this.
 RETRY_SECONDS = 5.0
+# The longest a query refused on out-of-date figures waits for fresh ones, and the time it must
+# still have left to run once they came.
+SETTLE_SECONDS = 8.0
+SETTLE_MARGIN = 2.0
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class GraphStats:
         self.watch: VersionWatch | None = None
         self._measured_stamp: object = None
         self._started_stamp: object = None  # the state of the graph the latest measurement began on
+        self.measurements = 0  # started so far
 
     def count(self, label: Label) -> int:
         return self.counts.get(label, UNKNOWN) if self.measured_at else UNKNOWN
@@ -122,6 +127,7 @@ class GraphStats:
     async def measure(self, db: Database) -> None:
         stamp = self.watch.stamp if self.watch is not None else None
         self._started_stamp = stamp
+        self.measurements += 1
         rows = await db.read(self.query())
         figures = rows[0]["figures"]
         self.counts = dict(zip(LABELS, figures[: len(LABELS)], strict=True))
@@ -150,33 +156,32 @@ class GraphStats:
 
     def unsettled(self) -> bool:
         """Whether the figures are known to be out of date: the graph moved since they were
-        measured, a write here said so, or a measurement is under way."""
+        measured (as this process last saw its version), or a write here said so."""
         seen = self.watch.stamp if self.watch is not None else None
-        moved = seen is not None and seen != self._measured_stamp
-        measuring = self._refreshing is not None and not self._refreshing.done()
-        return self._stale or moved or measuring
+        return self._stale or (seen is not None and seen != self._measured_stamp)
 
     async def settle(self, db: Database, deadline: float | None) -> bool:
         """Before a query is refused on figures known to be out of date, wait for them to be
-        measured again (at most until `deadline`, and not in an outage); True when they were. A
-        graph that shrank (a large organisation replaced by a small one) otherwise refuses the
-        small one's pages on the large one's sizes until the background measure lands."""
-        if not self.unsettled() or db.breaker.degraded:
+        measured again; True when they were. A graph that shrank (a large organisation replaced
+        by a small one) otherwise refuses the small one's pages on the large one's sizes until
+        the background measure lands.
+
+        Bounded every way: not in an outage, nor within `RETRY_SECONDS` of a failed measurement;
+        at most `SETTLE_SECONDS`, and leaving the request `SETTLE_MARGIN` to run its query (past
+        that, the query is refused as before); one measurement per state of the graph, however
+        many costly queries arrive (only a write moves it): they wait for the same one."""
+        now = time.monotonic()
+        until = now + SETTLE_SECONDS if deadline is None else min(now + SETTLE_SECONDS, deadline - SETTLE_MARGIN)
+        if not self.unsettled() or db.breaker.degraded or until <= now or now - self._failed_at <= RETRY_SECONDS:
             return False
         if self._refreshing is None or self._refreshing.done():
             seen = self.watch.stamp if self.watch is not None else None
-            if time.monotonic() - self._failed_at <= RETRY_SECONDS or (seen is not None and seen == self._started_stamp):
-                # One failed just now, or this state of the graph was measured already: however
-                # many costly queries arrive, they cost Neo4j at most one measurement per write.
-                return False
-            self._attempted_at = time.monotonic()
+            if seen is not None and seen == self._started_stamp and not self._stale:
+                return False  # this state of the graph was measured already (or failed to be)
+            self._attempted_at = now
             self._refreshing = asyncio.create_task(self._measure_logged(db), context=contextvars.Context())
-        measuring = self._refreshing
-        left = None if deadline is None else deadline - time.monotonic()
-        if left is not None and left <= 0:
-            return False
         try:
-            await asyncio.wait_for(asyncio.shield(measuring), left)
+            await asyncio.wait_for(asyncio.shield(self._refreshing), until - time.monotonic())
         except TimeoutError:
             return False
         return not self.unsettled()
@@ -192,6 +197,9 @@ class GraphStats:
         except (DatabaseUnavailable, QueryTimeout) as exc:
             self._failed_at = time.monotonic()
             log.debug("could not measure the graph: %s", exc)
+        except Exception:  # e.g. Neo4j's memory limit on a very large graph: estimates keep the last figures
+            self._failed_at = time.monotonic()
+            log.warning("could not measure the graph's list sizes", exc_info=True)
 
 
 def estimate(root: Root, select: Select, stats: GraphStats) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from api.warmup import explorer_operations
@@ -104,3 +105,25 @@ async def test_a_graph_that_shrank_is_costed_as_it_is_now(
         body = await graphql(http, drawing)
         assert "errors" not in body, body["errors"]
         assert len(body["data"]["departments"]) == len(seed_knowledge.departments)
+
+
+async def test_costly_queries_after_a_change_cost_neo4j_one_measurement(
+    settings: Settings, seeded: Database, seed_knowledge: Knowledge
+) -> None:
+    """A hostile review of the test above: twenty over-limit queries arriving after the graph
+    changed (through another process) share one measurement of the graph and are all refused —
+    they do not start one each, and the figures are as fresh as they can be."""
+    import asyncio
+
+    from api.app import create_app
+
+    app = create_app(settings, database=seeded)
+    stats = app.state.services.reading.stats
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://deptgraph.test") as http:
+        assert codes(await graphql(http, nested())) == {"QUERY_TOO_COSTLY"}  # measured now
+        await load(seeded, hub(seed_knowledge, partners=3, goals=2))  # the graph moves elsewhere
+        before = stats.measurements
+        bodies = await asyncio.gather(*(graphql(http, nested()) for _ in range(20)))
+    assert [codes(body) for body in bodies] == [{"QUERY_TOO_COSTLY"}] * 20
+    assert stats.measurements - before == 1
+    assert not stats.unsettled()

@@ -68,10 +68,13 @@ def test_each_benchmark_a_target_runs_answers_help_with_the_options_the_makefile
     target: str, env: dict[str, str]
 ) -> None:
     """Every `python -m bench.…` a target runs imports and takes the options it is given."""
-    knobs = ["BENCH_SIZE_ARGS=--departments 12 --flows 40", "BENCH_API_ARGS=--seconds 0.5", "LOAD_ARGS=--seconds 5"]
-    modules = [
-        line for line in planned(target, env, *knobs) if line[1:3] == ["-m", line[2]] and line[2].startswith("bench.")
-    ]
+    knobs = {"BENCH_SIZE_ARGS": "--departments 12 --flows 40", "BENCH_API_ARGS": "--seconds 0.5",
+             "LOAD_ARGS": "--seconds 5"}  # fmt: skip
+    lines = planned(target, env, *(f"{name}={value}" for name, value in knobs.items()))
+    modules = [line for line in lines if len(line) >= 3 and line[1] == "-m" and line[2].startswith("bench.")]
+    passed = " ".join(" ".join(line) for line in modules)
+    for name in {"bench": ["BENCH_SIZE_ARGS", "BENCH_API_ARGS"], "load": ["LOAD_ARGS"]}.get(target, []):
+        assert knobs[name] in passed, f"make {target} does not pass {name} on"  # the Makefile still uses it
     assert modules, f"make {target} runs no benchmark"
     for line in modules:
         helped = subprocess.run([*line[:3], "--help"], cwd=PROJECT, env=env, capture_output=True, text=True,
@@ -88,7 +91,12 @@ def test_the_tests_a_target_runs_are_collected_with_its_options(target: str, env
     and so must the tests they name. (Their knobs are the shell's: FUZZ_EXAMPLES, RACE_SECONDS.)"""
     short = env | {"FUZZ_EXAMPLES": "7", "RACE_SECONDS": "2"}
     done = make("-n", target, env=short)
-    [line] = [line for line in done.stdout.splitlines() if shlex.split(line)[0].endswith("pytest")]
+    assert done.returncode == 0, done.stderr
+    pytest_lines = [
+        line for line in done.stdout.splitlines() if line.strip() and shlex.split(line)[0].endswith("pytest")
+    ]
+    assert len(pytest_lines) == 1, done.stdout
+    [line] = pytest_lines
     collected = subprocess.run(["bash", "-c", f"{line} --collect-only -q"], cwd=PROJECT, env=short,
                                capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
     assert collected.returncode == 0, collected.stdout[-2000:] + collected.stderr[-2000:]
@@ -96,6 +104,8 @@ def test_the_tests_a_target_runs_are_collected_with_its_options(target: str, env
 
 
 def test_make_bench_peer_says_where_it_looked_for_the_peer(env: dict[str, str], tmp_path: Path) -> None:
-    done = make("bench-peer", f"PEER={tmp_path}", env=env)
+    """What `make bench-peer PEER=…` runs, without its set-up steps (which may install or download)."""
+    [line] = [line for line in planned("bench-peer", env, f"PEER={tmp_path}") if "bench.peer" in line]
+    done = subprocess.run(line, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode != 0
     assert f"No peer harness at {tmp_path}" in done.stderr and "pass --peer" in done.stderr, done.stderr[-2000:]
