@@ -7,7 +7,18 @@ import {
 } from "./panels.js";
 import { state } from "./state.js";
 
-export async function route() {
+// One route at a time, each showing the hash as it is when its turn comes: a route still reading
+// (a refresh after the change feed's news) could otherwise finish after a newer one and put back
+// the panel the reader had left, under the new hash.
+let routing = Promise.resolve();
+
+export function route() {
+  const turn = routing.then(show);
+  routing = turn.catch(() => {});
+  return turn;
+}
+
+async function show() {
   const [, kindOf, ...keys] = decodeURIComponent(location.hash.replace(/^#/, "")).split("/");
   try {
     const wasPaths = state.view === "paths";
