@@ -336,6 +336,29 @@ async def test_the_page_makes_no_request_outside_its_origin(visit: Visit) -> Non
     assert graphql and all(url == visit.base + "/graphql" for url in graphql)
 
 
+async def test_a_panel_still_reading_does_not_replace_the_one_asked_for_after_it(visit: Visit) -> None:
+    """A route still waiting for its answer (a refresh after the change feed's news) could finish
+    after the reader had moved on and put its panel back under the new hash. The page's own fetch
+    holds the relationship's answer back 1.5 s, so the later route is answered first."""
+    await visit.open()
+    await visit.js(
+        """() => { const send = window.fetch; window.fetch = async (url, options) => {
+             const held = String(options && options.body).includes('ExplorerRelationship');
+             if (held) window.asked = true;
+             const response = await send(url, options);
+             if (held) { await new Promise((done) => setTimeout(done, 1500)); window.heldBack = true; }
+             return response; }; }"""
+    )
+    await visit.page.evaluate("location.hash = '#/relationship/sales/accounting'")
+    await visit.page.wait_for_function("window.asked === true", timeout=30_000)  # its answer is held back
+    await visit.page.evaluate("location.hash = '#/department/marketing'")
+    await visit.page.wait_for_function("window.heldBack === true", timeout=30_000)
+    await visit.page.wait_for_function("document.getElementById('panel').dataset.view === 'department'")
+    await visit.page.wait_for_timeout(500)  # whatever was still to render has rendered
+    assert await visit.heading() == "Phòng Marketing"
+    assert await visit.js("() => document.getElementById('panel').dataset.view") == "department"
+
+
 async def test_a_search_that_fails_says_why_where_its_results_would_be(visit: Visit) -> None:
     """It set the message on the results box and left the box hidden: nothing happened, as far as
     anyone could see (found when a search failed on CI and the test only saw a timeout)."""
