@@ -47,6 +47,42 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="Rewrite tests/snapshots/ with the Cypher the compiler makes now.",
     )
+    group.addoption(
+        "--fixture-durations",
+        type=int,
+        default=0,
+        metavar="N",
+        help="After the run, list the N fixtures whose set-up took longest in all (0: none).",
+    )
+
+
+class FixtureClock:
+    """Times every fixture's set-up, for --fixture-durations: where a suite's minutes go."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, list[float]] = {}
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_fixture_setup(self, fixturedef: pytest.FixtureDef[Any]) -> Any:
+        started = time.perf_counter()
+        try:
+            return (yield)
+        finally:
+            name = f"{fixturedef.argname} ({fixturedef.scope})"
+            self.seconds.setdefault(name, []).append(time.perf_counter() - started)
+
+    def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> None:
+        count = config.getoption("--fixture-durations")
+        terminalreporter.write_sep("=", f"slowest {count} fixture set-ups, in all (each without the fixtures it uses)")
+        ranked = sorted(self.seconds.items(), key=lambda item: -sum(item[1]))
+        for name, seconds in ranked[:count]:
+            total = sum(seconds)
+            terminalreporter.write_line(f"{total:8.2f}s  {len(seconds):4d}×  mean {total / len(seconds):6.3f}s  {name}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--fixture-durations"):  # a plugin of its own: conftest hooks see only this folder's fixtures
+        config.pluginmanager.register(FixtureClock(), "deptgraph-fixture-clock")
 
 
 DEPTGRAPH = str(Path(sys.executable).with_name("deptgraph"))
