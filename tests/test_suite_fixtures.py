@@ -1,0 +1,39 @@
+"""The suite's own `seeded` fixture: it reloads the seed only when a test changed the graph.
+
+Reloading before every test that reads the seed cost the suite minutes (half a second each, some
+three hundred times); reloading too seldom would let one test's writes leak into the next."""
+
+from __future__ import annotations
+
+from domain.knowledge import Knowledge
+from graph.database import Database
+
+from .conftest import reseed
+
+STAMP = "MATCH (g:GraphState) RETURN g.epoch AS epoch, g.version AS version"
+
+
+async def test_a_graph_nothing_changed_is_not_loaded_again(database: Database, seed_knowledge: Knowledge) -> None:
+    await reseed(database, seed_knowledge)
+    before = await database.read(STAMP)
+    assert await reseed(database, seed_knowledge) is False
+    assert await database.read(STAMP) == before  # not wiped: a wipe draws a new epoch
+
+
+async def test_a_node_written_since_is_loaded_again_even_with_the_same_content(
+    database: Database, seed_knowledge: Knowledge
+) -> None:
+    await reseed(database, seed_knowledge)
+    await database.command("MATCH (d:Department) WITH d ORDER BY d.key LIMIT 1 SET d.version = 3")
+    assert await reseed(database, seed_knowledge) is True
+    assert await database.read("MATCH (n) WHERE n.version <> 1 AND NOT n:GraphState RETURN n.key AS key") == []
+
+
+async def test_an_audit_record_or_a_changed_text_is_loaded_again(database: Database, seed_knowledge: Knowledge) -> None:
+    await reseed(database, seed_knowledge)
+    await database.command("CREATE (:Change {id: 'left-by-a-test'})")
+    assert await reseed(database, seed_knowledge) is True
+    assert await database.read("MATCH (c:Change) RETURN c.id AS id") == []
+    await database.command("MATCH (d:Department) WITH d ORDER BY d.key LIMIT 1 SET d.name_en = 'Renamed by a test'")
+    assert await reseed(database, seed_knowledge) is True
+    assert await database.read("MATCH (d:Department {name_en: 'Renamed by a test'}) RETURN d.key AS key") == []
