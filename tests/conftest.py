@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import neo4j
 import pytest
 import pytest_asyncio
 from pydantic import SecretStr
@@ -98,7 +99,11 @@ def neo4j_target() -> Iterator[Neo4jTarget]:
     if settings.neo4j_uri:
         yield resolve_target(settings)
         return
-    local = LocalNeo4j(home=neo4j_home(), version=settings.neo4j_version, instance="test", pagecache="256m")
+    # Under pytest-xdist each worker has a Neo4j of its own ("test-gw0", "test-gw1"): Neo4j
+    # Community holds one database, and tests that write must not see each other's writes.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    instance = f"test-{worker}" if worker else "test"
+    local = LocalNeo4j(home=neo4j_home(), version=settings.neo4j_version, instance=instance, pagecache="256m")
     already_running = local.status().state is not State.STOPPED
     status = local.start(free_port())
     assert status.bolt_uri is not None
@@ -145,26 +150,49 @@ def seed_knowledge() -> Knowledge:
     return read_files(default_files())
 
 
+class _Loaded:
+    """What the graph looked like when `reseed` last left it: Neo4j's bookmark then (a read
+    returns the last committed transaction's: unchanged, nothing was written since) and its
+    count of relationships (a relationship the model does not know is not in a seed plan)."""
+
+    bookmark: frozenset[str] | None = None
+    relationships = -1
+
+
+async def _bookmark(database: Database) -> frozenset[str]:
+    async with database.driver.session(database=database.database, default_access_mode=neo4j.READ_ACCESS) as session:
+        await (await session.run("RETURN 1")).consume()
+        return frozenset((await session.last_bookmarks()).raw_values)
+
+
 async def reseed(database: Database, knowledge: Knowledge) -> bool:
     """Make the graph hold exactly `knowledge`, every node at version 1, no tokens and no audit
     trail; returns whether it had to load it again (only when something changed it)."""
-    # Anything beside the knowledge (tokens, audit records) or a node written since it was loaded
-    # (changed and changed back: same content, later version) means a reload. The graph's stamp
-    # (GraphState) is not knowledge: kept, a test that wrote nothing leaves it as it was, and
-    # reloading because of it alone cost every test that reads the seed half a second.
+    if _Loaded.bookmark is not None and await _bookmark(database) == _Loaded.bookmark:
+        return False  # no transaction committed since
+    # Something was written (maybe only what a read leaves: a question ask could not answer, a
+    # feed's lease). Anything beside the knowledge (tokens, audit records), a node written since it
+    # was loaded (changed and changed back: same content, later version; or no version at all), a
+    # relationship more or less, or a plan with changes means a reload. The graph's stamp
+    # (GraphState) is not knowledge: reloading because of it alone cost every test that reads the
+    # seed half a second.
     state = await database.read(
         "RETURN COUNT { MATCH (n) WHERE NOT any(label IN labels(n) WHERE label IN $others) } AS others, "
-        "COUNT { MATCH (n) WHERE any(label IN labels(n) WHERE label IN $knowledge) AND n.version <> 1 } AS moved",
+        "COUNT { MATCH (n) WHERE any(label IN labels(n) WHERE label IN $knowledge) AND coalesce(n.version, 0) <> 1 }"
+        " AS moved, COUNT { ()-[r]->() } AS relationships",
         others=[*LABELS, "DeploymentKey", "UnansweredQuestion", "FeedLease", "GraphState"],
         knowledge=list(LABELS),
     )
     plan = await load(database, knowledge, dry_run=True, prune=True)
     fresh = not any(s.unchanged == 0 and s.created for s in plan.summary.values())
-    if not state[0]["others"] and not state[0]["moved"] and not plan.changes and fresh:
-        return False
-    await database.command(WIPE)
-    await load(database, knowledge)
-    return True
+    same = state[0]["relationships"] == _Loaded.relationships
+    reloaded = bool(state[0]["others"] or state[0]["moved"] or not same or plan.changes or not fresh)
+    if reloaded:
+        await database.command(WIPE)
+        await load(database, knowledge)
+        _Loaded.relationships = (await database.read("RETURN COUNT { ()-[r]->() } AS n"))[0]["n"]
+    _Loaded.bookmark = await _bookmark(database)
+    return reloaded
 
 
 @pytest_asyncio.fixture
