@@ -31,7 +31,7 @@ run: install ## Provision Neo4j if needed, seed an empty database, serve on http
 test: install ## Provision Neo4j if needed and run the whole test suite
 	$(BIN)/deptgraph neo4j install
 	scripts/ensure-chromium
-	$(BIN)/pytest
+	$(BIN)/pytest --cov --cov-report=term:skip-covered
 
 lint: install ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .
