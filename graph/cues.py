@@ -69,6 +69,7 @@ GIVING: tuple[str, ...] = (
     "cung cấp", "đóng góp", "gửi", "đưa", "chuyển", "chuyển giao", "chia sẻ", "báo", "báo cáo", "thông báo", "giao",
     "hỗ trợ", "giúp", "giúp đỡ", "cấp", "trao", "bàn giao", "truyền đạt", "cung cap",
     "decide", "decides", "set", "sets", "prepare", "prepares", "produce", "produces", "create", "creates",
+    "put together", "puts together", "compile", "compiles", "write", "writes", "draw up", "draws up",
     "quyết định", "đặt ra", "soạn", "cung ứng", "xây dựng",
 )  # fmt: skip
 GETTING: tuple[str, ...] = (

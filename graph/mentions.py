@@ -29,6 +29,8 @@ OTHER_DEPARTMENTS = (
     "kiem soat chat luong", "quality control", "customer success", "operations", "van hanh", "doi ngoai", "it",
 )  # fmt: skip
 _DEPARTMENT_AFTER = frozenset({"department", "dept", "team", "division", "unit"})  # "the IT department"
+# Words before "department" that make it an adjective, not a name: "cross-department", "inter-team".
+_ACROSS = frozenset({"cross", "inter", "intra", "multi", "all", "every", "each", "other", "another", "any", "both"})
 _DEPARTMENT_BEFORE = frozenset({"phong", "phan"})  # "phòng Nhân sự", "bộ phận Pháp chế"
 _DEPARTMENT_PREFIX = ("ben", "doi", "nhom", "phia")  # "bên Sản xuất", "đội Sales": read as "phòng …"
 GENERIC = frozenset(
@@ -231,6 +233,8 @@ def unknown_department(said: Words, named: set[int]) -> str:
                     continue  # the pronoun, unless it is "phòng IT", "the IT team"
                 if len(words) == 1 and len(words[0]) <= 2 and said.typed[i] != words[0]:
                     continue
+                if len(words) == 1 and not said.plain and said.typed[i].lower() != words[0]:
+                    continue  # "khó" (hard) is not "kho" (the warehouse) in a question typed with its accents
                 return " ".join(said.typed[i : i + len(words)])
 
     def unknown(i: int) -> bool:
@@ -239,7 +243,7 @@ def unknown_department(said: Words, named: set[int]) -> str:
     for i, word in enumerate(folded):
         if i in named:
             continue
-        if word in _DEPARTMENT_AFTER and i > 0 and unknown(i - 1):
+        if word in _DEPARTMENT_AFTER and i > 0 and unknown(i - 1) and folded[i - 1] not in _ACROSS:
             first = i - 1
             while first > 0 and unknown(first - 1):
                 first -= 1
@@ -263,11 +267,13 @@ def _named_as_department(said: Words, i: int) -> bool:
 
 def topic_mentions(mentions: list[Mention], said: Words, lang: str) -> list[Mention]:
     """The topics named, less one that only qualifies its neighbour ("doanh thu bán hàng" is
-    revenue, of selling: the head comes first in Vietnamese, last in English)."""
+    revenue, of selling: the head comes first in Vietnamese, last in English). A Vietnamese topic of
+    three words or more after another is no qualifier but what the first is about ("phàn nàn
+    chất lượng sản phẩm": complaints, of product quality)."""
     topics = [m for m in mentions if m.kind == "Topic"]
     kept: list[Mention] = []
     for m in topics:
-        if kept and kept[-1].end == m.start and lang == "vi":
+        if kept and kept[-1].end == m.start and lang == "vi" and m.end - m.start < 3:
             continue
         if kept and kept[-1].end == m.start and lang == "en":
             kept[-1] = m

@@ -75,6 +75,13 @@ _DEPARTMENTS_IN_GENERAL = Phrases(
         "other teams",
         "other departments",
         "everyone",
+        "cross department",
+        "cross team",
+        "cross functional",
+        "inter department",
+        "across departments",
+        "across teams",
+        "liên phòng ban",
     )
 )
 # Words that only say cooperation is good ("hiệu quả", "effectively") or that it has rules to
@@ -302,15 +309,18 @@ class Context:
 
     # --- coverage: the share of the question's content a reading explains ---------------------
 
-    def coverage(self, reading: Reading, items: Iterable[Item], names: float = 1.0) -> float:
+    def coverage(
+        self, reading: Reading, items: Iterable[Item], names: float = 1.0, also: frozenset[int] = frozenset()
+    ) -> float:
         """Of the question's content words (names count double), the share the reading explains:
-        its names, its cues, and the words its items say."""
+        its names, its cues, the words its items say, and the words at `also` (what the reading
+        itself reads them as)."""
         known: set[str] = set().union(*(self.index.text.tokens_of(item) for item in items))
         for kind in ("Topic", "Department"):
             for key in [*reading.topics, *reading.departments]:
                 known |= {t for name in self.index.lexicon.names.get((kind, key), ()) for t in tokens(name)}
         named = sum(2 * (m.end - m.start) for m in self.mentions)
-        explained = sum(self.said.stems[i] in known for i in self.leftover)
+        explained = sum(self.weight(i) for i in self.leftover if self.said.stems[i] in known or i in also)
         total = named + self.asked + sum(self.weight(i) for i in self.leftover)
         return (named * names + self.asked + explained) / total if total else 1.0
 
@@ -481,7 +491,9 @@ class Context:
             return
         said = self.said
         asks = ""  # "giver" or "getter"
-        for start in sorted(wh):
+        if self.sides.from_ and all(said.stop(i) for i in range(max(self.sides.from_), len(said))):
+            asks = "giver"  # "where do I get competitor analysis from", "… does the sales team get X from?"
+        for start in sorted(wh) if not asks else ():
             end = wh[start]
             before = words_before(said, start, 2)
             after = words_after(said, end, 3)
@@ -513,8 +525,6 @@ class Context:
                 asks = "getter"
             if asks:
                 break
-        if not asks and self.sides.from_ and all(said.stop(i) for i in range(max(self.sides.from_), len(said))):
-            asks = "giver"  # "where do I get competitor analysis from"
         named = {m.keys[0]: side_evidence(m, said, self.sides) for m in self.departments}
         if not asks:
             if named:  # the side the named department does not take
@@ -720,7 +730,8 @@ class Context:
         if picked and len(picked) < len(items):
             items, reading.only = picked, [i.key for i in picked]
         reading.items = items
-        reading.score = strength * (0.6 if self.keys else 1.0) * self.coverage(reading, items, names=0.5) ** 2
+        coverage = self.coverage(reading, items, names=0.5, also=frozenset(general))  # "cross-department": all of them
+        reading.score = strength * (0.6 if self.keys else 1.0) * coverage**2
         yield reading
 
     def search_readings(self) -> Iterable[Reading]:
