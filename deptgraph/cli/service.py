@@ -15,7 +15,6 @@ from typing import Annotated
 
 import typer
 
-from api.observability import configure_logging, log_format
 from deptgraph import __version__
 from deptgraph.cli.knowledge import seed
 from deptgraph.cli.local_neo4j import neo4j_start
@@ -99,6 +98,8 @@ def serve(
         metrics_dir = tempfile.mkdtemp(prefix="deptgraph-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
         atexit.register(shutil.rmtree, metrics_dir, ignore_errors=True)
+    from api.observability import configure_logging, log_format  # the service's modules: not for other commands
+
     configure_logging(settings.log_level, settings.log_format)
     with _console_as_log(log_format(settings.log_format) == "json"):
         if settings.uses_local_neo4j and start_neo4j:
