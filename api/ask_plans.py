@@ -379,6 +379,7 @@ class ExamplePlan(Plan):
                 f"between: {quoted(deps[0])}, and: {quoted(deps[1])}",
             )  # fmt: skip
             self.paths["examples"] = {k: (key, *v) for k, v in paths.items()}
+            self.topic_roots(level, caller, lambda t: {})  # the topics it names, for the answer's topics
         else:
             self.topic_roots(level, caller, lambda t: _nested(t, "examples", _scenario(lang), theirs="scenarios"))
 

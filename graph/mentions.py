@@ -31,7 +31,10 @@ OTHER_DEPARTMENTS = (
 _DEPARTMENT_AFTER = frozenset({"department", "dept", "team", "division", "unit"})  # "the IT department"
 # Words before "department" that make it an adjective, not a name: "cross-department", "inter-team".
 _ACROSS = frozenset({"cross", "inter", "intra", "multi", "all", "every", "each", "other", "another", "any", "both"})
-_DEPARTMENT_BEFORE = frozenset({"phong", "phan"})  # "phòng Nhân sự", "bộ phận Pháp chế"
+_DEPARTMENT_BEFORE = frozenset({"phong", "phan"})
+# Vietnamese words after which a topic's name is what someone is doing, not what is asked ("khi / lúc
+# / đi bán hàng": when selling, going selling).
+_WHILE_DOING = frozenset({"di", "khi", "luc"})  # "phòng Nhân sự", "bộ phận Pháp chế"
 _DEPARTMENT_PREFIX = ("ben", "doi", "nhom", "phia")  # "bên Sản xuất", "đội Sales": read as "phòng …"
 GENERIC = frozenset(
     [
@@ -279,4 +282,8 @@ def topic_mentions(mentions: list[Mention], said: Words, lang: str) -> list[Ment
             kept[-1] = m
             continue
         kept.append(m)
+    if lang == "vi" and len(kept) > 1:  # "… trong lúc đi bán hàng": when selling, not selling asked about
+        context = [m for m in kept if m.start > 0 and said.folded[m.start - 1] in _WHILE_DOING]
+        if len(context) < len(kept):
+            kept = [m for m in kept if m not in context]
     return kept

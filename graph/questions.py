@@ -693,7 +693,7 @@ class Context:
         if pair is not None:
             relationship = self.index.relationships.get(frozenset(pair))
             items = [i for i in self.index.items if i.label == "Scenario" and i.relationship == relationship]
-            reading = Reading(Intent.EXAMPLE, list(pair))
+            reading = Reading(Intent.EXAMPLE, list(pair), list(self.topics), term=self.term)
         else:
             topics, term, sure = self._inferred_topics()
             strength *= sure
