@@ -5,6 +5,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.package-lock.json
+# make test runs the suite in this many processes (pytest-xdist), each with a Neo4j of its own; one
+# when NEO4J_URI names a server (all would write to it).
+TEST_WORKERS ?= $(if $(NEO4J_URI),1,2)
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint typecheck schema bench bench-peer load fuzz races clean
@@ -31,7 +34,7 @@ run: install ## Provision Neo4j if needed, seed an empty database, serve on http
 test: install ## Provision Neo4j if needed and run the whole test suite
 	$(BIN)/deptgraph neo4j install
 	scripts/ensure-chromium
-	$(BIN)/pytest --cov --cov-report=term:skip-covered
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --cov --cov-report=term:skip-covered
 
 lint: install ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .

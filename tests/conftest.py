@@ -82,6 +82,12 @@ class FixtureClock:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    workers = getattr(config.option, "numprocesses", None)  # pytest-xdist's -n
+    if workers not in (None, 0, 1) and not hasattr(config, "workerinput") and Settings().neo4j_uri:
+        raise pytest.UsageError(
+            "NEO4J_URI points every test worker at one server, and tests that write would see each other's "
+            "writes: run the suite in one process (make test TEST_WORKERS=1, or pytest without -n)."
+        )
     if config.getoption("--fixture-durations"):  # a plugin of its own: conftest hooks see only this folder's fixtures
         config.pluginmanager.register(FixtureClock(), "deptgraph-fixture-clock")
 

@@ -5,10 +5,14 @@ three hundred times); reloading too seldom would let one test's writes leak into
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from domain.knowledge import Knowledge
 from graph.database import Database
 
-from .conftest import reseed
+from .conftest import PROJECT, reseed
 
 STAMP = "MATCH (g:GraphState) RETURN g.epoch AS epoch, g.version AS version"
 
@@ -61,3 +65,15 @@ async def test_an_audit_record_or_a_changed_text_is_loaded_again(database: Datab
     await database.command("MATCH (d:Department) WITH d ORDER BY d.key LIMIT 1 SET d.name_en = 'Renamed by a test'")
     assert await reseed(database, seed_knowledge) is True
     assert await database.read("MATCH (d:Department {name_en: 'Renamed by a test'}) RETURN d.key AS key") == []
+
+
+def test_workers_are_refused_one_shared_server() -> None:
+    """With NEO4J_URI every pytest-xdist worker would wipe and write the same database: refused
+    before any test runs, saying how to run the suite instead."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "PYTEST_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "-p", "no:cacheprovider", "tests/test_suite_fixtures.py"],
+        cwd=PROJECT, env=env | {"NEO4J_URI": "bolt://127.0.0.1:1"}, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert "run the suite in one process" in done.stderr
