@@ -3,6 +3,7 @@ the mutation's own transaction, and read back newest first, a page at a time."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +16,8 @@ from graph.compiler import BadArgument
 from graph.cursors import decode_cursor, encode_cursor
 from graph.database import Database
 from graph.model import NodeRecord
+
+log = logging.getLogger("deptgraph.audit")
 
 
 @dataclass(frozen=True)
@@ -97,13 +100,40 @@ async def write_audit(
     return made
 
 
+# What a record shows for a field it lacks, or a state that is not the JSON the trail writes.
+UNREADABLE = "(unreadable)"
+
+
 def record_of(c: dict[str, Any]) -> ChangeRecord:
-    before, after = c.get("before"), c.get("after")
-    return ChangeRecord(
-        c["id"], c["at"], c["actor"], c["operation"], c["label"], c["key"],
-        orjson.loads(before) if before else None,
-        orjson.loads(after) if after else None,
-    )  # fmt: skip
+    """A `(:Change)` as a record. One written otherwise than by the trail (by hand, a restore, an
+    older version) is shown as far as it can be read, never failing the page it is on."""
+    damaged: list[str] = []
+
+    def text(name: str) -> str:
+        value = c.get(name)
+        if isinstance(value, str):
+            return value
+        damaged.append(name)
+        return UNREADABLE
+
+    def state(name: str) -> Any:
+        value = c.get(name)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                return orjson.loads(value)
+            except orjson.JSONDecodeError:
+                pass
+        damaged.append(name)
+        return {"unreadable": True, "stored": str(value)[:200]}
+
+    record = ChangeRecord(text("id"), text("at"), text("actor"), text("operation"), text("label"), text("key"),
+                          state("before"), state("after"))  # fmt: skip
+    if damaged:
+        log.warning("audit record %s cannot be read in full (%s): shown as far as it can be",
+                    record.id, ", ".join(damaged))  # fmt: skip
+    return record
 
 
 async def changes(

@@ -320,6 +320,28 @@ async def test_every_change_is_in_the_audit_trail_with_before_and_after(
     assert since == []
 
 
+async def test_an_audit_record_that_cannot_be_read_does_not_break_the_listing(
+    api: httpx.AsyncClient, seeded: Database, editor: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A (:Change) written by hand, restored from elsewhere or damaged shows as far as it can be
+    read; the trail around it still lists (a hostile review saw one such record fail every page)."""
+    await call(api, editor, CREATE_FLOW, {"rel": "sales-accounting", "input": FLOW})
+    await seeded.command(
+        "CREATE (:Change {id: '999999999998-0000-byhand', at: '2999-01-01T00:00:00+00:00', operation: 'updateFlow', "
+        "label: 'Flow', key: 'x', before: '{not json', after: 42})"
+    )
+    await seeded.command("CREATE (:Change {id: '999999999999-0000-bare', at: '2999-01-02T00:00:00+00:00'})")
+    answer = await call(api, editor, "{ changes(limit: 3) { id actor operation key before after } }")
+    assert "errors" not in answer, answer
+    bare, by_hand, created = answer["data"]["changes"]
+    assert bare == {"id": "999999999999-0000-bare", "actor": "(unreadable)", "operation": "(unreadable)",
+                    "key": "(unreadable)", "before": None, "after": None}  # fmt: skip
+    assert by_hand["before"] == {"unreadable": True, "stored": "{not json"}
+    assert by_hand["after"] == {"unreadable": True, "stored": "42"}
+    assert created["operation"] == "createFlow" and created["key"] == FLOW["key"]
+    assert "audit record 999999999998-0000-byhand cannot be read in full (actor, before, after)" in caplog.text
+
+
 async def test_a_change_that_changes_nothing_leaves_no_trace(
     api: httpx.AsyncClient, seeded: Database, editor: str
 ) -> None:
