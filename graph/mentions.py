@@ -31,10 +31,10 @@ OTHER_DEPARTMENTS = (
 _DEPARTMENT_AFTER = frozenset({"department", "dept", "team", "division", "unit"})  # "the IT department"
 # Words before "department" that make it an adjective, not a name: "cross-department", "inter-team".
 _ACROSS = frozenset({"cross", "inter", "intra", "multi", "all", "every", "each", "other", "another", "any", "both"})
-_DEPARTMENT_BEFORE = frozenset({"phong", "phan"})
+_DEPARTMENT_BEFORE = frozenset({"phong", "phan"})  # "phòng Nhân sự", "bộ phận Pháp chế"
 # Vietnamese words after which a topic's name is what someone is doing, not what is asked ("khi / lúc
 # / đi bán hàng": when selling, going selling).
-_WHILE_DOING = frozenset({"di", "khi", "luc"})  # "phòng Nhân sự", "bộ phận Pháp chế"
+_WHILE_DOING = frozenset({"di", "khi", "luc"})
 _DEPARTMENT_PREFIX = ("ben", "doi", "nhom", "phia")  # "bên Sản xuất", "đội Sales": read as "phòng …"
 GENERIC = frozenset(
     [
