@@ -25,7 +25,7 @@ from .test_explorer_editing import sign_in, signed_in_context, status
 pytestmark = pytest.mark.browser
 
 TEXT = unicodedata.normalize("NFC", SOURCE.read_bytes().decode("utf-8"))
-WAIT = 15_000
+WAIT = 60_000  # a bound, not a speed target: on a busy 2-core machine the browser, the app and Neo4j share it
 REVENUE_SENTENCE = (
     "Kế toán cung cấp thông tin về tình hình tài chính để Kinh doanh đưa ra quyết định bán hàng, "
     "Kinh doanh cung cấp thông tin về doanh thu để Kế toán lập báo cáo tài chính."

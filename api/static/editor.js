@@ -15,7 +15,7 @@ import { state } from "./state.js";
 
 const TOKEN_KEY = "deptgraph.token";
 
-const ed = { me: null, detail: null, open: null };
+const ed = { me: null, detail: null, open: null, drawing: 0 };
 
 // --- talking to the API ----------------------------------------------------------------------
 async function call(query, variables) {
@@ -334,9 +334,12 @@ async function renderControls() {
   const box = document.getElementById("editor");
   const list = document.getElementById("editor-items");
   const detail = ed.detail;
+  // Renders overlap (the panel's event and signing in); only the latest may draw, after any wait.
+  const drawing = ++ed.drawing;
+  const stale = () => drawing !== ed.drawing || detail !== ed.detail;
   if (!canEdit() || !detail) { box.hidden = true; list.replaceChildren(); return; }
   const groups = await itemsFor(detail);
-  if (detail !== ed.detail) return; // another panel was drawn meanwhile
+  if (stale()) return; // another panel was drawn meanwhile
   box.hidden = !groups.length;
   const rows = [];
   list.replaceChildren(...groups.map((group) => el("section", { class: "edit-group" },
@@ -357,8 +360,13 @@ async function renderControls() {
     })),
     (group.create || []).length ? el("p", { class: "buttons" }, group.create.map((c) =>
       button(tr("create", kindName(c.kind)), () => openCreate(c.kind, c.relationship || null, c.preset)))) : null)));
-  if (detail.view === "welcome") list.prepend(await unansweredSection()); // what to add to the seed files first
+  if (detail.view === "welcome") { // what to add to the seed files first
+    const section = await unansweredSection();
+    if (stale()) return;
+    list.prepend(section);
+  }
   const found = await lastChanges(rows.map((r) => r.item));
+  if (stale()) return;
   for (const { item, last } of rows) {
     const change = found[`${item.kind}:${item.key}`];
     last.textContent = change ? tr("lastChanged", change.actor, when(change.at)) : "";
