@@ -52,6 +52,9 @@ class Item:
     purpose: bool = False  # it says why (a flow's or a step's "để …")
 
 
+_TEAM = ("folks", "people", "guys")
+
+
 @dataclass
 class Lexicon:
     """Names and aliases as word sequences, and what each names."""
@@ -68,6 +71,8 @@ class Lexicon:
         return self.written.get(words, set()) >= {"Department", "Topic"}
 
     def add(self, kind: str, key: str, names: list[str]) -> None:
+        if kind == "Department":  # "the product team" are "the product folks" too
+            names = [*names, *(f"{n[:-4]}{other}" for n in names if n.casefold().endswith("team") for other in _TEAM)]
         for name in {key.replace("-", " "), *names}:
             # Topics by their stems ("campaigns", "pricing"); departments and parties as written,
             # folded: "Production" is no "product".
@@ -151,6 +156,13 @@ class AskIndex:
 
     def related(self, a: str, b: str) -> bool:
         return frozenset((a, b)) in self.relationships
+
+    @property
+    def hub(self) -> str | None:
+        """The department every relationship has on one side (Sales, in the shipped document), if one does."""
+        pairs = list(self.relationships)
+        common = frozenset.intersection(*pairs) if pairs else frozenset()
+        return next(iter(common)) if len(common) == 1 else None
 
     def name(self, kind: str, key: str, lang: str) -> str:
         vi, en = self.lexicon.names.get((kind, key), (key, key))

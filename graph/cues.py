@@ -7,7 +7,10 @@ the intents' cues in a question (`graph.sides` finds who gives and who gets).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
+
+from rapidfuzz.distance import OSA
 
 from domain.names import fold
 from graph.terms import stem
@@ -36,17 +39,23 @@ CUES: tuple[tuple[Intent, float, tuple[str, ...]], ...] = (
     (Intent.PRINCIPLES, 1.0, ("nguyên tắc", "quy tắc", "principle", "principles", "rules", "phối hợp tốt",
                               "hợp tác tốt", "phối hợp hiệu quả", "cooperate well", "work well together",
                               "good teamwork", "teamwork", "work together well", "work together effectively",
-                              "ăn ý", "nhịp nhàng", "suôn sẻ", "smoothly", "work better together")),
+                              "ăn ý", "nhịp nhàng", "suôn sẻ", "smoothly", "work better together", "tôn trọng",
+                              "mutual respect", "respect each other", "respect one another", "best practices",
+                              "guidelines", "lời khuyên", "khuyên", "bí quyết", "golden rules", "dos and don'ts")),
     (Intent.EXAMPLE, 1.0, ("ví dụ", "example", "examples", "for instance", "tình huống", "scenario", "what happens",
                            "chuyện gì xảy ra", "xảy ra", "case study", "thực tế nào",
                            "story", "stories", "real case", "real life", "real-life", "câu chuyện", "trường hợp",
                            "minh họa", "illustrate", "kịch bản", "what do i do", "what should i do")),
     (Intent.EXAMPLE, 0.5, ("in practice", "trong thực tế", "thực tế")),  # or only "really"
     (Intent.SHARED_GOALS, 1.0, ("mục tiêu", "goal", "goals", "objective", "objectives", "in common", "common aim",
-                                "aims", "trying to achieve", "both want", "hướng tới", "aim for", "aiming")),
+                                "aims", "trying to achieve", "both want", "hướng tới", "aim for", "aiming",
+                                "nhắm tới", "nhắm đến", "hướng đến", "cùng muốn", "cùng đạt", "cùng theo đuổi",
+                                "đích đến", "working towards", "working toward", "striving for", "same thing",
+                                "common ground", "shared aim", "shared aims", "targets")),
     (Intent.ROLE, 0.95, ("vai trò", "role", "roles", "duty", "duties", "nhiệm vụ", "trách nhiệm", "responsibilities",
                          "responsible for", "job", "làm gì trong",
-                         "việc của", "phần việc", "whose job", "chức năng")),
+                         "việc của", "phần việc", "whose job", "chức năng", "what part", "part does",
+                         "part in", "đóng vai", "đảm đương", "vị trí")),
     (Intent.PURPOSE, 1.0, ("tại sao", "vì sao", "why", "để làm gì", "mục đích", "purpose", "what for", "so that",
                            "what is the point", "point of", "lý do", "reason")),
     (Intent.COOPERATION, 0.8, ("phối hợp", "hợp tác", "cooperate", "cooperation", "collaborate", "collaboration",
@@ -54,7 +63,9 @@ CUES: tuple[tuple[Intent, float, tuple[str, ...]], ...] = (
                                "work with", "works with", "làm việc với", "làm việc cùng", "mối quan hệ",
                                "relationship", "relate", "interact", "areas", "lĩnh vực",
                                "coordinate", "coordinates", "coordinating", "coordination", "team up", "teams up",
-                               "liaise", "cùng làm", "mảng", "mảng nào", "sync")),
+                               "liaise", "cùng làm", "mảng", "mảng nào", "sync", "cộng tác", "kết hợp",
+                               "tương tác", "làm việc chung", "mối liên hệ", "quan hệ", "partner", "partners",
+                               "partnership", "interplay", "get along", "gets along", "dealings")),
     (Intent.SEARCH, 0.9, ("search for", "search", "tìm kiếm", "look up", "mention", "mentions", "nói gì về")),
 )  # fmt: skip
 
@@ -71,11 +82,14 @@ GIVING: tuple[str, ...] = (
     "decide", "decides", "set", "sets", "prepare", "prepares", "produce", "produces", "create", "creates",
     "put together", "puts together", "compile", "compiles", "write", "writes", "draw up", "draws up",
     "quyết định", "đặt ra", "soạn", "cung ứng", "xây dựng",
+    "brief", "briefs", "update", "updates", "notify", "notifies", "loop in",
+    "run", "runs", "organise", "organises", "organize", "organizes", "launch", "launches", "tổ chức", "triển khai",
 )  # fmt: skip
 GETTING: tuple[str, ...] = (
     "need", "needs", "needed", "get", "gets", "getting", "got", "receive", "receives", "received", "receiving",
     "obtain", "obtains", "hear", "hears", "want", "wants", "require", "requires", "rely", "relies", "depend",
-    "depends", "informed", "told", "notified", "updated", "count on",
+    "depends", "informed", "told", "notified", "updated", "count on", "find out", "finds out", "learn", "learns",
+    "ping", "reach out",
     "ask", "asks", "contact", "contacts", "expect", "expects", "hỏi", "liên hệ",
     "cần", "nhận", "nhận được", "lấy", "xin", "cần có", "mong", "dựa vào", "biết",
 )  # fmt: skip
@@ -157,3 +171,36 @@ def find_cues(said: Words, taken: set[int]) -> list[tuple[Intent, float, int, in
         for start, end in said.find_any(phrases)
         if not taken & set(range(start, end))
     ]
+
+
+# The English words of the cues and verbs, for mending a slip typed in one ("recieves").
+_CUE_WORDS = frozenset(
+    w
+    for phrases in (*(p for _, _, p in CUES), GIVING, GETTING, HANDLING, GOING, WH)
+    for phrase in phrases
+    for w in phrase.split()
+    if w.isascii() and w.isalpha() and len(w) >= 5
+)
+SLIP_MIN_LENGTH = 5
+
+
+def mend_slips(said: Words, known: Callable[[str, str], bool]) -> Words:
+    """The words with an English cue word typed with one slip (a letter dropped, added or changed,
+    or two swapped: "recieves", "contibute") read as that word — when the word typed is no word the
+    documents use (`known(folded, stem)`) and one cue word alone is a slip away."""
+    folded = list(said.folded)
+    for i, word in enumerate(said.folded):
+        if (
+            len(word) < SLIP_MIN_LENGTH
+            or not said.typed[i].isascii()
+            or said.stop(i)
+            or said.stems[i] in CUE_STEMS
+            or known(word, said.stems[i])
+        ):
+            continue
+        near = sorted(w for w in _CUE_WORDS if abs(len(w) - len(word)) <= 1 and OSA.distance(word, w) == 1)
+        if near and len({stem(w) for w in near}) == 1:
+            folded[i] = near[0]
+    if folded == list(said.folded):
+        return said
+    return Words(said.typed, tuple(folded), tuple(stem(w) for w in folded), said.plain)

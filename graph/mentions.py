@@ -18,17 +18,19 @@ from domain.names import fold
 from graph.ask_index import AskIndex
 from graph.cues import CUE_STEMS
 from graph.terms import stem
-from graph.words import Words
+from graph.words import Phrases, Words
 
 # Names of departments people ask about that the document does not cover (folded).
 OTHER_DEPARTMENTS = (
     "hr", "human resources", "nhan su", "legal", "phap che", "phap ly", "it department", "it team", "cntt",
-    "cong nghe thong tin", "mua hang", "purchasing", "procurement", "logistics", "kho", "kho van", "warehouse",
+    "cong nghe thong tin", "mua hang", "thu mua", "purchasing", "procurement", "logistics", "kho", "kho van",
+    "warehouse",
     "admin", "administration", "hanh chinh", "security", "bao ve", "dao tao", "training department", "board",
     "ban giam doc", "giam doc", "ceo", "qa", "qc",
     "kiem soat chat luong", "quality control", "customer success", "operations", "van hanh", "doi ngoai", "it",
 )  # fmt: skip
-_DEPARTMENT_AFTER = frozenset({"department", "dept", "team", "division", "unit"})  # "the IT department"
+# "the IT department", "the legal folks"
+_DEPARTMENT_AFTER = frozenset({"department", "dept", "team", "division", "unit", "people", "folks", "guys"})
 # Words before "department" that make it an adjective, not a name: "cross-department", "inter-team".
 _ACROSS = frozenset({"cross", "inter", "intra", "multi", "all", "every", "each", "other", "another", "any", "both"})
 _DEPARTMENT_BEFORE = frozenset({"phong", "phan"})  # "phòng Nhân sự", "bộ phận Pháp chế"
@@ -160,6 +162,11 @@ _SLOT_AFTER = frozenset(
 )
 
 
+# Someone asked to do something: "need finance to …", "ask finance about …".
+_ASKED_OF = frozenset(["need", "needs", "ask", "asks", "contact", "ping", "email", "call", "get"])
+_ASKED_OF_THEN = frozenset(["to", "about", "for", "if", "whether", "when"])
+
+
 def _stands_for_department(said: Words, m: Mention) -> bool:
     before = m.start - 1
     while before >= 0 and said.folded[before] in ("the", "our", "a"):
@@ -168,6 +175,9 @@ def _stands_for_department(said: Words, m: Mention) -> bool:
         return True
     if m.end < len(said) and said.folded[m.end] in _SLOT_AFTER:
         return True
+    then = said.folded[m.end] if m.end < len(said) else ""
+    if before >= 0 and said.folded[before] in _ASKED_OF and (not then or then in _ASKED_OF_THEN):
+        return True  # "need finance to tell them", "ask finance about …", "ping finance"
     if all(said.stop(i) for i in range(m.start)):  # the subject: "Finance needs …", "Tài chính cần …"
         after = next((i for i in range(m.end, len(said)) if not said.stop(i) or said.stems[i] in CUE_STEMS), None)
         return after is not None and said.stems[after] in CUE_STEMS
@@ -196,7 +206,10 @@ def _fuzzy(said: Words, index: AskIndex, i: int) -> list[Mention]:
         if best:
             top = max(best.values())
             named = [named for named, alike in best.items() if alike == top]
-            if len({key for _, key in named}) == 1:
+            # One thing named — or one name that is a department's and a topic's ("finace")
+            if len({key for _, key in named}) == 1 or all(
+                len({key for k, key in named if k == kind}) == 1 for kind, _ in named
+            ):
                 found.append(_mention(named, i, i + size, fuzzy=True))
     return found
 
@@ -268,6 +281,14 @@ def _named_as_department(said: Words, i: int) -> bool:
     return before in ("phong", "phan", "ben", "doi", "nhom") or after in _DEPARTMENT_AFTER | {"support", "staff"}
 
 
+def _while_doing(said: Words, start: int) -> bool:
+    """Whether the words before `start` say what someone is doing ("khi", "lúc", "lúc đang", "đi")."""
+    before = start - 1
+    if before > 0 and said.folded[before] == "dang":
+        before -= 1
+    return before >= 0 and said.folded[before] in _WHILE_DOING
+
+
 def topic_mentions(mentions: list[Mention], said: Words, lang: str) -> list[Mention]:
     """The topics named, less one that only qualifies its neighbour ("doanh thu bán hàng" is
     revenue, of selling: the head comes first in Vietnamese, last in English). A Vietnamese topic of
@@ -283,7 +304,60 @@ def topic_mentions(mentions: list[Mention], said: Words, lang: str) -> list[Ment
             continue
         kept.append(m)
     if lang == "vi" and len(kept) > 1:  # "… trong lúc đi bán hàng": when selling, not selling asked about
-        context = [m for m in kept if m.start > 0 and said.folded[m.start - 1] in _WHILE_DOING]
+        context = [m for m in kept if _while_doing(said, m.start)]
         if len(context) < len(kept):
             kept = [m for m in kept if m not in context]
     return kept
+
+
+CLIPPED_MIN_LENGTH = 5  # "even" is no clipped "events"
+
+
+def mend_clipped(said: Words, index: AskIndex) -> Words:
+    """The words with an English word clipped from a name's word ("promo" programmes, "promos")
+    read as that word — when the documents never use the clipped word and the names' words it
+    begins all share one stem."""
+    named_words = {w for words in index.lexicon.written for w in words if w.isascii()}
+    folded = list(said.folded)
+    for i, word in enumerate(said.folded):
+        if (
+            len(word) < CLIPPED_MIN_LENGTH
+            or not said.typed[i].isascii()
+            or said.stop(i)
+            or said.stems[i] in CUE_STEMS  # "feed" us is no "feedback"
+            or word in index.text.written
+            or index.text.knows(said.stems[i])
+        ):
+            continue
+        clipped = word[:-1] if word.endswith("s") and len(word) > CLIPPED_MIN_LENGTH else word  # "promos"
+        longer = sorted(w for w in named_words if len(w) > len(clipped) and w.startswith(clipped))
+        if longer and len({stem(w) for w in longer}) == 1:
+            folded[i] = longer[0]
+    if folded == list(said.folded):
+        return said
+    return Words(said.typed, tuple(folded), tuple(stem(w) for w in folded), said.plain)
+
+
+# The asker's own side ("we", "us", "tụi em", "bên mình"): someone asking about one department
+# works in the department at the other end of the relationship — every relationship the documents
+# describe has the same one on one side (Sales), so that is the asker's.
+_FIRST_PERSON = Phrases(
+    ("we", "us", "our", "ours", "i", "me", "my", "tụi em", "bọn em", "chúng em", "chúng tôi", "tụi mình", "bọn mình",
+     "bên mình", "team mình", "phòng mình", "mình", "em", "tôi"),
+    exact=True,
+)  # fmt: skip
+
+
+def with_asker(said: Words, mentions: list[Mention], index: AskIndex) -> list[Mention]:
+    """The mentions, with the asker's department where the question says "we" or "us" of it
+    ("what do we feed to finance?") and names one other department related to it."""
+    hub = index.hub
+    named = {m.keys[0] for m in mentions if m.kind == "Department" and len(m.keys) == 1}
+    if hub is None or hub in named or len(named) != 1 or not index.related(hub, next(iter(named))):
+        return mentions
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    for start, end in said.find_any(_FIRST_PERSON):
+        if not taken & set(range(start, end)):
+            mention = Mention("Department", (hub,), start, end)
+            return sorted([*mentions, mention], key=lambda m: m.start)
+    return mentions

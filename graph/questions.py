@@ -37,10 +37,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from graph.ask_index import AskIndex, Item, tokens
-from graph.cues import Intent, find_cues
-from graph.mentions import GENERIC, Mention, find_mentions, topic_mentions, unknown_department
+from graph.cues import Intent, find_cues, mend_slips
+from graph.mentions import GENERIC, Mention, find_mentions, mend_clipped, topic_mentions, unknown_department, with_asker
 from graph.sides import (
     ABOUT_PHRASES,
+    GIVING_PHRASES,
     LEAD,
     Sides,
     asks_object,
@@ -144,11 +145,37 @@ class Understanding:
 def understand(question: str, index: AskIndex) -> Understanding:
     """The readings of a question, best first, scored; the best answered if it scores enough.
     A question is also read without the words at its ends that the documents never use and that
-    name nothing ("out of curiosity, …", "… for onboarding"): the better reading is kept."""
-    said = Words.of(question).unframed()
+    name nothing ("out of curiosity, …", "… for onboarding"): the better reading is kept. One
+    declined as a whole is read sentence by sentence ("trying to figure out who does what here...
+    what does marketing bring to the sales team?"): a sentence understood on its own answers."""
     lang = language(question)
     if _IT.search(question) and not question.isupper() and not _knows_it(index):  # "from IT": not the pronoun
         return Understanding(None, [], 0.0, missing="known department", words="IT", lang=lang, unknown_named=True)
+    understood = _read(question, lang, index)
+    if understood.best is not None or understood.unknown_named:
+        return understood
+    sentences = [s for s in _SENTENCES.split(question) if s.strip()]
+    chosen: Understanding | None = None
+    naming = [bool(find_mentions(Words.of(s), index)) for s in sentences]
+    for n, sentence in enumerate(sentences if len(sentences) > 1 else []):
+        # Only when the rest names nothing: "I work in customer care. On the sales side, what …"
+        # needs its first sentence.
+        if not any(naming[:n] + naming[n + 1 :]):
+            alone = _read(sentence, lang, index)
+            if alone.best is not None and (chosen is None or alone.confidence > chosen.confidence):
+                chosen = alone
+    return chosen or understood
+
+
+# Where one sentence of a question ends and another begins: "?", "!", ";", "...", " - ", ". ".
+_SENTENCES = re.compile(r"[?!;…]+|\.{2,}|\s[-–—]+\s|(?<=\w)\.\s")
+
+
+def _read(question: str, lang: str, index: AskIndex) -> Understanding:
+    said = Words.of(question).unframed()
+    if lang == "en":
+        said = mend_slips(said, lambda folded, stemmed: folded in index.text.written or index.text.knows(stemmed))
+        said = mend_clipped(said, index)
     understood = _understand(said, lang, index)
     if understood.unknown_named:
         return understood
@@ -244,7 +271,7 @@ def _without_framing(said: Words, index: AskIndex) -> Words | None:
 
 
 def _understand(said: Words, lang: str, index: AskIndex) -> Understanding:
-    mentions = find_mentions(said, index)
+    mentions = with_asker(said, find_mentions(said, index), index)
     named = {i for m in mentions for i in range(m.start, m.end)}
     unknown = unknown_department(said, named)
     if unknown:
@@ -477,6 +504,11 @@ class Context:
             for item in self.index.items
         )
 
+    def _topic_gives(self) -> bool:
+        """Whether a topic named begins with a verb of giving ("hỗ trợ kỹ thuật", "tech support")."""
+        starts = {m.start for m in self.mentions if m.kind == "Topic"}
+        return any(start in starts for start, _ in self.said.find_any(GIVING_PHRASES))
+
     def wh_readings(self) -> Iterable[Reading]:
         """Who gives, who gets: a wh-word asks for the side no department fills."""
         wh = self.sides.wh
@@ -493,6 +525,8 @@ class Context:
         asks = ""  # "giver" or "getter"
         if self.sides.from_ and all(said.stop(i) for i in range(max(self.sides.from_), len(said))):
             asks = "giver"  # "where do I get competitor analysis from", "… does the sales team get X from?"
+        elif self.sides.to and max(self.sides.to) == len(said) - 1 and said.folded[-1] == "to":
+            asks = "getter"  # "who am I supposed to send info on unpaid invoices to?": "to" left at the end
         for start in sorted(wh) if not asks else ():
             end = wh[start]
             before = words_before(said, start, 2)
@@ -530,8 +564,8 @@ class Context:
             if named:  # the side the named department does not take
                 gives, gets = next(iter(named.values()))
                 asks = "getter" if gives > gets else "giver" if gets > gives else ""
-            elif self.sides.giving:
-                asks = "giver"
+            elif self.sides.giving or self._topic_gives():
+                asks = "giver"  # "Ai là người hỗ trợ kỹ thuật cho mình?": the topic's own verb gives
             elif self.sides.getting or self.sides.going:
                 asks = "getter"
         if not asks:

@@ -25,7 +25,7 @@ def _positions(said: Words, phrases: Phrases, taken: set[int]) -> dict[int, int]
     return found
 
 
-_GIVING, _GETTING, _WH = Phrases(GIVING, exact=True), Phrases(GETTING, exact=True), Phrases(WH, exact=True)
+GIVING_PHRASES, _GETTING, _WH = Phrases(GIVING, exact=True), Phrases(GETTING, exact=True), Phrases(WH, exact=True)
 _HANDLING, _GOING = Phrases(HANDLING, exact=True), Phrases(GOING, exact=True)
 _FROM, _TO, ABOUT_PHRASES, _BY = Phrases(FROM), Phrases(TO), Phrases(ABOUT, exact=True), Phrases(("do",))
 
@@ -46,7 +46,7 @@ class Sides:
 def find_sides(said: Words, taken: set[int], lang: str = "en") -> Sides:
     by = said.find_any(_BY) if lang == "vi" else []  # "giá bán do ai quyết định?": by whom
     return Sides(
-        giving=_positions(said, _GIVING, taken),
+        giving=_positions(said, GIVING_PHRASES, taken),
         getting=_positions(said, _GETTING, taken),
         from_={i for i, _ in [*said.find_any(_FROM), *by] if i not in taken},
         to={i for i, _ in said.find_any(_TO) if i not in taken},

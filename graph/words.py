@@ -32,7 +32,7 @@ _STOP_EN = (
     # what frames a question, not what it asks ("btw", "quick question", "thx")
     "btw quick question questions honestly hey sorry so basically hmm um uh pls plz thx thanks ty currently "
     "nowadays these days kindly wondering wonder curious anyone someone somebody quickly okay ok cool great "
-    "yo dear now right"
+    "yo dear now right vis versa come comes use true rather until instead whether"
 )
 _STOP_VI = (
     "gi nao dau sao the khong co la nhu bao nhieu hay thi ma se da dang duoc bi khi nhu cho ve cua cac nhung "
@@ -42,7 +42,14 @@ _STOP_VI = (
     "can phai vao den tay giup voi ai gio rang hang ngay giua phia o "
     # what frames a question ("anh chị ơi", "dạ", "cho em hỏi", "xin hỏi")
     "oi da nguoi vui long lam on"
+    # what sets a question in time or in the document ("trong lúc", "điều gì", "tài liệu có nói")
+    " luc dieu lieu e"
 )
+# Vietnamese words as chat shortens them ("phòng CSKH" aside: "chăm sóc KH", "sp", "ko").
+ABBREVIATIONS = {
+    "kh": "khách hàng", "sp": "sản phẩm", "dv": "dịch vụ", "nv": "nhân viên", "cty": "công ty", "ko": "không",
+    "dc": "được", "đc": "được", "bp": "bộ phận", "pb": "phòng ban",
+}  # fmt: skip
 STOPWORDS = frozenset({stem(w) for w in _STOP_EN.split()} | set(_STOP_VI.split()) | FILLERS)
 
 
@@ -90,11 +97,12 @@ class Words:
     def of(cls, question: str) -> Words:
         typed: list[str] = []
         folded: list[str] = []
-        for word in re.findall(r"[^\W_]+", unicodedata.normalize("NFC", question).casefold()):
-            for part in fold(word).split():
-                typed.append(word)
-                folded.append(part)
-        plain = all(word.isascii() for word in typed)
+        written = re.findall(r"[^\W_]+", unicodedata.normalize("NFC", question).casefold())
+        plain = all(word.isascii() for word in written)
+        for word in written:
+            for part in ABBREVIATIONS.get(word, fold(word)).split():
+                typed.append(word if word not in ABBREVIATIONS else part)
+                folded.append(fold(part))
         return cls(tuple(typed), tuple(folded), tuple(stem(w) for w in folded), plain)
 
     def unframed(self) -> Words:
