@@ -472,33 +472,3 @@ async def test_an_editor_sees_the_questions_nobody_could_answer_and_asks_one_aga
     assert "does not cover" in await page.inner_text("#panel .answer")
     await context.close()
     await unanswered.forget(seeded)
-
-
-async def test_the_editor_lists_are_drawn_once_when_two_draws_overlap(
-    browser: Browser,  # noqa: F811
-    live_server: str,
-    seeded: Database,
-) -> None:
-    """The panel's event arriving again while the editor is still drawing (signing in does the same)
-    draws the lists once: the later draw wins, the earlier one gives way after its wait."""
-    token = await create_token(seeded, "editor-overlap", "editor")
-    context = await signed_in_context(browser, token)
-    await context.add_init_script(
-        "document.addEventListener('deptgraph:panel', (e) => { window.__panel = e.detail; }, { capture: true })"
-    )
-    page = await context.new_page()
-    visit = Visit(page, live_server)
-    await visit.open("/")
-    await page.locator("#unanswered").wait_for(timeout=WAIT)
-    drawn = int(await page.evaluate("() => document.getElementById('editor').dataset.ready || '0'"))
-    await page.evaluate(
-        "() => { for (let i = 0; i < 3; i++) document.dispatchEvent(new CustomEvent('deptgraph:panel',"
-        " { detail: window.__panel })); }"
-    )
-    await page.wait_for_function(f"Number(document.getElementById('editor').dataset.ready) > {drawn}", timeout=WAIT)
-    await page.wait_for_load_state("networkidle")
-    assert await page.locator("#unanswered").count() == 1
-    headings = await page.locator("#editor-items h3").all_inner_texts()
-    assert len(headings) == len(set(headings)), headings
-    assert visit.errors == []
-    await context.close()

@@ -15,7 +15,7 @@ import { state } from "./state.js";
 
 const TOKEN_KEY = "deptgraph.token";
 
-const ed = { me: null, detail: null, open: null, drawing: 0 };
+const ed = { me: null, detail: null, open: null };
 
 // --- talking to the API ----------------------------------------------------------------------
 async function call(query, variables) {
@@ -334,12 +334,9 @@ async function renderControls() {
   const box = document.getElementById("editor");
   const list = document.getElementById("editor-items");
   const detail = ed.detail;
-  // Renders overlap (the panel's event and signing in); only the latest may draw, after any wait.
-  const drawing = ++ed.drawing;
-  const stale = () => drawing !== ed.drawing || detail !== ed.detail;
   if (!canEdit() || !detail) { box.hidden = true; list.replaceChildren(); return; }
   const groups = await itemsFor(detail);
-  if (stale()) return; // another panel was drawn meanwhile
+  if (detail !== ed.detail) return; // another panel was drawn meanwhile
   box.hidden = !groups.length;
   const rows = [];
   list.replaceChildren(...groups.map((group) => el("section", { class: "edit-group" },
@@ -360,13 +357,8 @@ async function renderControls() {
     })),
     (group.create || []).length ? el("p", { class: "buttons" }, group.create.map((c) =>
       button(tr("create", kindName(c.kind)), () => openCreate(c.kind, c.relationship || null, c.preset)))) : null)));
-  if (detail.view === "welcome") { // what to add to the seed files first
-    const section = await unansweredSection();
-    if (stale()) return;
-    list.prepend(section);
-  }
+  if (detail.view === "welcome") list.prepend(await unansweredSection()); // what to add to the seed files first
   const found = await lastChanges(rows.map((r) => r.item));
-  if (stale()) return;
   for (const { item, last } of rows) {
     const change = found[`${item.kind}:${item.key}`];
     last.textContent = change ? tr("lastChanged", change.actor, when(change.at)) : "";
