@@ -41,7 +41,7 @@ CUES: tuple[tuple[Intent, float, tuple[str, ...]], ...] = (
                               "good teamwork", "teamwork", "work together well", "work together effectively",
                               "ăn ý", "nhịp nhàng", "suôn sẻ", "smoothly", "work better together", "tôn trọng",
                               "mutual respect", "respect each other", "respect one another", "best practices",
-                              "guidelines", "lời khuyên", "khuyên", "bí quyết", "golden rules", "dos and don'ts")),
+                              "guidelines", "lời khuyên", "khuyên", "bí quyết", "golden rules")),
     (Intent.EXAMPLE, 1.0, ("ví dụ", "example", "examples", "for instance", "tình huống", "scenario", "what happens",
                            "chuyện gì xảy ra", "xảy ra", "case study", "thực tế nào",
                            "story", "stories", "real case", "real life", "real-life", "câu chuyện", "trường hợp",
@@ -82,8 +82,8 @@ GIVING: tuple[str, ...] = (
     "decide", "decides", "set", "sets", "prepare", "prepares", "produce", "produces", "create", "creates",
     "put together", "puts together", "compile", "compiles", "write", "writes", "draw up", "draws up",
     "quyết định", "đặt ra", "soạn", "cung ứng", "xây dựng",
-    "brief", "briefs", "update", "updates", "notify", "notifies", "loop in",
-    "run", "runs", "organise", "organises", "organize", "organizes", "launch", "launches", "tổ chức", "triển khai",
+    "brief", "briefs", "loop in", "run", "runs", "organise", "organises", "organize", "organizes", "tổ chức",
+    "triển khai",
 )  # fmt: skip
 GETTING: tuple[str, ...] = (
     "need", "needs", "needed", "get", "gets", "getting", "got", "receive", "receives", "received", "receiving",

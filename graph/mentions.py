@@ -29,8 +29,7 @@ OTHER_DEPARTMENTS = (
     "ban giam doc", "giam doc", "ceo", "qa", "qc",
     "kiem soat chat luong", "quality control", "customer success", "operations", "van hanh", "doi ngoai", "it",
 )  # fmt: skip
-# "the IT department", "the legal folks"
-_DEPARTMENT_AFTER = frozenset({"department", "dept", "team", "division", "unit", "people", "folks", "guys"})
+_DEPARTMENT_AFTER = frozenset({"department", "dept", "team", "division", "unit"})  # "the IT department"
 # Words before "department" that make it an adjective, not a name: "cross-department", "inter-team".
 _ACROSS = frozenset({"cross", "inter", "intra", "multi", "all", "every", "each", "other", "another", "any", "both"})
 _DEPARTMENT_BEFORE = frozenset({"phong", "phan"})  # "phòng Nhân sự", "bộ phận Pháp chế"
@@ -163,8 +162,8 @@ _SLOT_AFTER = frozenset(
 
 
 # Someone asked to do something: "need finance to …", "ask finance about …".
-_ASKED_OF = frozenset(["need", "needs", "ask", "asks", "contact", "ping", "email", "call", "get"])
-_ASKED_OF_THEN = frozenset(["to", "about", "for", "if", "whether", "when"])
+_ASKED_OF = frozenset(["need", "needs", "ask", "asks", "contact", "ping", "email", "call"])
+_ASKED_OF_THEN = frozenset(["to", "about", "if", "whether", "when"])
 
 
 def _stands_for_department(said: Words, m: Mention) -> bool:
@@ -197,19 +196,19 @@ def _fuzzy(said: Words, index: AskIndex, i: int) -> list[Mention]:
         if all(part in index.text.written for part in ([typed] if size == 1 else map(" ".join, pairwise(typed_so)))):
             continue  # words the documents use as typed ("sản phẩm") are no slip for a name ("ấn phẩm")
         best: dict[tuple[str, str], float] = {}
+        names: dict[tuple[str, str], str] = {}
         for name, kind, key in index.lexicon.fuzzy:
             if name.count(" ") + 1 != size or abs(len(name) - len(typed)) > 2:
                 continue
             alike = fuzz.ratio(typed, name)
-            if alike >= (FUZZY_DEPARTMENT if kind == "Department" else FUZZY_TOPIC) and alike < 100:
-                best[(kind, key)] = max(best.get((kind, key), 0.0), alike)
+            enough = FUZZY_DEPARTMENT if kind == "Department" else FUZZY_TOPIC
+            if enough <= alike < 100 and alike > best.get((kind, key), 0.0):
+                best[(kind, key)], names[(kind, key)] = alike, name
         if best:
             top = max(best.values())
             named = [named for named, alike in best.items() if alike == top]
             # One thing named — or one name that is a department's and a topic's ("finace")
-            if len({key for _, key in named}) == 1 or all(
-                len({key for k, key in named if k == kind}) == 1 for kind, _ in named
-            ):
+            if len({key for _, key in named}) == 1 or len({names[n] for n in named}) == 1:
                 found.append(_mention(named, i, i + size, fuzzy=True))
     return found
 

@@ -155,8 +155,10 @@ def understand(question: str, index: AskIndex) -> Understanding:
     if understood.best is not None or understood.unknown_named:
         return understood
     sentences = [s for s in _SENTENCES.split(question) if s.strip()]
+    if len(sentences) > MAX_SENTENCES:  # "a? a? a? …": no question, and no reason to read 200 of them
+        return understood
     chosen: Understanding | None = None
-    naming = [bool(find_mentions(Words.of(s), index)) for s in sentences]
+    naming = [bool(find_mentions(Words.of(s), index)) for s in sentences] if len(sentences) > 1 else []
     for n, sentence in enumerate(sentences if len(sentences) > 1 else []):
         # Only when the rest names nothing: "I work in customer care. On the sales side, what …"
         # needs its first sentence.
@@ -167,21 +169,37 @@ def understand(question: str, index: AskIndex) -> Understanding:
     return chosen or understood
 
 
+MAX_SENTENCES = 6
 # Where one sentence of a question ends and another begins: "?", "!", ";", "...", " - ", ". ".
 _SENTENCES = re.compile(r"[?!;…]+|\.{2,}|\s[-–—]+\s|(?<=\w)\.\s")
 
 
 def _read(question: str, lang: str, index: AskIndex) -> Understanding:
+    """A question read as typed; declined so, read again more freely — Vietnamese shortenings
+    written out ("chăm sóc KH"), a slip in a cue word mended ("recieves"), a clipped name's word
+    whole ("promo"), and "we" / "us" beside one department as the asker's department."""
     said = Words.of(question).unframed()
+    understood = _read_words(said, lang, index, asker=False)
+    if understood.best is not None:
+        return understood
+    freely = Words.of(question, shortened=lang == "vi").unframed()
     if lang == "en":
-        said = mend_slips(said, lambda folded, stemmed: folded in index.text.written or index.text.knows(stemmed))
-        said = mend_clipped(said, index)
-    understood = _understand(said, lang, index)
+        names = {w for words in index.lexicon.written for w in words}
+        freely = mend_slips(
+            freely, lambda folded, stemmed: folded in names or folded in index.text.written or index.text.knows(stemmed)
+        )
+        freely = mend_clipped(freely, index)
+    again = _read_words(freely, lang, index, asker=True)
+    return again if again.best is not None else understood
+
+
+def _read_words(said: Words, lang: str, index: AskIndex, asker: bool) -> Understanding:
+    understood = _understand(said, lang, index, asker)
     if understood.unknown_named:
         return understood
     trimmed = _without_framing(said, index)
     if trimmed is not None:  # "out of curiosity" is no "of" that names a giver
-        again = _understand(trimmed, lang, index)
+        again = _understand(trimmed, lang, index, asker)
         if again.best is not None and (understood.best is None or again.confidence > understood.confidence):
             return again
     return understood
@@ -270,8 +288,10 @@ def _without_framing(said: Words, index: AskIndex) -> Words | None:
     return Words(said.typed[start:end], said.folded[start:end], said.stems[start:end], said.plain)
 
 
-def _understand(said: Words, lang: str, index: AskIndex) -> Understanding:
-    mentions = with_asker(said, find_mentions(said, index), index)
+def _understand(said: Words, lang: str, index: AskIndex, asker: bool = False) -> Understanding:
+    mentions = find_mentions(said, index)
+    if asker:
+        mentions = with_asker(said, mentions, index)
     named = {i for m in mentions for i in range(m.start, m.end)}
     unknown = unknown_department(said, named)
     if unknown:
@@ -525,7 +545,7 @@ class Context:
         asks = ""  # "giver" or "getter"
         if self.sides.from_ and all(said.stop(i) for i in range(max(self.sides.from_), len(said))):
             asks = "giver"  # "where do I get competitor analysis from", "… does the sales team get X from?"
-        elif self.sides.to and max(self.sides.to) == len(said) - 1 and said.folded[-1] == "to":
+        elif self.sides.giving and self.sides.to and max(self.sides.to) == len(said) - 1 and said.folded[-1] == "to":
             asks = "getter"  # "who am I supposed to send info on unpaid invoices to?": "to" left at the end
         for start in sorted(wh) if not asks else ():
             end = wh[start]
@@ -564,10 +584,12 @@ class Context:
             if named:  # the side the named department does not take
                 gives, gets = next(iter(named.values()))
                 asks = "getter" if gives > gets else "giver" if gets > gives else ""
-            elif self.sides.giving or self._topic_gives():
-                asks = "giver"  # "Ai là người hỗ trợ kỹ thuật cho mình?": the topic's own verb gives
+            elif self.sides.giving:
+                asks = "giver"
             elif self.sides.getting or self.sides.going:
                 asks = "getter"
+            elif self._topic_gives():
+                asks = "giver"  # "Ai là người hỗ trợ kỹ thuật cho mình?": the topic's own verb gives
         if not asks:
             return
         handling = bool(self.sides.handling)

@@ -43,7 +43,7 @@ _STOP_VI = (
     # what frames a question ("anh chị ơi", "dạ", "cho em hỏi", "xin hỏi")
     "oi da nguoi vui long lam on"
     # what sets a question in time or in the document ("trong lúc", "điều gì", "tài liệu có nói")
-    " luc dieu lieu e"
+    " luc"
 )
 # Vietnamese words as chat shortens them ("phòng CSKH" aside: "chăm sóc KH", "sp", "ko").
 ABBREVIATIONS = {
@@ -94,14 +94,16 @@ class Words:
     plain: bool = True  # typed without diacritics: a plain word may be any word that folds the same
 
     @classmethod
-    def of(cls, question: str) -> Words:
+    def of(cls, question: str, shortened: bool = False) -> Words:
+        """The words of `question`; with `shortened`, Vietnamese chat shortenings written out."""
         typed: list[str] = []
         folded: list[str] = []
         written = re.findall(r"[^\W_]+", unicodedata.normalize("NFC", question).casefold())
         plain = all(word.isascii() for word in written)
         for word in written:
-            for part in ABBREVIATIONS.get(word, fold(word)).split():
-                typed.append(word if word not in ABBREVIATIONS else part)
+            whole = ABBREVIATIONS.get(word) if shortened else None
+            for part in (whole or fold(word)).split():
+                typed.append(part if whole else word)
                 folded.append(fold(part))
         return cls(tuple(typed), tuple(folded), tuple(stem(w) for w in folded), plain)
 

@@ -208,3 +208,24 @@ def test_a_secret_in_a_question_is_scrubbed_before_it_is_kept(question: str, kep
     from graph.unanswered import normalise
 
     assert normalise(question) == kept
+
+
+async def test_a_declined_question_is_read_sentence_by_sentence_only_when_the_rest_names_nothing(
+    api: httpx.AsyncClient,
+) -> None:
+    """Issue 22: a preamble that names nothing does not decline the question after it; one that
+    names a department is not dropped to answer the rest as if it had not been said; and a
+    question of more sentences than MAX_SENTENCES is not read one by one."""
+    answer = await ask(api, "trying to figure out who does what here... what does marketing bring to the sales team?")
+    assert answer["understood"] and answer["intent"] == "NEEDS"
+    assert {f["provider"]["key"] for f in answer["flows"]} == {"marketing"}
+    kept = await ask(
+        api, "I work in customer care. On the sales side, what are they responsible for in our partnership?"
+    )
+    assert not kept["understood"] or "customer-care" in kept["query"], kept["query"]  # not Sales' duties with all
+    many = "hmm? " * (questions.MAX_SENTENCES + 1) + "what does marketing bring to the sales team?"
+    whole = await ask(api, many.replace("? ", " "))
+    assert whole["understood"]  # the same words in one sentence are understood …
+    assert not (
+        await ask(api, "trying to figure out who does what here. " * 7 + "what does marketing bring to sales?")
+    )["understood"]  # … and past MAX_SENTENCES sentences, none is read alone
