@@ -25,6 +25,7 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = PROJECT / "tests" / "artifacts"
 CHROMIUM = os.environ.get("DEPTGRAPH_CHROMIUM", "/usr/bin/chromium")
+WAIT = 60_000  # a bound, not a speed target: on a busy 2-core machine the browser, the app and Neo4j share it
 ACCOUNTING = next(p for p in read_document().pairs if fold(p.other) == "phong ke toan")
 
 
@@ -55,16 +56,36 @@ class Visit:
         self.page, self.base = page, base
         self.requests: list[str] = []
         self.errors: list[str] = []
+        self.failed: list[str] = []  # requests that got no answer: what to look at when a wait runs out
+        page.set_default_timeout(WAIT)
         page.on("request", lambda request: self.requests.append(request.url))
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("requestfailed", lambda request: self.failed.append(f"{request.url}: {request.failure}"))
 
     async def open(self, path: str = "/") -> None:
         await self.page.goto(self.base + path)
         try:
-            await self.page.wait_for_selector("body[data-ready='true']", state="attached", timeout=30_000)
+            await self.page.wait_for_selector("body[data-ready='true']", state="attached")
         except PlaywrightTimeout:  # say what the page shows instead (its error panel, if any)
             shown = await self.page.evaluate("() => document.getElementById('panel')?.innerText ?? ''")
             raise AssertionError(f"the explorer at {path} did not become ready; it shows: {shown[:500]!r}") from None
+
+    async def search(self, text: str) -> None:
+        """Type `text` in the search box, press Enter and wait for the results box to show."""
+        await self.page.fill("#search-text", text)
+        await self.page.press("#search-text", "Enter")
+        try:
+            await self.page.wait_for_selector("#results:not([hidden])")
+        except PlaywrightTimeout:  # say what the page showed (CI once timed out here with nothing to go on)
+            shown = await self.page.evaluate(
+                """() => ({hash: location.hash, box: document.getElementById('search-text').value,
+                          panel: (document.getElementById('panel')?.innerText ?? '').slice(0, 300)})"""
+            )
+            graphql = [url for url in self.requests if "/graphql" in url]
+            raise AssertionError(
+                f"no search results for {text!r} within {WAIT / 1000:.0f} s; the page: {shown}; "
+                f"{len(graphql)} GraphQL requests, failed: {self.failed}, page errors: {self.errors}"
+            ) from None
 
     async def shoot(self, name: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -169,8 +190,7 @@ async def test_switching_to_english_shows_english_and_is_remembered(visit: Visit
 
 async def test_searching_khieu_nai_focuses_customer_care(visit: Visit) -> None:
     await visit.open()
-    await visit.page.fill("#search-text", "khieu nai")
-    await visit.page.press("#search-text", "Enter")
+    await visit.search("khieu nai")
     await visit.page.wait_for_function(
         "document.getElementById('panel-heading').textContent === 'Phòng Chăm sóc khách hàng'"
     )
@@ -323,9 +343,7 @@ async def test_the_page_makes_no_request_outside_its_origin(visit: Visit) -> Non
     await visit.open()
     await visit.click_graph("marketing")
     await visit.page.wait_for_function("location.hash === '#/department/marketing'")
-    await visit.page.fill("#search-text", "brochure")
-    await visit.page.press("#search-text", "Enter")
-    await visit.page.wait_for_selector("#results:not([hidden])")
+    await visit.search("brochure")
     assert not await visit.page.locator("#results .error").count(), await visit.page.inner_text("#results")
     await visit.page.click("button[data-lang='en']")
     await visit.page.wait_for_timeout(300)
