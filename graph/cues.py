@@ -55,7 +55,7 @@ CUES: tuple[tuple[Intent, float, tuple[str, ...]], ...] = (
     (Intent.ROLE, 0.95, ("vai trò", "role", "roles", "duty", "duties", "nhiệm vụ", "trách nhiệm", "responsibilities",
                          "responsible for", "job", "làm gì trong",
                          "việc của", "phần việc", "whose job", "chức năng", "what part", "part does",
-                         "part in", "đóng vai", "đảm đương", "vị trí")),
+                         "part in", "đóng vai", "đảm đương", "vị trí", "chịu trách nhiệm")),
     (Intent.PURPOSE, 1.0, ("tại sao", "vì sao", "why", "để làm gì", "mục đích", "purpose", "what for", "so that",
                            "what is the point", "point of", "lý do", "reason", "dùng vào việc gì", "dùng để làm gì",
                            "để dùng vào", "dùng làm gì", "help with", "helps with", "do with", "does with",

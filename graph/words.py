@@ -33,6 +33,8 @@ _STOP_EN = (
     "btw quick question questions honestly hey sorry so basically hmm um uh pls plz thx thanks ty currently "
     "nowadays these days kindly wondering wonder curious anyone someone somebody quickly okay ok cool great "
     "yo dear now right vis versa come comes use true rather until instead whether"
+    # what lists rather than asks ("what does it include", "consist of", "involve")
+    " include includes including involve involves consist consists"
 )
 _STOP_VI = (
     "gi nao dau sao the khong co la nhu bao nhieu hay thi ma se da dang duoc bi khi nhu cho ve cua cac nhung "
@@ -44,6 +46,8 @@ _STOP_VI = (
     "oi da nguoi vui long lam on"
     # what sets a question in time or in the document ("trong lúc", "điều gì", "tài liệu có nói")
     " luc"
+    # what lists rather than asks ("gồm những gì", "bao gồm")
+    " gom"
 )
 # Vietnamese words as chat shortens them ("phòng CSKH" aside: "chăm sóc KH", "sp", "ko").
 ABBREVIATIONS = {
@@ -80,8 +84,16 @@ class Phrases:
 # What frames a question at its start, not what it asks ("cho em hỏi" holds a verb of getting).
 _FRAMES = Phrases(("cho em hỏi", "cho mình hỏi", "cho tôi hỏi", "cho anh hỏi", "cho chị hỏi", "xin hỏi", "em hỏi",
                    "mình hỏi", "hỏi chút", "anh chị ơi", "mọi người ơi", "ad ơi", "dạ", "quick question",
-                   "just wondering", "i was wondering", "i wonder", "can i ask", "may i ask", "question"),
+                   "just wondering", "i was wondering", "i wonder", "can i ask", "may i ask", "question",
+                   "em là nhân viên mới", "mình là nhân viên mới", "tôi là nhân viên mới", "em là người mới",
+                   "mình là người mới", "tôi là người mới"),
                   exact=True)  # fmt: skip
+# What refers to the document itself, anywhere in a question ("tài liệu có nói …", "what does the
+# doc say …"): the question is about what it says, so these words ask nothing. ("liệu" alone is no
+# such word: "phòng Dữ liệu" is a department.)
+_ASIDES = Phrases(("tài liệu có nói", "tài liệu nói", "tài liệu có đề cập", "tài liệu đề cập", "theo tài liệu",
+                   "trong tài liệu", "the doc say", "the docs say", "the document say", "the documents say",
+                   "the doc mention", "the document mention", "according to the doc", "in the doc"))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -108,7 +120,13 @@ class Words:
         return cls(tuple(typed), tuple(folded), tuple(stem(w) for w in folded), plain)
 
     def unframed(self) -> Words:
-        """The words without what frames the question at its start ("cho em hỏi", "quick question")."""
+        """The words without what frames the question at its start ("cho em hỏi", "quick question")
+        and without what refers to the document itself anywhere ("tài liệu có nói")."""
+        aside = {i for begin, end in self.find_any(_ASIDES) for i in range(begin, end)}
+        if aside and len(aside) < len(self.folded):
+            kept = [i for i in range(len(self.folded)) if i not in aside]
+            typed, folded, stems = (tuple(column[i] for i in kept) for column in (self.typed, self.folded, self.stems))
+            return Words(typed, folded, stems, self.plain).unframed()
         start = 0
         while True:
             ends = [end for begin, end in self.find_any(_FRAMES) if begin == start]
