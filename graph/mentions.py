@@ -136,6 +136,7 @@ _SLOT_BEFORE = frozenset(
         "for",
         "with",
         "and",
+        "n",  # "sales n finance": "and" as chat writes it
         "by",
         "between",
         "tu",

@@ -177,12 +177,13 @@ _SENTENCES = re.compile(r"[?!;…]+|\.{2,}|\s[-–—]+\s|(?<=\w)\.\s")
 def _read(question: str, lang: str, index: AskIndex) -> Understanding:
     """A question read as typed; declined so, read again more freely — Vietnamese shortenings
     written out ("chăm sóc KH"), a slip in a cue word mended ("recieves"), a clipped name's word
-    whole ("promo"), and "we" / "us" beside one department as the asker's department."""
+    whole ("promo"), "we" / "us" beside one department as the asker's department, and the words
+    that refer to the document itself or list rather than ask left out ("tài liệu có nói", "gồm")."""
     said = Words.of(question).unframed()
     understood = _read_words(said, lang, index, asker=False)
     if understood.best is not None:
         return understood
-    freely = Words.of(question, shortened=lang == "vi").unframed()
+    freely = Words.of(question, shortened=lang == "vi").unframed().freed()
     if lang == "en":
         names = {w for words in index.lexicon.written for w in words}
         freely = mend_slips(
@@ -241,7 +242,7 @@ _OPENERS = frozenset(
 )
 
 
-_JOINS = frozenset(["and", "or", "&", "va", "hoac", "cung"])
+_JOINS = frozenset(["and", "n", "or", "&", "va", "hoac", "cung"])
 
 
 def _without_framing(said: Words, index: AskIndex) -> Words | None:
@@ -769,8 +770,13 @@ class Context:
         """The principles of cooperation: asked for by name, or of departments in general ("How
         should teams share information with each other?" — those whose texts say what it asks)."""
         strength = self.strength(Intent.PRINCIPLES)
-        general = {i for start, end in self.said.find_any(_DEPARTMENTS_IN_GENERAL) for i in range(start, end)}
-        generic = bool(general)
+        spans = self.said.find_any(_DEPARTMENTS_IN_GENERAL)
+        general = {i for start, end in spans for i in range(start, end)}
+        # "Công ty có những phòng ban nào?", "Which departments …": which there are, not how they cooperate.
+        which = any((end < len(self.said) and self.said.folded[end] == "nao")
+                    or any(self.said.folded[i] in ("which", "what") for i in words_before(self.said, start, 1))
+                    for start, end in spans)  # fmt: skip
+        generic = bool(general) and not which
         if not strength and not self.keys and generic:
             strength = 0.8 if self.strength(Intent.COOPERATION) else 0.7  # how departments work together
         if not strength:

@@ -33,8 +33,6 @@ _STOP_EN = (
     "btw quick question questions honestly hey sorry so basically hmm um uh pls plz thx thanks ty currently "
     "nowadays these days kindly wondering wonder curious anyone someone somebody quickly okay ok cool great "
     "yo dear now right vis versa come comes use true rather until instead whether"
-    # what lists rather than asks ("what does it include", "consist of", "involve")
-    " include includes including involve involves consist consists"
 )
 _STOP_VI = (
     "gi nao dau sao the khong co la nhu bao nhieu hay thi ma se da dang duoc bi khi nhu cho ve cua cac nhung "
@@ -46,8 +44,6 @@ _STOP_VI = (
     "oi da nguoi vui long lam on"
     # what sets a question in time or in the document ("trong lúc", "điều gì", "tài liệu có nói")
     " luc"
-    # what lists rather than asks ("gồm những gì", "bao gồm")
-    " gom"
 )
 # Vietnamese words as chat shortens them ("phòng CSKH" aside: "chăm sóc KH", "sp", "ko").
 ABBREVIATIONS = {
@@ -88,12 +84,14 @@ _FRAMES = Phrases(("cho em hỏi", "cho mình hỏi", "cho tôi hỏi", "cho anh
                    "em là nhân viên mới", "mình là nhân viên mới", "tôi là nhân viên mới", "em là người mới",
                    "mình là người mới", "tôi là người mới"),
                   exact=True)  # fmt: skip
-# What refers to the document itself, anywhere in a question ("tài liệu có nói …", "what does the
-# doc say …"): the question is about what it says, so these words ask nothing. ("liệu" alone is no
-# such word: "phòng Dữ liệu" is a department.)
-_ASIDES = Phrases(("tài liệu có nói", "tài liệu nói", "tài liệu có đề cập", "tài liệu đề cập", "theo tài liệu",
-                   "trong tài liệu", "the doc say", "the docs say", "the document say", "the documents say",
-                   "the doc mention", "the document mention", "according to the doc", "in the doc"))  # fmt: skip
+# What a question read freely leaves out wherever it stands (see `Words.freed`): what refers to
+# the document itself ("tài liệu có nói …", "what does the doc say …") and what lists rather than
+# asks ("gồm những gì", "what does it include"). Matched exactly: "gốm" is no "gồm", "consistent"
+# no "consist"; and never "trong / theo tài liệu": "tài liệu kỹ thuật" is a topic's name.
+_ASIDES = Phrases(("tài liệu có nói", "tài liệu nói", "tài liệu có đề cập", "tài liệu đề cập", "the doc say",
+                   "the docs say", "the document say", "the documents say", "the doc mention",
+                   "the document mention", "gồm", "bao gồm", "gồm có", "include", "includes", "including",
+                   "involve", "involves", "consist of", "consists of"), exact=True)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -110,7 +108,9 @@ class Words:
         """The words of `question`; with `shortened`, Vietnamese chat shortenings written out."""
         typed: list[str] = []
         folded: list[str] = []
-        written = re.findall(r"[^\W_]+", unicodedata.normalize("NFC", question).casefold())
+        # A "&" standing alone joins like "and" ("sales & finance"); inside a name ("R&D") it stays.
+        joined = re.sub(r"(?<!\S)&(?!\S)", " and ", question)
+        written = re.findall(r"[^\W_]+", unicodedata.normalize("NFC", joined).casefold())
         plain = all(word.isascii() for word in written)
         for word in written:
             whole = ABBREVIATIONS.get(word) if shortened else None
@@ -120,13 +120,7 @@ class Words:
         return cls(tuple(typed), tuple(folded), tuple(stem(w) for w in folded), plain)
 
     def unframed(self) -> Words:
-        """The words without what frames the question at its start ("cho em hỏi", "quick question")
-        and without what refers to the document itself anywhere ("tài liệu có nói")."""
-        aside = {i for begin, end in self.find_any(_ASIDES) for i in range(begin, end)}
-        if aside and len(aside) < len(self.folded):
-            kept = [i for i in range(len(self.folded)) if i not in aside]
-            typed, folded, stems = (tuple(column[i] for i in kept) for column in (self.typed, self.folded, self.stems))
-            return Words(typed, folded, stems, self.plain).unframed()
+        """The words without what frames the question at its start ("cho em hỏi", "quick question")."""
         start = 0
         while True:
             ends = [end for begin, end in self.find_any(_FRAMES) if begin == start]
@@ -136,6 +130,16 @@ class Words:
         if not start or start >= len(self.folded):
             return self
         return Words(self.typed[start:], self.folded[start:], self.stems[start:], self.plain)
+
+    def freed(self) -> Words:
+        """The words without the asides (`_ASIDES`) anywhere: how a question declined as typed is
+        read again ("Tài liệu có nói các phòng ban cần làm gì …", "Nhiệm vụ của X gồm những gì?")."""
+        aside = {i for begin, end in self.find_any(_ASIDES) for i in range(begin, end)}
+        if not aside or len(aside) == len(self.folded):
+            return self
+        kept = [i for i in range(len(self.folded)) if i not in aside]
+        typed, folded, stems = (tuple(column[i] for i in kept) for column in (self.typed, self.folded, self.stems))
+        return Words(typed, folded, stems, self.plain)
 
     def __len__(self) -> int:
         return len(self.folded)
