@@ -754,8 +754,10 @@ class Context:
         else:
             topics, term, sure = self._inferred_topics()
             strength *= sure
-            items = [i for i in self.index.items if i.label == "Scenario" and set(i.topics) & set(topics)]
-            reading = Reading(Intent.EXAMPLE, [], topics, term=term)
+            named = self.keys[:1] if len(self.keys) == 1 else []  # "… KD cần biết mức chiết khấu …": Sales's
+            items = [i for i in self.index.items if i.label == "Scenario" and set(i.topics) & set(topics)
+                     and (not named or named[0] in i.pair)]  # fmt: skip
+            reading = Reading(Intent.EXAMPLE, named, topics, term=term)
             picked = self.picked(items, self.content_words()) if len(items) > 1 else []
             if picked and len(picked) < len(items):  # "the feature Y story": of the examples about features, Y's
                 items, reading.only = picked, [i.key for i in picked]
