@@ -167,29 +167,11 @@ _CUE_PHRASES = [(intent, strength, Phrases(phrases)) for intent, strength, phras
 
 def find_cues(said: Words, taken: set[int]) -> list[tuple[Intent, float, int, int]]:
     """Every cue the question holds outside the names: (intent, strength, start, end)."""
-    found = [
+    return [
         (intent, strength, start, end)
         for intent, strength, phrases in _CUE_PHRASES
         for start, end in said.find_any(phrases)
         if not taken & set(range(start, end))
-    ]
-    return found + [(Intent.PURPOSE, USE_STRENGTH, start, end) for start, end in _uses(said, taken)]
-
-
-USE_STRENGTH = 0.9
-_USE = Phrases(("use", "uses", "using", "sử dụng", "dùng", "tận dụng", "make use of"), exact=True)
-_HOW_AFTER = Phrases(("thế nào", "như thế nào", "ra sao", "làm sao"))
-
-
-def _uses(said: Words, taken: set[int]) -> list[tuple[int, int]]:
-    """What something is used for, asked with a gap the phrases cannot hold: "How does Marketing
-    use the feedback from Sales?", "Marketing sử dụng phản hồi của khách như thế nào?"."""
-    how_at = [i for i in range(min(3, len(said))) if said.folded[i] == "how"]
-    how_after = [start for start, _ in said.find_any(_HOW_AFTER)]
-    return [
-        (start, end)
-        for start, end in said.find_any(_USE)
-        if not taken & set(range(start, end)) and (any(i < start for i in how_at) or any(start < i for i in how_after))
     ]
 
 

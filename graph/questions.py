@@ -754,16 +754,19 @@ class Context:
         else:
             topics, term, sure = self._inferred_topics()
             strength *= sure
-            named = self.keys[:1] if len(self.keys) == 1 else []  # "… KD cần biết mức chiết khấu …": Sales's
-            items = [i for i in self.index.items if i.label == "Scenario" and set(i.topics) & set(topics)
-                     and (not named or named[0] in i.pair)]  # fmt: skip
-            reading = Reading(Intent.EXAMPLE, named, topics, term=term)
+            items = [i for i in self.index.items if i.label == "Scenario" and set(i.topics) & set(topics)]
+            reading = Reading(Intent.EXAMPLE, [], topics, term=term)
             picked = self.picked(items, self.content_words()) if len(items) > 1 else []
             if picked and len(picked) < len(items):  # "the feature Y story": of the examples about features, Y's
                 items, reading.only = picked, [i.key for i in picked]
         if not items:
             self.why.append("two departments or a topic")
             return
+        if pair is None and len(self.keys) == 1 and all(self.keys[0] in i.pair for i in items):
+            # "… KD cần biết mức chiết khấu …": the one department named is in every example found, so
+            # named; a department outside them picks nothing ("What happens when Engineering gets a
+            # complaint …" is still the complaint example).
+            reading.departments = list(self.keys)
         reading.items = items
         reading.score = strength * self.sure() * self.coverage(reading, items) ** 2
         yield reading
