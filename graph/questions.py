@@ -242,7 +242,7 @@ _OPENERS = frozenset(
 )
 
 
-_JOINS = frozenset(["and", "n", "or", "&", "va", "hoac", "cung"])
+_JOINS = frozenset(["and", "n", "or", "va", "hoac", "cung"])  # a "&" standing alone is read as "and" (Words.of)
 
 
 def _without_framing(said: Words, index: AskIndex) -> Words | None:
