@@ -36,7 +36,7 @@ from api.schema import build_schema, measured_relations
 from api.services import Services
 from api.warmup import explorer_operations, warm_up
 from deptgraph.settings import Settings, settings_from_environment
-from graph.compiler import Limits
+from graph.compiled import Limits
 from graph.connection import resolve_target
 from graph.cost import GraphStats
 from graph.database import Database

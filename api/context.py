@@ -14,7 +14,7 @@ from starlette.websockets import WebSocket
 
 from api.auth import Auth
 from graph.ask_index import AskIndexCache
-from graph.compiler import Limits
+from graph.compiled import Limits
 from graph.cost import GraphStats
 from graph.database import Database
 

@@ -18,7 +18,7 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from graph.compiler import ReadError
+from graph.compiled import ReadError
 from graph.errors import ErrorCode
 from graph.failures import CommitOutcomeUnknown, DatabaseUnavailable, QueryTimeout, QueryTooLarge
 from graph.names import NameNotFound

@@ -44,7 +44,7 @@ from api.context import Context
 from api.fields import mapping_of
 from api.selection import SelectionReader
 from graph import reads
-from graph.compiler import Select
+from graph.compiled import Select
 from graph.mapping import Root
 from graph.request_scope import request_deadline
 

@@ -32,7 +32,7 @@ from graphql.execution.values import VariableValues, get_argument_values, get_di
 from strawberry.types import Info
 
 from api.fields import mapping_of
-from graph.compiler import Select
+from graph.compiled import Select
 from graph.mapping import Computed, Const, Root, Text, Texts, arguments_read
 
 _TEXTS = (Text, Texts, Computed)

@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 from neo4j import AsyncManagedTransaction
 
-from graph.compiler import BadArgument
+from graph.compiled import BadArgument
 from graph.cursors import decode_cursor, encode_cursor
 from graph.database import Database
 from graph.model import NodeRecord

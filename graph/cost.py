@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from graph.compiler import DEFAULT_FIRST, MAX_NAMED, SEARCH_WINDOW, Select
+from graph.compiled import DEFAULT_FIRST, MAX_NAMED, SEARCH_WINDOW, Select
 from graph.database import Database
 from graph.failures import DatabaseUnavailable, QueryTimeout
 from graph.mapping import AllOf, ByKey, ByKeys, Derived, FullText, Named, Page, PagePart, Related, Root

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.compiler import AnswerShape, Compiled, Limits
+from graph.compiled import AnswerShape, Compiled, Limits
 from graph.cursors import encode_cursor
 from graph.errors import OutOfTime, TooCostly
 from graph.mapping import PagePart

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from domain.names import fold
-from graph.compiler import NameUse
+from graph.compiled import NameUse
 from graph.database import Database
 from graph.schema import SEARCH_INDEX, TERMS_INDEX
 from graph.search import lucene_terms

@@ -14,7 +14,8 @@ import weakref
 from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
 
-from graph.compiler import Compiled, Limits, Select, compile_root, keys_query, merged
+from graph.compiled import Compiled, Limits, Select, keys_query, merged
+from graph.compiler import compile_root
 from graph.cost import GraphStats, estimate
 from graph.database import Database
 from graph.errors import TooCostly

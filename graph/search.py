@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from graph.compiler import BadArgument
+from graph.compiled import BadArgument
 from graph.mapping import Computed, Derived, FullText
 from graph.schema import SEARCH_INDEX
 from graph.shape import ACTOR, BETWEEN, HAS_DUTY, HAS_ROLE, HAS_STEP, MENTIONS, OF, PROVIDES, RECIPIENT, TO, Label

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.compiler import BadArgument
+from graph.compiled import BadArgument
 from graph.mapping import Computed, Derived, NameArg, NameFilter, Order, Related, ValueArg, into, out
 from graph.shape import (
     ABOUT,

@@ -22,7 +22,8 @@ from api.queries import load_queries
 from api.schema import build_schema
 from api.selection import root_selections
 from deptgraph.settings import Settings
-from graph.compiler import Limits, compile_root
+from graph.compiled import Limits
+from graph.compiler import compile_root
 from graph.mapping import Derived, Page, Related
 
 from .conftest import PROJECT

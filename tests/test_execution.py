@@ -51,7 +51,7 @@ from api.auth import Auth
 from api.context import Context, Lang, Reading
 from api.schema import build_schema, measured_relations
 from deptgraph.settings import Settings
-from graph.compiler import Limits
+from graph.compiled import Limits
 from graph.cost import GraphStats
 from graph.database import Database
 from graph.request_scope import request_scope

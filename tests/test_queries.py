@@ -12,7 +12,7 @@ from api.queries import load_queries
 from api.schema import build_schema
 from deptgraph.settings import Settings
 from domain.knowledge import Knowledge
-from graph.compiler import Limits
+from graph.compiled import Limits
 from graph.cost import GraphStats
 from graph.database import Database
 from graph.request_scope import request_scope

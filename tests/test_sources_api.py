@@ -15,7 +15,7 @@ from api.schema import build_schema, measured_relations
 from api.selection import root_selections
 from deptgraph.settings import Settings
 from graph import vocabulary
-from graph.compiler import Limits
+from graph.compiled import Limits
 from graph.cost import GraphStats, estimate
 from graph.database import Database
 from graph.tokens import create_token
