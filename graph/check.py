@@ -28,7 +28,7 @@ from domain.names import lookup_forms
 from graph.audit import Audit, write_audit
 from graph.database import Database, GraphLock
 from graph.model import Link, NodeRecord
-from graph.records import from_records
+from graph.records_back import from_records
 from graph.shape import (
     BETWEEN,
     CITED,

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from neo4j import AsyncManagedTransaction
 from pydantic import BaseModel
 
-from graph import records
 from graph.database import Database
 from graph.model import OWNED, SYSTEM_PROPERTIES, Link, NodeRecord, identifier
+from graph.records_back import from_records
 from graph.shape import PART_EDGES, Label, container_of, is_part, types
 from graph.store import StoredNode, normalized
 
@@ -95,7 +95,7 @@ async def current_record(db: Database, label: Label, key: str) -> tuple[int, str
     if found is None:
         return None
     version, container, stored = found
-    knowledge = records.from_records(stored)
+    knowledge = from_records(stored)
     if label is Label.FLOW:
         item: BaseModel = knowledge.relationships[0].flows[0]
     elif label is Label.SCENARIO:

@@ -20,7 +20,8 @@ from pydantic import ValidationError
 from domain.knowledge import Knowledge
 from graph.audit import Audit, write_audit
 from graph.database import Database, GraphLock
-from graph.records import from_records, to_records
+from graph.records import to_records
+from graph.records_back import from_records
 from graph.schema import ensure_schema
 from graph.shape import BETWEEN
 from graph.store import BATCH_SIZE, Plan, StoredNode, count_by_label, plan_changes, read_records, write_plan
