@@ -24,7 +24,8 @@ from graphql import EnumValueNode, GraphQLError, VariableNode, parse, print_ast
 from strawberry.types import Info
 
 from api.answer import may_read
-from api.ask_plans import PLANS, Plan
+from api.ask_plan import Plan
+from api.ask_plans import PLANS
 from api.ask_query import CallerSelection
 from api.context import WARM_UP, Context, Lang
 from api.errors import api_error
