@@ -8,8 +8,9 @@ operation:
 * `run`: the media type the client accepts (`api.negotiation`; 406 when it accepts none the
   API speaks), the request's time limit (bookmark wait included), its Deptgraph-Bookmark
   (`api.bookmarks`), the bookmark of its writes, its metrics;
-* `parse_http_body`: a JSON object (`application/json` only) or GET parameters, automatic
-  persisted queries (`api.persisted`), one operation or `operationName`;
+* `parse_http_body`: a JSON object (`application/json` only) or GET parameters, checked
+  (`api.request_body`), automatic persisted queries (`api.persisted`), one operation or
+  `operationName`;
 * `execute_single`: the response cache (`api.http_cache`) — a fresh answer or 304 without
   executing;
 * `process_result` / `create_response`: the body in the media type the client accepts
@@ -26,14 +27,13 @@ import contextvars
 import logging
 import time
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import orjson
 from cross_web import HTTPException
-from graphql import GraphQLError, OperationDefinitionNode
+from graphql import GraphQLError
 from graphql import OperationType as GraphQLOperationType
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -60,6 +60,7 @@ from api.middleware import RequestRecord
 from api.negotiation import GRAPHQL_RESPONSE, could_not_run, is_graphql, is_json, response_media_type
 from api.persisted import PersistedQueries, PersistedQueryNotFound
 from api.queries import NamedQuery
+from api.request_body import chosen, get_parameters, json_object, operation_parts
 from api.schema import DeptgraphSchema
 from api.services import Services
 from api.socket import FeedSocket, same_origin
@@ -80,25 +81,6 @@ BAD_BOOKMARK = (
     "The Deptgraph-Bookmark header must be the value a mutation's response gave "
     "(extensions.bookmark, or its Deptgraph-Bookmark header)"
 )
-
-
-# How deeply a request's variables or extensions may nest (objects and lists): no GraphQL input of
-# this schema nests deeper than a few levels.
-MAX_NESTING = 64
-
-
-def nesting(value: Any) -> int:
-    """How deeply lists and objects nest in a JSON value (0 for a scalar), counted without recursion."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        if children is None:
-            continue
-        deepest = max(deepest, level)
-        if level <= MAX_NESTING:
-            stack.extend((child, level + 1) for child in children)
-    return deepest
 
 
 class Answered(Exception):
@@ -297,41 +279,20 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         return orjson.dumps(data)  # over the WebSocket, FeedSocket sends text frames
 
     def parse_json(self, data: str | bytes) -> Any:
-        """A GraphQL request body is a JSON object; anything else is the client's mistake (400)."""
-        try:
-            parsed = orjson.loads(data)
-        except (orjson.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise HTTPException(400, "The request body is not valid JSON (UTF-8).") from exc
-        if isinstance(parsed, list):
-            raise HTTPException(400, "Batching is not supported: send one operation per request.")
-        if not isinstance(parsed, dict):
-            raise HTTPException(400, 'The request body must be a JSON object like {"query": "…"}.')
-        return parsed
+        return json_object(data)
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData:
         """The operation a POST body or GET parameters hold, its persisted query resolved."""
         exchange = _exchange.get()
         if request.method == "GET":
-            data = self._parameters(request.query_params)
+            data = get_parameters(request.query_params)
         elif request.method == "POST":
             if not is_json(request.content_type or ""):
                 raise HTTPException(415, "A GraphQL POST body must be application/json.")
-            data = self.parse_json(await request.get_body())
+            data = json_object(await request.get_body())
         else:
             raise HTTPException(405, "/graphql takes GET and POST requests.")
-        query, variables = data.get("query"), data.get("variables")
-        name, extensions = data.get("operationName"), data.get("extensions")
-        if not isinstance(query, str | None):
-            raise HTTPException(400, "The operation's query must be a string.")
-        if not isinstance(variables, dict | None):
-            raise HTTPException(400, "The operation's variables must be a JSON object.")
-        if not isinstance(name, str | None):
-            raise HTTPException(400, "The operationName must be a string.")
-        if not isinstance(extensions, dict | None):
-            raise HTTPException(400, "The operation's extensions must be a JSON object.")
-        for part, value in (("variables", variables), ("extensions", extensions)):
-            if nesting(value) > MAX_NESTING:  # and JSON encoders give up at 255 (orjson)
-                raise HTTPException(400, f"The operation's {part} nest deeper than {MAX_NESTING} levels.")
+        query, variables, name, extensions = operation_parts(data)
         if extensions and "persistedQuery" in extensions:
             try:
                 query, digest = self.persisted.resolve(query, extensions["persistedQuery"])
@@ -345,17 +306,6 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             raise HTTPException(400, "No GraphQL query found in the request.")
         exchange.record.graphql = True
         return GraphQLRequestData(query=query, variables=variables, operation_name=name, extensions=extensions)
-
-    @staticmethod
-    def _parameters(params: Mapping[str, Any]) -> dict[str, Any]:
-        data: dict[str, Any] = {"query": params.get("query"), "operationName": params.get("operationName")}
-        for name in ("variables", "extensions"):
-            if params.get(name):
-                try:
-                    data[name] = orjson.loads(params[name])
-                except orjson.JSONDecodeError as exc:
-                    raise HTTPException(400, f"The {name} parameter must be a JSON object.") from exc
-        return data
 
     async def execute_single(
         self,
@@ -372,7 +322,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         method: HTTPMethod = request_adapter.method
         assert request_data.query is not None
         document = self.schema.documents.parsed(request_data.query)  # type: ignore[attr-defined]
-        operation = _chosen(document, request_data.operation_name) if document is not None else None
+        operation = chosen(document, request_data.operation_name) if document is not None else None
         if operation is not None and operation.operation is GraphQLOperationType.SUBSCRIPTION:
             message = "A subscription runs over the WebSocket at /graphql (graphql-transport-ws), not over HTTP."
             raise HTTPException(400, message)
@@ -440,14 +390,3 @@ class GraphQLEndpoint(GraphQL[Context, None]):
 def _sentence(reason: str) -> str:
     reason = reason.strip() or "The request cannot be taken."
     return reason if reason.endswith((".", "?", "!")) else reason + "."
-
-
-def _chosen(document: Any, name: str | None) -> OperationDefinitionNode | None:
-    """The operation a request runs: the one named, or the only one. Several and no name is the
-    client's mistake (400) — Strawberry would quietly run the first."""
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if name is None:
-        if len(operations) > 1:
-            raise HTTPException(400, "The document holds several operations: say which one to run with operationName.")
-        return operations[0] if operations else None
-    return next((o for o in operations if o.name is not None and o.name.value == name), None)
