@@ -26,6 +26,14 @@ from graph.request_scope import request_stats
 
 # At most this many searches (paths, graph.vocabulary.PATHS) run at once per process.
 SEARCHES_AT_ONCE = 2
+# A read whose request is estimated at this share of the cost limit or more is heavy (the limit's
+# tenth: 5,000 values by default; every named query of queries/ costs at most ~1,200 on the shipped
+# graph, a two-hop nested walk of every department ~22,000). Heavy reads take turns, at most
+# HEAVY_AT_ONCE at Neo4j per process and waiting outside the bulkhead, so a crowd of legal but
+# costly queries never holds every slot and cheap requests keep being answered beside it
+# (`python -m bench.heavy` prints both).
+HEAVY_SHARE = 0.1
+HEAVY_AT_ONCE = 1
 
 
 async def read(
@@ -45,7 +53,7 @@ async def read(
     params = compiled.params(select, limits)  # checks the arguments first
     if not costed:
         await _check_cost_settled(db, root, select, stats, max_cost, deadline)
-    async with _turn(root):
+    async with _turn(root, heavy=_heavy(max_cost)):
         rows = await db.read(compiled.cypher, **params)
     row = rows[0]
     missing = [use for use in compiled.names if not row["found"][use.variable]]
@@ -54,7 +62,7 @@ async def read(
         meant = {use.variable: await resolve(db, use.label, use.value(select), use.many) for use in missing}
         if any(meant.values()):
             params |= {variable: keys_query(keys) for variable, keys in meant.items() if keys}
-            async with _turn(root):
+            async with _turn(root, heavy=_heavy(max_cost)):
                 row = (await db.read(compiled.cypher, **params))[0]
             missing = [use for use in compiled.names if not row["found"][use.variable]]
     if missing:
@@ -98,7 +106,7 @@ async def read_all(
         return answers
     cypher, params = merged([(compiled, own) for _, compiled, own in parts])
     try:
-        async with _turn(*(fields[index][0] for index, _, _ in parts)):
+        async with _turn(*(fields[index][0] for index, _, _ in parts), heavy=_heavy(max_cost)):
             rows = await db.read(cypher, **params)
     except Exception as exc:
         for index, _, _ in parts:
@@ -118,17 +126,32 @@ async def read_all(
     return answers
 
 
-_searches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+_Lanes = weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
+_searches: _Lanes = weakref.WeakKeyDictionary()
+_heavies: _Lanes = weakref.WeakKeyDictionary()
 
 
-def _turn(*roots: Root) -> AbstractAsyncContextManager[Any]:
-    """A turn among the searches (paths) of this process, for a query that runs one; else none."""
-    if not any(isinstance(root.then, Derived) and root.then.search for root in roots):
-        return nullcontext()
+def _lane(lanes: _Lanes, size: int) -> asyncio.Semaphore:
     loop = asyncio.get_running_loop()
-    if loop not in _searches:
-        _searches[loop] = asyncio.Semaphore(SEARCHES_AT_ONCE)
-    return _searches[loop]
+    if loop not in lanes:
+        lanes[loop] = asyncio.Semaphore(size)
+    return lanes[loop]
+
+
+def _heavy(max_cost: int) -> bool:
+    """Whether the current request's reads are heavy: its estimate so far (`_check_cost`)."""
+    request = request_stats()
+    return request is not None and request.cost >= HEAVY_SHARE * max_cost
+
+
+def _turn(*roots: Root, heavy: bool = False) -> AbstractAsyncContextManager[Any]:
+    """A turn among the searches (paths) of this process for a query that runs one, among the heavy
+    reads for a heavy one; else none."""
+    if any(isinstance(root.then, Derived) and root.then.search for root in roots):
+        return _lane(_searches, SEARCHES_AT_ONCE)
+    if heavy:
+        return _lane(_heavies, HEAVY_AT_ONCE)
+    return nullcontext()
 
 
 def _check_cost(root: Root, select: Select, stats: GraphStats, max_cost: int) -> None:

@@ -412,3 +412,51 @@ async def test_a_change_through_another_process_refreshes_the_estimates_soon(
                 break
             await asyncio.sleep(0.3)
         assert await cost(b) > before  # six departments now, and the hub in five relationships
+
+
+def two_hops() -> str:
+    """Every department, two hops of relationships › flows › provider deep: legal (about 22,000
+    values on the shipped graph, under the 50,000 limit) but heavy."""
+    inner = "key name"
+    for _ in range(2):
+        inner = f"key name relationships {{ key title flows {{ key text purpose provider {{ {inner} }} }} }}"
+    return f"{{ departments {{ {inner} }} }}"
+
+
+async def test_heavy_reads_take_turns_and_cheap_ones_pass_them(api: httpx.AsyncClient) -> None:
+    """A crowd of costly legal queries must not hold every slot at Neo4j: heavy reads wait for a
+    turn of their own (graph.reads.HEAVY_AT_ONCE per process), cheap reads do not wait for it.
+    Here the heavy turn is held, so the heavy query waits while the cheap one is answered."""
+    from graph import reads
+
+    lane = reads._lane(reads._heavies, reads.HEAVY_AT_ONCE)
+    for _ in range(reads.HEAVY_AT_ONCE):
+        await lane.acquire()
+    try:
+        heavy = asyncio.create_task(graphql(api, two_hops()))
+        cheap = await asyncio.wait_for(graphql(api, '{ needs(of: "sales", from: "accounting") { key text } }'), 60)
+        assert "errors" not in cheap and cheap["data"]["needs"]
+        await asyncio.sleep(0.5)
+        assert not heavy.done(), "a heavy read ran without its turn"
+    finally:
+        for _ in range(reads.HEAVY_AT_ONCE):
+            lane.release()
+    body = await asyncio.wait_for(heavy, 60)
+    assert "errors" not in body and len(body["data"]["departments"]) == 5
+
+
+async def test_no_named_query_waits_for_the_heavy_turn(api: httpx.AsyncClient) -> None:
+    """The heavy turn is for queries far from the usual: every operation of queries/ (defaults for
+    their variables) is answered while the heavy turn is held."""
+    from graph import reads
+
+    lane = reads._lane(reads._heavies, reads.HEAVY_AT_ONCE)
+    for _ in range(reads.HEAVY_AT_ONCE):
+        await lane.acquire()
+    try:
+        for path in sorted((Path(__file__).resolve().parents[1] / "queries").glob("*.graphql")):
+            body = await asyncio.wait_for(graphql(api, path.read_text(encoding="utf-8")), 60)
+            assert "errors" not in body and any(body["data"].values()), (path.name, body)
+    finally:
+        for _ in range(reads.HEAVY_AT_ONCE):
+            lane.release()
