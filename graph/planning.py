@@ -5,6 +5,11 @@ with it plans it while the others with the same text wait for that one (not a pl
 most PLANS_AT_ONCE different texts are planned at once — after a restart of Neo4j, when every
 query is new again, and when a client sends shapes nobody sent before. The texts planned are
 remembered until Neo4j fails to answer (it may come back with none of its plans).
+
+Waiting for other texts' plans is bounded by PLAN_WAIT (and by the request's time): after a
+restart every text is new, and the last of a few dozen would otherwise wait for all the others and
+run out its whole time limit. A request that waited that long fails at once with
+SERVICE_UNAVAILABLE (try again shortly), holding nothing.
 """
 
 from __future__ import annotations
@@ -14,11 +19,17 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from graph.failures import DatabaseUnavailable
+from graph.request_scope import time_left
+
 T = TypeVar("T")
 
 # Query texts Neo4j may be planning for one process at once, and how many planned ones it remembers.
 PLANS_AT_ONCE = 2
 PLANNED_KEPT = 4096
+# The longest a request waits for Neo4j to plan other texts before it gives up (seconds).
+PLAN_WAIT = 3.0
+BUSY_PLANNING = "Neo4j is planning other new queries (after a restart, or many new shapes at once); try again shortly"
 
 
 class PlanLimiter:
@@ -40,20 +51,30 @@ class PlanLimiter:
         if cypher in self._planned:
             self._planned.move_to_end(cypher)
             return await run()
-        pending = self._planning.get(cypher)
-        if pending is not None:
-            await asyncio.shield(pending)  # planned now (or failed: then this one tries)
+        until = asyncio.get_running_loop().time() + min(PLAN_WAIT, time_left())
+        try:
+            async with asyncio.timeout_at(until):
+                while (pending := self._planning.get(cypher)) is not None:
+                    await asyncio.shield(pending)  # planned now, or failed: then this one tries
+        except TimeoutError:
+            raise DatabaseUnavailable(BUSY_PLANNING) from None
+        if cypher in self._planned:
             return await run()
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._planning[cypher] = done
         try:
-            async with self._plans:
+            try:
+                async with asyncio.timeout_at(until):
+                    await self._plans.acquire()
+            except TimeoutError:
+                raise DatabaseUnavailable(BUSY_PLANNING) from None
+            try:
                 self.now += 1
                 self.peak = max(self.peak, self.now)
-                try:
-                    result = await run()
-                finally:
-                    self.now -= 1
+                result = await run()
+            finally:
+                self.now -= 1
+                self._plans.release()
             self._planned[cypher] = None
             if len(self._planned) > PLANNED_KEPT:
                 self._planned.popitem(last=False)
