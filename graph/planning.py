@@ -6,7 +6,8 @@ most PLANS_AT_ONCE different texts are planned at once — after a restart of Ne
 query is new again, and when a client sends shapes nobody sent before. The texts planned are
 remembered until Neo4j fails to answer (it may come back with none of its plans).
 
-Waiting for other texts' plans is bounded by PLAN_WAIT (and by the request's time): after a
+Waiting for other texts' plans is bounded by a third of the time the request has left (3 s of
+the default 10): after a
 restart every text is new, and the last of a few dozen would otherwise wait for all the others and
 run out its whole time limit. A request that waited that long fails at once with
 SERVICE_UNAVAILABLE (try again shortly), holding nothing.
@@ -27,8 +28,8 @@ T = TypeVar("T")
 # Query texts Neo4j may be planning for one process at once, and how many planned ones it remembers.
 PLANS_AT_ONCE = 2
 PLANNED_KEPT = 4096
-# The longest a request waits for Neo4j to plan other texts before it gives up (seconds).
-PLAN_WAIT = 3.0
+# The share of the time a request has left that it may wait for Neo4j to plan other texts.
+PLAN_WAIT_SHARE = 1 / 3
 BUSY_PLANNING = "Neo4j is planning other new queries (after a restart, or many new shapes at once); try again shortly"
 
 
@@ -51,7 +52,7 @@ class PlanLimiter:
         if cypher in self._planned:
             self._planned.move_to_end(cypher)
             return await run()
-        until = asyncio.get_running_loop().time() + min(PLAN_WAIT, time_left())
+        until = asyncio.get_running_loop().time() + PLAN_WAIT_SHARE * time_left()
         try:
             async with asyncio.timeout_at(until):
                 while (pending := self._planning.get(cypher)) is not None:
