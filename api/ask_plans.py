@@ -126,9 +126,14 @@ class RecipientsPlan(Plan):
         if r.provider:  # "Which departments does Sales share market information with?"
             kept = []
             for rec in recipients:
-                flows = [f for f in get(rec, rp["flows"]) or [] if get(f, fp["provider.key"]) == r.provider]
+                if get(rec, rp["department.key"]) == r.provider:
+                    continue  # "who do I pass that to?" (the asker's side): not the asker's own
+                given = get(rec, rp["flows"]) or []
+                flows = [f for f in given if get(f, fp["provider.key"]) == r.provider]
                 if flows:
                     kept.append({**rec, rp["flows"][0]: flows})
+                elif not given and get(rec, rp["steps"]):
+                    kept.append(rec)  # handed it in an example's steps, not by a flow
             recipients = kept
         if not r.handling and any(get(x, rp["role"]) != "COOPERATES" for x in recipients):
             recipients = [

@@ -93,7 +93,8 @@ GETTING: tuple[str, ...] = (
     "depends", "informed", "told", "notified", "updated", "count on", "find out", "finds out", "learn", "learns",
     "ping", "reach out",
     "ask", "asks", "contact", "contacts", "expect", "expects", "hỏi", "liên hệ",
-    "cần", "nhận", "nhận được", "lấy", "xin", "cần có", "mong", "dựa vào", "biết",
+    "cần", "nhận", "nhận được", "lấy", "xin", "cần có", "mong", "dựa vào", "biết", "trông chờ", "trông đợi",
+    "mong đợi", "kỳ vọng",
 )  # fmt: skip
 # Markers of the side a department is on.
 FROM = ("từ", "from", "by", "of")

@@ -341,7 +341,7 @@ def mend_clipped(said: Words, index: AskIndex) -> Words:
 # The asker's own side ("we", "us", "tụi em", "bên mình"): someone asking about one department
 # works in the department at the other end of the relationship — every relationship the documents
 # describe has the same one on one side (Sales), so that is the asker's.
-_FIRST_PERSON = Phrases(
+FIRST_PERSON = Phrases(
     ("we", "us", "our", "ours", "i", "me", "my", "tụi em", "bọn em", "chúng em", "chúng tôi", "tụi mình", "bọn mình",
      "bên mình", "team mình", "phòng mình", "mình", "em", "tôi"),
     exact=True,
@@ -356,7 +356,7 @@ def with_asker(said: Words, mentions: list[Mention], index: AskIndex) -> list[Me
     if hub is None or hub in named or len(named) != 1 or not index.related(hub, next(iter(named))):
         return mentions
     taken = {i for m in mentions for i in range(m.start, m.end)}
-    for start, end in said.find_any(_FIRST_PERSON):
+    for start, end in said.find_any(FIRST_PERSON):
         if not taken & set(range(start, end)):
             mention = Mention("Department", (hub,), start, end)
             return sorted([*mentions, mention], key=lambda m: m.start)

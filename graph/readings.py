@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from graph.ask_index import tokens
 from graph.cues import Intent
 from graph.evidence import Evidence, Reading
+from graph.mentions import FIRST_PERSON
 from graph.sides import (
     asks_object,
     first_verb,
@@ -62,6 +63,10 @@ _QUESTION_WORDS = frozenset(
     stem(w)
     for w in "what which who whom whose where why how when does do did gi nao dau sao ai the".split()  # noqa: SIM905
 )
+
+# Verbs of passing on what reached you ("pass that on", "chuyển cho", "gửi cho").
+_PASSING = Phrases(("pass", "passes", "pass on", "forward", "forwards", "send", "sends", "hand over", "chuyển",
+                    "chuyển tiếp", "gửi", "chuyển lên"))  # fmt: skip
 
 
 class Context(Evidence):
@@ -187,6 +192,12 @@ class Context(Evidence):
                 items = [i for i in self.index.items if set(i.topics) & set(topics) and i.receiver]
             reading = Reading(Intent.RECIPIENTS, [partner] if partner else [], topics, partner, None, term=term,
                               handling=handling)  # fmt: skip
+            passes_on = any(True for _ in said.find_any(_PASSING)) and any(True for _ in said.find_any(FIRST_PERSON))
+            if not partner and passes_on:
+                # "who do I pass that to?", "mình chuyển cho bộ phận nào?": the asker passes on what
+                # reached them, from the asker's side (the department every relationship has on one
+                # side), not to it ("Who do I tell …?" may be anyone's: not read so)
+                reading.provider = self.index.hub
         if not items and asks == "giver":
             self.why.append("topic")
             return

@@ -32,7 +32,9 @@ _STOP_EN = (
     # what frames a question, not what it asks ("btw", "quick question", "thx")
     "btw quick question questions honestly hey sorry so basically hmm um uh pls plz thx thanks ty currently "
     "nowadays these days kindly wondering wonder curious anyone someone somebody quickly okay ok cool great "
-    "yo dear now right vis versa come comes use true rather until instead whether"
+    "yo dear now right vis versa come comes use true rather until instead whether "
+    # what sets the asker in time ("I joined last week")
+    "last week weeks month months yesterday today recently lately ago"
 )
 _STOP_VI = (
     "gi nao dau sao the khong co la nhu bao nhieu hay thi ma se da dang duoc bi khi nhu cho ve cua cac nhung "
