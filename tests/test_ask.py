@@ -12,7 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bench.ask import Report, evaluate, load_cases, robustness, robustness_summary
+from bench.ask import Report, evaluate, load_cases
+from bench.ask_probes import robustness, robustness_summary
 from graph.database import Database
 from graph.tokens import create_token
 
