@@ -20,7 +20,7 @@ from strawberry.extensions import SchemaExtension
 
 from graph.compiled import ReadError
 from graph.errors import ErrorCode
-from graph.failures import CommitOutcomeUnknown, DatabaseUnavailable, QueryTimeout, QueryTooLarge
+from graph.failures import Busy, CommitOutcomeUnknown, DatabaseUnavailable, QueryTimeout, QueryTooLarge
 from graph.names import NameNotFound
 
 log = logging.getLogger("deptgraph.api")
@@ -95,6 +95,8 @@ def classify(error: GraphQLError, request_id: str | None, outages: OutageLog | N
             "Check `changes` (or the data) before you try again.",
             {"code": ErrorCode.SERVICE_UNAVAILABLE.value, "outcome": "UNKNOWN"},
         )
+    elif isinstance(original, Busy):
+        message, extensions = f"{original}.", {"code": ErrorCode.SERVICE_UNAVAILABLE.value}
     elif isinstance(original, DatabaseUnavailable):
         if outages is not None:
             outages.note(request_id, original)

@@ -94,7 +94,7 @@ async def main() -> None:
     async with bench_database() as (db, target):
         await load(db, read_files(default_files()))
         port = free_port()
-        process = serve_app(target, port, args.workers, DEPTGRAPH_RESPONSE_CACHE="false")
+        process = serve_app(target, port, args.workers, DEPTGRAPH_RESPONSE_CACHE="false", DEPTGRAPH_LOG_LEVEL="warning")
         base = f"http://127.0.0.1:{port}"
         try:
             async with httpx.AsyncClient(base_url=base, timeout=60) as http:

@@ -40,7 +40,9 @@ PARTS: list[tuple[str, Callable[[str], bool]]] = [
     ("cost estimate", lambda f: "graph/cost.py" in f),
     (
         "compiler: Cypher, parameters, finishing the answer",
-        lambda f: any(m in f for m in ("graph/compiler.py", "graph/finishing.py", "graph/cursors.py")),
+        lambda f: any(
+            m in f for m in ("graph/compiler.py", "graph/compiled.py", "graph/finishing.py", "graph/cursors.py")
+        ),
     ),
     ("reading the selection (api/selection.py)", lambda f: "api/selection.py" in f),
     ("parsing and validation", lambda f: "graphql/language" in f or "graphql/validation" in f),

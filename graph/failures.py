@@ -26,6 +26,12 @@ class DatabaseUnavailable(RuntimeError):
     """Neo4j cannot be reached right now (down, restarting, wrong address or credentials)."""
 
 
+class Busy(DatabaseUnavailable):
+    """Neo4j answers, but this process's turns for this kind of work stayed taken for too long
+    (other texts' plans, other costly queries): the request gave up waiting. Its message is meant
+    for the client."""
+
+
 class CommitOutcomeUnknown(DatabaseUnavailable):
     """The connection broke while Neo4j was committing: the change may or may not be saved."""
 

@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from graph.failures import DatabaseUnavailable
+from graph.failures import Busy
 from graph.request_scope import time_left
 
 T = TypeVar("T")
@@ -58,7 +58,7 @@ class PlanLimiter:
                 while (pending := self._planning.get(cypher)) is not None:
                     await asyncio.shield(pending)  # planned now, or failed: then this one tries
         except TimeoutError:
-            raise DatabaseUnavailable(BUSY_PLANNING) from None
+            raise Busy(BUSY_PLANNING) from None
         if cypher in self._planned:
             return await run()
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -68,7 +68,7 @@ class PlanLimiter:
                 async with asyncio.timeout_at(until):
                     await self._plans.acquire()
             except TimeoutError:
-                raise DatabaseUnavailable(BUSY_PLANNING) from None
+                raise Busy(BUSY_PLANNING) from None
             try:
                 self.now += 1
                 self.peak = max(self.peak, self.now)

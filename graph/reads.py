@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
-from contextlib import AbstractAsyncContextManager, nullcontext
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from graph.compiled import Compiled, Limits, Select, keys_query, merged
@@ -19,21 +20,26 @@ from graph.compiler import compile_root
 from graph.cost import GraphStats, estimate
 from graph.database import Database
 from graph.errors import TooCostly
+from graph.failures import Busy
 from graph.finishing import Finishing, finish
 from graph.mapping import Derived, Root
 from graph.names import NameNotFound, closest_names, resolve
-from graph.request_scope import request_stats
+from graph.request_scope import request_stats, time_left
 
 # At most this many searches (paths, graph.vocabulary.PATHS) run at once per process.
 SEARCHES_AT_ONCE = 2
-# A read whose request is estimated at this share of the cost limit or more is heavy (the limit's
-# tenth: 5,000 values by default; every named query of queries/ costs at most ~1,200 on the shipped
-# graph, a two-hop nested walk of every department ~22,000). Heavy reads take turns, at most
-# HEAVY_AT_ONCE at Neo4j per process and waiting outside the bulkhead, so a crowd of legal but
-# costly queries never holds every slot and cheap requests keep being answered beside it
-# (`python -m bench.heavy` prints both).
+# A round trip estimated at this share of the cost limit or more is heavy (the limit's tenth: 5,000
+# values by default; every named query of queries/ costs at most ~1,200 on the shipped graph, a
+# two-hop nested walk of every department ~22,000). Only the round trip's own estimate counts, not
+# what the request read before it (cheap aliases, `ask`'s own queries, a mutation's read-back).
+# Heavy reads take turns, at most HEAVY_AT_ONCE at Neo4j per process and waiting outside the
+# bulkhead, so a crowd of legal but costly queries never holds every slot and cheap requests keep
+# being answered beside it (`python -m bench.heavy` prints both). A heavy read that waited
+# HEAVY_WAIT_SHARE of the time it has left fails at once with SERVICE_UNAVAILABLE (try again).
 HEAVY_SHARE = 0.1
 HEAVY_AT_ONCE = 1
+HEAVY_WAIT_SHARE = 1 / 3
+BUSY_HEAVY = "Other costly queries are being answered; try again shortly, or select less"
 
 
 async def read(
@@ -51,9 +57,10 @@ async def read(
     its cost is already counted)."""
     compiled = compile_root(root, select, limits)
     params = compiled.params(select, limits)  # checks the arguments first
-    if not costed:
-        await _check_cost_settled(db, root, select, stats, max_cost, deadline)
-    async with _turn(root, heavy=_heavy(max_cost)):
+    own = await _check_cost_settled(db, root, select, stats, max_cost, deadline) if not costed else None
+    # a search has its own turn (at most SEARCHES_AT_ONCE), whatever its estimate
+    heavy = not _search(root) and (own if own is not None else estimate(root, select, stats)) >= HEAVY_SHARE * max_cost
+    async with _turn(root, heavy=heavy):
         rows = await db.read(compiled.cypher, **params)
     row = rows[0]
     missing = [use for use in compiled.names if not row["found"][use.variable]]
@@ -62,7 +69,7 @@ async def read(
         meant = {use.variable: await resolve(db, use.label, use.value(select), use.many) for use in missing}
         if any(meant.values()):
             params |= {variable: keys_query(keys) for variable, keys in meant.items() if keys}
-            async with _turn(root, heavy=_heavy(max_cost)):
+            async with _turn(root, heavy=heavy):
                 row = (await db.read(compiled.cypher, **params))[0]
             missing = [use for use in compiled.names if not row["found"][use.variable]]
     if missing:
@@ -93,11 +100,13 @@ async def read_all(
             return [exc]
     answers: list[Any] = [None] * len(fields)
     parts: list[tuple[int, Compiled, dict[str, Any]]] = []
+    cost = 0  # of this round trip, its searches aside (they take their own turn)
     for index, (root, select) in enumerate(fields):
         try:
             compiled = compile_root(root, select, limits)
             params = compiled.params(select, limits)
-            await _check_cost_settled(db, root, select, stats, max_cost, deadline)
+            own_cost = await _check_cost_settled(db, root, select, stats, max_cost, deadline)
+            cost += 0 if _search(root) else own_cost
         except Exception as exc:
             answers[index] = exc
             continue
@@ -106,7 +115,7 @@ async def read_all(
         return answers
     cypher, params = merged([(compiled, own) for _, compiled, own in parts])
     try:
-        async with _turn(*(fields[index][0] for index, _, _ in parts), heavy=_heavy(max_cost)):
+        async with _turn(*(fields[index][0] for index, _, _ in parts), heavy=cost >= HEAVY_SHARE * max_cost):
             rows = await db.read(cypher, **params)
     except Exception as exc:
         for index, _, _ in parts:
@@ -138,28 +147,36 @@ def _lane(lanes: _Lanes, size: int) -> asyncio.Semaphore:
     return lanes[loop]
 
 
-def _heavy(max_cost: int) -> bool:
-    """Whether the current request's reads are heavy: its estimate so far (`_check_cost`)."""
-    request = request_stats()
-    return request is not None and request.cost >= HEAVY_SHARE * max_cost
+def _search(root: Root) -> bool:
+    return isinstance(root.then, Derived) and bool(root.then.search)
 
 
-def _turn(*roots: Root, heavy: bool = False) -> AbstractAsyncContextManager[Any]:
-    """A turn among the searches (paths) of this process for a query that runs one, among the heavy
-    reads for a heavy one; else none."""
-    if any(isinstance(root.then, Derived) and root.then.search for root in roots):
-        return _lane(_searches, SEARCHES_AT_ONCE)
-    if heavy:
-        return _lane(_heavies, HEAVY_AT_ONCE)
-    return nullcontext()
+@asynccontextmanager
+async def _turn(*roots: Root, heavy: bool = False) -> AsyncIterator[None]:
+    """A turn among the heavy reads of this process for a heavy round trip, then among its searches
+    (paths) for one that runs one (always in this order: search-only reads never wait for the heavy
+    turn, so no two requests wait for each other). Waiting for the heavy turn is bounded."""
+    async with AsyncExitStack() as turns:
+        if heavy:
+            lane = _lane(_heavies, HEAVY_AT_ONCE)
+            try:
+                async with asyncio.timeout(HEAVY_WAIT_SHARE * time_left()):
+                    await lane.acquire()
+            except TimeoutError:
+                raise Busy(BUSY_HEAVY) from None
+            turns.callback(lane.release)
+        if any(_search(root) for root in roots):
+            await turns.enter_async_context(_lane(_searches, SEARCHES_AT_ONCE))
+        yield
 
 
-def _check_cost(root: Root, select: Select, stats: GraphStats, max_cost: int) -> None:
+def _check_cost(root: Root, select: Select, stats: GraphStats, max_cost: int) -> int:
     """Refuse a root field whose estimate, with what the request's earlier fields may already
     produce, is over the limit: the limit is the request's, so aliases do not multiply it."""
     request = request_stats()
     earlier = request.cost if request is not None else 0
-    cost = earlier + estimate(root, select, stats)
+    own = estimate(root, select, stats)
+    cost = earlier + own
     if cost > max_cost:
         raise TooCostly(
             f"This query may produce about {cost:,} values, more than the {max_cost:,} allowed. Select fewer "
@@ -170,19 +187,20 @@ def _check_cost(root: Root, select: Select, stats: GraphStats, max_cost: int) ->
         )
     if request is not None:
         request.cost = cost
+    return own
 
 
 async def _check_cost_settled(
     db: Database, root: Root, select: Select, stats: GraphStats, max_cost: int, deadline: float | None
-) -> None:
+) -> int:
     """`_check_cost`, but a refusal on figures known to be out of date waits for fresh ones and
     asks again: only a query too costly for the graph as it is now is refused."""
     try:
-        _check_cost(root, select, stats, max_cost)
+        return _check_cost(root, select, stats, max_cost)
     except TooCostly:
         if not await stats.settle(db, deadline):
             raise
-        _check_cost(root, select, stats, max_cost)
+        return _check_cost(root, select, stats, max_cost)
 
 
 def monotonic_deadline(seconds_left: float | None) -> float | None:
