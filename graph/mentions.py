@@ -165,6 +165,8 @@ _SLOT_AFTER = frozenset(
 # Someone asked to do something: "need finance to …", "ask finance about …".
 _ASKED_OF = frozenset(["need", "needs", "ask", "asks", "contact", "ping", "email", "call"])
 _ASKED_OF_THEN = frozenset(["to", "about", "if", "whether", "when"])
+# Someone relied on: "rely on Finance for …", "depend on finance", "count on finance".
+_RELIED_ON = frozenset(["rely", "relies", "relying", "depend", "depends", "depending", "count", "counts"])
 
 
 def _stands_for_department(said: Words, m: Mention) -> bool:
@@ -172,6 +174,8 @@ def _stands_for_department(said: Words, m: Mention) -> bool:
     while before >= 0 and said.folded[before] in ("the", "our", "a"):
         before -= 1
     if before >= 0 and said.folded[before] in _SLOT_BEFORE:
+        return True
+    if before >= 1 and said.folded[before] in ("on", "upon") and said.folded[before - 1] in _RELIED_ON:
         return True
     if m.end < len(said) and said.folded[m.end] in _SLOT_AFTER:
         return True
